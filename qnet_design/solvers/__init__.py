@@ -1,0 +1,1 @@
+"""Numerics only: steady states, dynamics, hierarchies, Gaussian covariance solvers."""

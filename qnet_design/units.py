@@ -1,0 +1,179 @@
+"""The one pint registry of qnet-design, field parsing with dimension checks, and the Bose factor.
+
+Conventions (binding, see README "Units"):
+
+* Frequencies and linewidths in device files are **cyclic** (Hz): ``f = ω/2π`` and a linewidth
+  ``Δf = Γ/2π`` where Γ is the energy (population) decay rate. A value written in ``rad/s`` (or
+  with an explicit ``pi``) in such a field is refused, because pint treats the radian as
+  dimensionless and would silently accept a number that is off by 2π.
+* Times are times (T1, T2, T_phi); temperatures are absolute (K, mK).
+* Only translators call these functions; models and solvers see plain floats.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pint
+
+from .errors import UnitError
+
+ureg = pint.UnitRegistry()
+pint.set_application_registry(ureg)
+Q_ = ureg.Quantity
+
+#: Physical constants as plain SI floats (CODATA 2018 exact values).
+H_PLANCK = 6.62607015e-34  # J s
+K_BOLTZMANN = 1.380649e-23  # J / K
+
+#: kind of field → (pint dimensionality, SI unit for magnitudes, words for messages)
+FIELD_KINDS: dict[str, tuple[str, str, str]] = {
+    "frequency": ("1 / [time]", "Hz", "a cyclic frequency in Hz (e.g. '5 GHz')"),
+    "time": ("[time]", "s", "a time (e.g. '20 us')"),
+    "temperature": ("[temperature]", "K", "a temperature (e.g. '20 mK')"),
+    "length": ("[length]", "m", "a length (e.g. '2 m')"),
+    "per_length": ("1 / [length]", "1/m", "a quantity per length"),
+    "energy_frequency": ("1 / [time]", "Hz", "an energy given as a cyclic frequency E/h in Hz"),
+}
+
+_RADIAN_WORDS = re.compile(r"\b(rad|radian|radians)\b|\bpi\b|π", re.IGNORECASE)
+
+
+def _describe(q: pint.Quantity) -> str:
+    dims = str(q.dimensionality)
+    names = {
+        "1 / [time]": "a frequency",
+        "[time]": "a time",
+        "[temperature]": "a temperature",
+        "[length]": "a length",
+        "dimensionless": "a plain number",
+    }
+    return names.get(dims, f"a quantity of dimension {dims}")
+
+
+def parse_quantity(value: Any, kind: str, where: str = "value") -> pint.Quantity:
+    """Parse ``value`` (a unit string or a pint Quantity) as a quantity of ``kind``.
+
+    Parameters
+    ----------
+    value
+        ``"10 MHz"``, ``"45 mK"``, ... or a :class:`pint.Quantity` from user code.
+    kind
+        One of :data:`FIELD_KINDS` (``"frequency"`` means a *cyclic* frequency).
+    where
+        Context for messages, e.g. ``"devices/qubits/x.toml: field `t1`"``.
+
+    Raises
+    ------
+    UnitError
+        Unparsable text, a bare number (units are required), a wrong dimension, or an angular
+        frequency (``rad/s``, ``2*pi*...``) in a cyclic-frequency field.
+    """
+    if kind not in FIELD_KINDS:
+        raise ValueError(f"unknown field kind {kind!r}")
+    dim, _, words = FIELD_KINDS[kind]
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        raise UnitError(f"{where} must be {words} with its unit, got the bare number {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if kind in ("frequency", "energy_frequency") and _RADIAN_WORDS.search(text):
+            raise UnitError(
+                f"{where} must be {words}, got {value!r}: angular units (rad/s, 2*pi*...) "
+                "differ by a factor 2π and are refused here; write the cyclic frequency "
+                "f = ω/2π in Hz"
+            )
+        try:
+            q = Q_(text)
+        except Exception:
+            raise UnitError(f"{where} must be {words}, got {value!r} (not a quantity)") from None
+    elif isinstance(value, pint.Quantity):
+        q = Q_(value.magnitude, str(value.units))
+        if kind in ("frequency", "energy_frequency") and "radian" in str(value.units):
+            raise UnitError(
+                f"{where} must be {words}, got {value!r} in angular units; divide by 2π "
+                "and give Hz"
+            )
+    else:
+        raise UnitError(f"{where} must be {words} as a string such as '10 MHz', got {value!r}")
+    if not isinstance(q, pint.Quantity) or q.dimensionless and dim != "dimensionless":
+        raise UnitError(f"{where} must be {words}, got {value!r} (a plain number)")
+    if not q.check(dim):
+        raise UnitError(f"{where} must be {words}, got {value!r} ({_describe(q)})")
+    if not math.isfinite(float(q.magnitude)):
+        raise UnitError(f"{where} must be finite, got {value!r}")
+    return q
+
+
+def magnitude(value: Any, kind: str, where: str = "value") -> float:
+    """:func:`parse_quantity`, returned as a float in SI units (Hz, s, K, m, 1/m)."""
+    unit = FIELD_KINDS[kind][1]
+    return float(parse_quantity(value, kind, where).m_as(unit))
+
+
+def parse_decibels(value: Any, where: str = "value", per_length: bool = False) -> float:
+    """Parse ``"0.8 dB"`` (or ``"3.2 dB/m"`` with ``per_length``) into dB (or dB per metre).
+
+    A plain number is refused: whether a loss is in dB or a probability must be explicit.
+    """
+    expected = "a loss in dB per length (e.g. '3.2 dB/km')" if per_length else "a loss in dB"
+    if not isinstance(value, str) or "dB" not in value:
+        raise UnitError(f"{where} must be {expected}, got {value!r}")
+    number, _, rest = value.partition("dB")
+    rest = rest.strip()
+    try:
+        db = float(number)
+    except ValueError:
+        raise UnitError(f"{where} must be {expected}, got {value!r}") from None
+    if per_length:
+        if not rest.startswith("/"):
+            raise UnitError(f"{where} must be {expected}, got {value!r} (no length)")
+        length = parse_quantity("1 " + rest[1:].strip(), "length", where)
+        return db / float(length.m_as("m"))
+    if rest:
+        raise UnitError(f"{where} must be {expected}, got {value!r}")
+    return db
+
+
+def db_to_transmission(db: float) -> float:
+    """Power transmission 10^(−dB/10) of an insertion loss in dB."""
+    return 10.0 ** (-db / 10.0)
+
+
+def angular(frequency_hz: float) -> float:
+    """Angular frequency ω = 2π f in rad/s from a cyclic frequency in Hz."""
+    return 2.0 * math.pi * frequency_hz
+
+
+def cyclic(omega: float) -> float:
+    """Cyclic frequency f = ω/2π in Hz from an angular frequency in rad/s."""
+    return omega / (2.0 * math.pi)
+
+
+def bose_occupation(frequency_hz: float, temperature_k: float) -> float:
+    """Mean thermal occupation n = 1/(exp(h f / k_B T) − 1) of a mode at cyclic frequency f.
+
+    For 5 GHz at 293 K this gives ≈ 1220 (paper 001, Sec. V A). Zero temperature gives 0.
+    """
+    if frequency_hz <= 0:
+        raise UnitError(f"the frequency must be > 0 Hz for a Bose factor, got {frequency_hz}")
+    if temperature_k < 0:
+        raise UnitError(f"the temperature must be >= 0 K, got {temperature_k}")
+    if temperature_k == 0:
+        return 0.0
+    return 1.0 / math.expm1(H_PLANCK * frequency_hz / (K_BOLTZMANN * temperature_k))
+
+
+__all__ = [
+    "FIELD_KINDS",
+    "Q_",
+    "angular",
+    "bose_occupation",
+    "cyclic",
+    "db_to_transmission",
+    "magnitude",
+    "parse_decibels",
+    "parse_quantity",
+    "ureg",
+]
