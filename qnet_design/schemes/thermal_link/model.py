@@ -1,0 +1,158 @@
+"""Unitless model of the thermally driven quantum link (paper 001).
+
+Agustí, Schneider, Fedorov, Filipp, Rabl (2025), "Non-Markovian thermal reservoirs for
+autonomous entanglement distribution" (``shared/papers/001_847e8d169d888f8a.txt``).
+
+Two qubits on a waveguide are driven by the output of a two-sided filter cavity (frequency
+ω_c, same loss rate κ on both sides) whose hot side sees a thermal occupation n_th.
+All rates are in units of the waveguide decay rate γ₁ of qubit 1 (γ₁ ≡ 1), all times in 1/γ₁.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..._checks import (
+    check_choice,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+    check_real,
+)
+from ...errors import ParameterError
+
+GEOMETRIES = ("chiral", "bidirectional")
+
+
+@dataclass(frozen=True)
+class ThermalLink:
+    r"""Two qubits driven by filtered thermal noise (paper 001, Eq. 1-8, 48, 49-53).
+
+    Parameters (all unitless, in units of γ₁ = 1)
+    ----------------------------------------------
+    n_th
+        Thermal occupation of the hot reservoir, n_th = 1/(exp(ħω_c/k_BT) − 1). The filter
+        cavity itself holds ⟨a†a⟩ = n_th/2 (Eq. 2: hot and cold side at equal rates).
+    kappa
+        Filter half-bandwidth κ/γ₁: the cavity's **total** energy decay rate is 2κ = ω_c/Q
+        (Eq. 2, κ(n_th+1)D[a] + κ n_th D[a†] + κ D[a]); its output field correlation decays as
+        e^{−κτ} (Eq. 24).
+    gamma2
+        Waveguide decay rate γ₂/γ₁ of qubit 2 (Eq. 3).
+    delta1, delta2
+        Detunings Δ_i = ω_{q,i} − ω_c (Eq. 3, H_i = Δ_i σ_i^z/2), in units of γ₁.
+    gamma_phi
+        Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (CONVENTIONS.md), so
+        that 1/T₂ = γ/2 + γ_φ and γ_φ = 1/T_φ.
+    p_loss
+        Probability that a photon is lost between qubit 1 and qubit 2 (Eq. 48), in [0, 1).
+        Only used by the chiral geometry.
+    geometry
+        ``"chiral"`` — unidirectional waveguide, cascaded master equation Eq. 1-8;
+        ``"bidirectional"`` — semi-infinite phononic waveguide, Eq. 49-53 and App. C.
+    positions
+        Bidirectional geometry only: the phases (k₀z₁, k₀z₂) of the qubit positions measured
+        from the waveguide's end (Eq. 49-53). ``None`` means nodes at (2π, 4π) as in Fig. 6(a).
+
+    Notes
+    -----
+    Signs: Δ_i > 0 means qubit i above the cavity frequency. The common and asymmetric
+    detunings are δ_s = (Δ₁ + Δ₂)/2 and δ_a = (Δ₁ − Δ₂)/2, so that Δ₁ = Δ₂ = δ_s (Fig. 4c) and
+    Δ₁ = −Δ₂ = δ_a (Sec. II B, Sec. V B) reproduce the paper's definitions.
+
+    Examples
+    --------
+    >>> m = ThermalLink(n_th=1220, kappa=1e-3)
+    >>> round(m.flux, 2)
+    0.61
+    """
+
+    n_th: float
+    kappa: float
+    gamma2: float = 1.0
+    delta1: float = 0.0
+    delta2: float = 0.0
+    gamma_phi: float = 0.0
+    p_loss: float = 0.0
+    geometry: str = "chiral"
+    positions: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n_th", check_nonnegative("n_th", self.n_th))
+        object.__setattr__(self, "kappa", check_positive("kappa", self.kappa))
+        object.__setattr__(self, "gamma2", check_nonnegative("gamma2", self.gamma2))
+        object.__setattr__(self, "delta1", check_real("delta1", self.delta1))
+        object.__setattr__(self, "delta2", check_real("delta2", self.delta2))
+        object.__setattr__(self, "gamma_phi", check_nonnegative("gamma_phi", self.gamma_phi))
+        object.__setattr__(self, "p_loss", check_probability("p_loss", self.p_loss))
+        geometry = check_choice("geometry", self.geometry, GEOMETRIES)
+        object.__setattr__(self, "geometry", geometry)
+        if self.positions is not None:
+            if geometry == "chiral":
+                raise ParameterError(
+                    "`positions` are only defined for geometry='bidirectional' (Eq. 49-53); "
+                    f"got positions={self.positions!r} with geometry='chiral'"
+                )
+            try:
+                pos = tuple(check_real("positions", p) for p in self.positions)
+            except TypeError:
+                raise ParameterError(
+                    f"`positions` must be two phases (k0*z1, k0*z2), got {self.positions!r}"
+                ) from None
+            if len(pos) != 2:
+                raise ParameterError(
+                    f"`positions` must be two phases (k0*z1, k0*z2), got {len(pos)} values"
+                )
+            object.__setattr__(self, "positions", (pos[0], pos[1]))
+        if geometry == "bidirectional" and self.p_loss != 0.0:
+            raise ParameterError(
+                "`p_loss` is only modelled for geometry='chiral' (Eq. 48), "
+                f"got p_loss={self.p_loss!r} with geometry='bidirectional'"
+            )
+
+    @property
+    def gamma1(self) -> float:
+        """Reference rate γ₁ = 1 (every other rate is in units of it)."""
+        return 1.0
+
+    @property
+    def flux(self) -> float:
+        """Photon flux Φ/γ₁ = κ n_th / 2 driving the qubits (Sec. II)."""
+        return 0.5 * self.kappa * self.n_th
+
+    @property
+    def delta_s(self) -> float:
+        """Common detuning δ_s = (Δ₁ + Δ₂)/2 (Fig. 4c uses Δ₁ = Δ₂ = δ_s)."""
+        return 0.5 * (self.delta1 + self.delta2)
+
+    @property
+    def delta_a(self) -> float:
+        """Asymmetric detuning δ_a = (Δ₁ − Δ₂)/2 (Sec. II B, V B use Δ₁ = −Δ₂ = δ_a)."""
+        return 0.5 * (self.delta1 - self.delta2)
+
+    @property
+    def kz(self) -> tuple[float, float]:
+        """Position phases (k₀z₁, k₀z₂) of the bidirectional geometry (default nodes 2π, 4π)."""
+        if self.positions is None:
+            import math
+
+            return (2 * math.pi, 4 * math.pi)
+        return self.positions
+
+    @property
+    def is_symmetric(self) -> bool:
+        """γ₂ = γ₁, no dephasing, no loss: the ideal chiral model of Eq. 6-8."""
+        return self.gamma2 == 1.0 and self.gamma_phi == 0.0 and self.p_loss == 0.0
+
+    def __str__(self) -> str:
+        s = (
+            f"ThermalLink(n_th={self.n_th:g}, kappa={self.kappa:g}, gamma2={self.gamma2:g}, "
+            f"delta1={self.delta1:g}, delta2={self.delta2:g}, gamma_phi={self.gamma_phi:g}, "
+            f"p_loss={self.p_loss:g}, geometry={self.geometry!r}"
+        )
+        if self.geometry == "bidirectional":
+            s += f", positions=({self.kz[0]:.4g}, {self.kz[1]:.4g})"
+        return s + f"; flux={self.flux:g} [units of gamma1])"
+
+
+__all__ = ["GEOMETRIES", "ThermalLink"]
