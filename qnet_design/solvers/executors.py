@@ -1,0 +1,241 @@
+"""Where independent evaluations run: in-process, a local process pool, or a Dask cluster.
+
+:func:`run_tasks` maps a function over items and yields ``(index, result)`` pairs in the order
+the results *finish*, so a caller can store each result the moment it exists. Leaving the
+iteration early (an exception in a task, ``KeyboardInterrupt``, ``break``) cancels the tasks
+that have not started and shuts the pool down.
+
+Executors
+---------
+``executor=None, workers=1``
+    In-process loop (no pickling, easiest to debug).
+``executor=None, workers=N > 1``
+    :class:`concurrent.futures.ProcessPoolExecutor` with N processes (the platform's default
+    start method). The function must be picklable, i.e. defined at the top level of a module.
+``executor="dask://HOST:PORT"``
+    A running Dask distributed scheduler at ``tcp://HOST:PORT``; needs the ``dask`` extra
+    (``pip install 'qnet-design[dask]'``), imported only when asked for.
+``executor=<concurrent.futures.Executor>``
+    Any executor the caller owns (it is not shut down here).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import pickle
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from .._checks import check_int
+from ..errors import ParameterError, QnetError
+
+__all__ = [
+    "ExecutorError",
+    "MissingDependencyError",
+    "TaskStream",
+    "parse_dask_address",
+    "run_tasks",
+]
+
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+DASK_CONNECT_TIMEOUT = 30.0
+
+_DASK_RE = re.compile(r"^dask://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})/?$")
+
+
+class MissingDependencyError(QnetError, ImportError):
+    """An optional dependency (a package extra such as ``dask``) is not installed."""
+
+
+class ExecutorError(QnetError, RuntimeError):
+    """The executor failed: a worker process died, or the cluster could not be reached."""
+
+
+def parse_dask_address(executor: str) -> str:
+    """``"dask://HOST:PORT"`` → the scheduler address ``"tcp://HOST:PORT"``.
+
+    Raises :class:`~qnet_design.errors.ParameterError` naming ``executor`` for anything else.
+    """
+    m = _DASK_RE.match(executor.strip())
+    if m is None or not 0 < int(m["port"]) < 65536:
+        raise ParameterError(
+            f"`executor` must be 'dask://HOST:PORT' (a Dask scheduler address, port 1-65535), "
+            f"got {executor!r}"
+        )
+    return f"tcp://{m['host']}:{int(m['port'])}"
+
+
+def _check_picklable(fn: Callable[..., Any]) -> None:
+    try:
+        pickle.dumps(fn)
+    except Exception as exc:
+        name = getattr(fn, "__qualname__", repr(fn))
+        raise ParameterError(
+            f"`evaluate` must be a picklable function defined at the top level of a module "
+            f"to run on worker processes, got {name!r} ({exc})"
+        ) from None
+
+
+class TaskStream:
+    """Iterator of ``(index, result)`` in completion order; ``close()`` cancels what is left.
+
+    Tasks are submitted when the stream is created (so worker processes start before the
+    caller opens threads such as a progress bar). Use it as a context manager, or call
+    :meth:`close`, so that an early exit cancels pending tasks and shuts an owned pool down.
+    """
+
+    def __init__(self, results: Iterator[tuple[int, Any]], cleanup: Callable[[], None]):
+        self._results = results
+        self._cleanup: Callable[[], None] | None = cleanup
+
+    def __iter__(self) -> TaskStream:
+        return self
+
+    def __next__(self) -> tuple[int, Any]:
+        try:
+            return next(self._results)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Cancel tasks not yet started and release the executor (idempotent)."""
+        cleanup, self._cleanup = self._cleanup, None
+        if cleanup is not None:
+            cleanup()
+
+    def __enter__(self) -> TaskStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_tasks(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    workers: int = 1,
+    executor: str | cf.Executor | None = None,
+) -> TaskStream:
+    """Evaluate ``fn(items[i])`` for every ``i``; yield ``(i, result)`` as each one finishes.
+
+    Parameters
+    ----------
+    fn
+        Function of one item. For ``workers > 1`` it must be picklable (top-level).
+    items
+        The inputs (picklable for anything but the in-process loop).
+    workers
+        Local processes when ``executor`` is ``None``; ``1`` runs in this process.
+    executor
+        ``None``, ``"dask://HOST:PORT"`` or a :class:`concurrent.futures.Executor`.
+
+    Returns
+    -------
+    TaskStream
+        Iterate it for ``(index, result)`` pairs; close it (or use ``with``) when done.
+
+    Raises
+    ------
+    ParameterError
+        Bad ``workers`` / ``executor``, ``workers > 1`` together with an ``executor``, or an
+        unpicklable ``fn`` for the process pool.
+    MissingDependencyError
+        ``dask://`` without the ``dask`` extra.
+    ExecutorError
+        A worker process died, or the Dask scheduler could not be reached.
+    Exception
+        Whatever ``fn`` raised, unchanged, for the first failing item (while iterating).
+    """
+    workers = check_int("workers", workers, minimum=1)
+    if executor is not None and workers != 1:
+        raise ParameterError(
+            f"`workers` applies to the local process pool only; with `executor`={executor!r} "
+            f"the executor's own workers are used, so leave `workers` at 1 (got {workers})"
+        )
+    if isinstance(executor, str):
+        return _run_dask(fn, items, parse_dask_address(executor))
+    if isinstance(executor, cf.Executor):
+        return _run_futures(fn, items, executor, owned=False)
+    if executor is not None:
+        raise ParameterError(
+            f"`executor` must be None, 'dask://HOST:PORT' or a concurrent.futures.Executor, "
+            f"got {executor!r}"
+        )
+    if workers == 1 or len(items) <= 1:
+        return TaskStream(((i, fn(item)) for i, item in enumerate(items)), lambda: None)
+    _check_picklable(fn)
+    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(items)))
+    return _run_futures(fn, items, pool, owned=True)
+
+
+def _run_futures(
+    fn: Callable[[Any], Any], items: Sequence[Any], pool: cf.Executor, *, owned: bool
+) -> TaskStream:
+    futures: dict[cf.Future[Any], int] = {}
+
+    def cleanup() -> None:
+        for fut in futures:
+            fut.cancel()
+        if owned:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    try:
+        for i, item in enumerate(items):
+            futures[pool.submit(fn, item)] = i
+    except BaseException:
+        cleanup()
+        raise
+
+    def results() -> Iterator[tuple[int, Any]]:
+        for fut in cf.as_completed(futures):
+            try:
+                result = fut.result()
+            except BrokenProcessPool as exc:
+                raise ExecutorError(
+                    f"a worker process died (killed, or out of memory) while evaluating item "
+                    f"{futures[fut]}: {exc}"
+                ) from exc
+            yield futures[fut], result
+
+    return TaskStream(results(), cleanup)
+
+
+def _run_dask(fn: Callable[[Any], Any], items: Sequence[Any], address: str) -> TaskStream:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "`executor`='dask://...' needs the optional `dask` extra, which is not installed: "
+            "pip install 'qnet-design[dask]'"
+        ) from exc
+    try:
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {address} within {DASK_CONNECT_TIMEOUT:g} s: {exc}"
+        ) from exc
+    futures: dict[Any, int] = {}
+
+    def cleanup() -> None:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+        client.close()
+
+    try:
+        for i, item in enumerate(items):
+            # pure=False: never let Dask merge two submissions; deduplication is the caller's.
+            futures[client.submit(fn, item, pure=False)] = i
+    except BaseException:
+        cleanup()
+        raise
+
+    def results() -> Iterator[tuple[int, Any]]:
+        for fut in as_completed(list(futures)):
+            yield futures[fut], fut.result()
+
+    return TaskStream(results(), cleanup)
