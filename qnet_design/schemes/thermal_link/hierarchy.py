@@ -1,0 +1,315 @@
+r"""Exact phase-space eigenfunction hierarchy of paper 001 (Sec. IV C, App. B), as one sparse system.
+
+Derivation (re-done here because App. B Eq. B3-B13 contains typos)
+-------------------------------------------------------------------
+Write the cavity amplitude as α = s z with s = √(n_th/2), so that the Ornstein–Uhlenbeck
+process of Eq. 14 becomes dz = −κz dt + √(2κ) dW with stationary density e^{−|z|²}/π.
+The eigenfunctions of its backward generator are the orthonormal complex Hermite polynomials
+h_{p,q}(z, z̄) (eigenvalue −κ(p+q)); they are Eq. 40's φ_{n,m} up to a phase, with
+n = min(p, q) and m = q − p, so λ_{n,m} = κ(2n + |m|) as in Sec. IV C. They obey
+
+    z h_{p,q} = √(p+1) h_{p+1,q} + √q h_{p,q−1},   z̄ h_{p,q} = √(q+1) h_{p,q+1} + √p h_{p−1,q}.
+
+Projecting Eq. 12, (d/dt + Λ)μ = (𝓛_q + α𝓛₊ + α*𝓛₋)μ, on them (μ^{p,q} = ∫ h̄_{p,q} μ d²z, Eq. B1)
+gives the exact hierarchy
+
+    dμ^{p,q}/dt = [𝓛_q − κ(p+q)] μ^{p,q}
+                  + s 𝓛₊ [√(q+1) μ^{p,q+1} + √p μ^{p−1,q}]
+                  + s 𝓛₋ [√(p+1) μ^{p+1,q} + √q μ^{p,q−1}],
+
+with μ^{0,0} = ρ_q (Eq. 42) and μ^{p,q}(0) = δ_{p0}δ_{q0} ρ_q(0) for a thermal cavity at t = 0.
+𝓛₊ (𝓛₋) raises (lowers) the U(1) charge N_ket − N_bra of a qubit operator by one and 𝓛_q
+conserves it, so the component of μ^{p,q} with charge c is only fed from an initial charge
+c + m. For an initial state of charge 0 (e.g. |00⟩, any steady state) this restricts m to
+{0, ±1, ±2} as stated in App. B 1, with 6 + 2·4 + 2·1 = 16 unknowns per n. The hierarchy is
+truncated at p + q ≤ L_max (n_max ≈ L_max/2) and L_max is grown until the result is stable.
+
+Compared with App. B: our recurrences agree with Eq. B3/B4 for m = 0, but Eq. B4 as printed
+couples μ^{n,m} for m ≠ 0 through √(n+|m|+1) μ^{n,m±1} − √n μ^{n−1,m±1} with a relative minus
+sign that depends on the phase convention of φ_{n,m}; we do not use B4-B13 and validate the
+hierarchy against the exact Fock route (:mod:`.fock`) instead (tests/test_thermal_link.py).
+
+The steady state is the null vector of the truncated generator with Tr μ^{0,0} = 1, found by
+one sparse LU solve; the time evolution uses ``scipy.sparse.linalg.expm_multiply``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ...errors import ConvergenceError, ParameterError
+from ...metrics import concurrence as _wootters
+from ...metrics import purity as _purity
+from ...solvers.convergence import Convergence, widen_until_converged
+from ._liouville import charges_of, ground_state, qubit_superops
+from .model import ThermalLink
+from .results import Evolution, SteadyState, as_qobj, concurrences
+
+#: default tolerance on the convergence figure (concurrence + purity) between truncations
+DEFAULT_TOL = 1e-7
+#: largest hierarchy level p + q the automatic widening may reach (8 unknowns per level)
+DEFAULT_LIMIT = 40000
+
+
+@dataclass(frozen=True)
+class _Hierarchy:
+    matrix: sp.csc_matrix
+    # offset of μ^{0,0} in the state vector and the kept vec indices of μ^{0,0}
+    kept00: np.ndarray
+    kept0: np.ndarray
+    level_max: int
+
+
+def start_level(model: ThermalLink) -> int:
+    """First truncation tried: L_max = 2⌈√n_th⌉ + 8 (App. B: n_max ≈ √n_th suffices)."""
+    return 2 * math.ceil(math.sqrt(model.n_th)) + 8
+
+
+def _next_level(level: int) -> int:
+    return int(1.5 * level) + 4
+
+
+def _build(model: ThermalLink, level_max: int, init_charges: tuple[int, ...]) -> _Hierarchy:
+    ops = qubit_superops(model)
+    kappa = model.kappa
+    s = math.sqrt(model.n_th / 2.0)
+    charge = ops.charge
+    # m-sectors that can carry a component: charge(component) = c0 − m with |charge| ≤ 2
+    ms = sorted({c0 - c for c0 in init_charges for c in range(-2, 3)})
+    ms = [m for m in ms if abs(m) <= level_max]
+    kept = {m: np.nonzero(np.isin(charge + m, init_charges))[0] for m in ms}
+    ncount = {m: (level_max - abs(m)) // 2 + 1 for m in ms}
+    index = {m: i for i, m in enumerate(ms)}
+    blocks: list[list[sp.spmatrix | None]] = [[None] * len(ms) for _ in ms]
+
+    def pq(m: int, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return n + max(-m, 0), n + max(m, 0)
+
+    for m in ms:
+        k = kept[m]
+        nc = ncount[m]
+        n = np.arange(nc)
+        lq = sp.csr_matrix(ops.lq[np.ix_(k, k)])
+        damp = sp.diags(kappa * (2 * n + abs(m)).astype(float))
+        diag = sp.kron(sp.identity(nc), lq) - sp.kron(damp, sp.identity(len(k)))
+        blocks[index[m]][index[m]] = diag
+        p, q = pq(m, n)
+        # (target pair offset, coefficient, superoperator, neighbour m)
+        couplings = (
+            (p, q + 1, np.sqrt(q + 1.0), ops.lplus, m + 1),
+            (p - 1, q, np.sqrt(p.astype(float)), ops.lplus, m + 1),
+            (p + 1, q, np.sqrt(p + 1.0), ops.lminus, m - 1),
+            (p, q - 1, np.sqrt(q.astype(float)), ops.lminus, m - 1),
+        )
+        for pp, qq, coef, lop, m2 in couplings:
+            if m2 not in index:
+                continue
+            n2 = np.minimum(pp, qq)
+            ok = (pp >= 0) & (qq >= 0) & (n2 < ncount[m2]) & (coef != 0)
+            if not np.any(ok):
+                continue
+            pos = sp.csr_matrix((s * coef[ok], (n[ok], n2[ok])), shape=(nc, ncount[m2]))
+            sub = lop[np.ix_(k, kept[m2])]
+            if not np.any(sub):
+                continue
+            blk = sp.kron(pos, sp.csr_matrix(sub))
+            prev = blocks[index[m]][index[m2]]
+            blocks[index[m]][index[m2]] = blk if prev is None else prev + blk
+    matrix = sp.bmat(blocks, format="csc")
+    # μ^{0,0} sits at n = 0 of the m = 0 sector
+    offset = sum(ncount[m] * len(kept[m]) for m in ms if m < 0)
+    return _Hierarchy(matrix, offset + np.arange(len(kept[0])), kept[0], level_max)
+
+
+def _steady_rho(model: ThermalLink, level_max: int) -> np.ndarray:
+    h = _build(model, level_max, (0,))
+    kept0 = h.kept0
+    mat = h.matrix.tolil()
+    # replace the equation of ⟨00|μ^{0,0}|00⟩ by the normalisation Tr μ^{0,0} = 1
+    row = int(h.kept00[0])
+    diag_vec = np.array([0, 5, 10, 15])
+    pos = [int(h.kept00[np.nonzero(kept0 == d)[0][0]]) for d in diag_vec]
+    mat[row, :] = 0.0
+    for p in pos:
+        mat[row, p] = 1.0
+    rhs = np.zeros(mat.shape[0], dtype=complex)
+    rhs[row] = 1.0
+    x = spla.splu(mat.tocsc()).solve(rhs)
+    vec = np.zeros(16, dtype=complex)
+    vec[kept0] = x[h.kept00]
+    rho = vec.reshape(4, 4, order="F")
+    if not np.all(np.isfinite(rho)):
+        raise ConvergenceError(f"hierarchy steady state is not finite at L_max={level_max}")
+    return rho
+
+
+def _figure(rho: np.ndarray) -> float:
+    r = 0.5 * (rho + rho.conj().T)
+    return _wootters(r) + _purity(r)
+
+
+def steady_state(
+    model: ThermalLink,
+    *,
+    tolerance: float = DEFAULT_TOL,
+    start: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> SteadyState:
+    """Exact steady state of Eq. 6 (or Eq. 51-52) from the truncated hierarchy.
+
+    Parameters
+    ----------
+    model
+        The link. For ``geometry="bidirectional"`` the hierarchy solves Eq. 51-52, i.e. it
+        neglects the backaction of the qubits on the cavity (App. C, as in Fig. 6).
+    tolerance
+        Convergence figure C + Tr ρ² must change by at most this between two truncations.
+    start, limit
+        First and largest hierarchy level L_max = max(p + q) (n_max ≈ L_max/2).
+
+    Raises
+    ------
+    ConvergenceError
+        If L_max reaches ``limit`` before two successive truncations agree.
+    """
+    first = start_level(model) if start is None else int(start)
+    if first < 2:
+        raise ParameterError(f"`start` must be a hierarchy level >= 2, got {first}")
+    got = widen_until_converged(
+        lambda lv: _steady_rho(model, lv),
+        _figure,
+        parameter="hierarchy_level",
+        start=first,
+        step=_next_level,
+        limit=limit,
+        tolerance=tolerance,
+    )
+    rho = got.result
+    conv = Convergence(
+        "hierarchy_level",
+        got.convergence.value,
+        got.convergence.change,
+        tolerance,
+        f"L_max = max(p+q), n_max ~ L_max/2 = {int(got.convergence.value) // 2}; "
+        f"{got.convergence.detail}; figure C + Tr rho^2",
+    )
+    r = 0.5 * (rho + rho.conj().T)
+    return SteadyState(model, "hierarchy", as_qobj(r), _wootters(r), conv)
+
+
+def _evolve_at(
+    model: ThermalLink, times: np.ndarray, level_max: int, rho0: np.ndarray
+) -> np.ndarray:
+    h = _build(model, level_max, charges_of(rho0))
+    kept0 = h.kept0
+    x = np.zeros(h.matrix.shape[0], dtype=complex)
+    x[h.kept00] = rho0.reshape(16, order="F")[kept0]
+    out = np.zeros((len(times), 4, 4), dtype=complex)
+    t_prev = 0.0
+    mat = h.matrix.tocsr()
+    uniform = len(times) > 2 and np.allclose(np.diff(times), times[1] - times[0], rtol=1e-9)
+    if uniform and times[0] >= 0:
+        if times[0] > 0:
+            x = spla.expm_multiply(mat * times[0], x)
+        xs = spla.expm_multiply(
+            mat, x, start=0.0, stop=times[-1] - times[0], num=len(times), endpoint=True
+        )
+        for i, xi in enumerate(xs):
+            vec = np.zeros(16, dtype=complex)
+            vec[kept0] = xi[h.kept00]
+            out[i] = vec.reshape(4, 4, order="F")
+        return out
+    for i, t in enumerate(times):
+        dt = t - t_prev
+        if dt > 0:
+            x = spla.expm_multiply(mat * dt, x)
+        t_prev = t
+        vec = np.zeros(16, dtype=complex)
+        vec[kept0] = x[h.kept00]
+        out[i] = vec.reshape(4, 4, order="F")
+    return out
+
+
+def evolve(
+    model: ThermalLink,
+    times: np.ndarray,
+    *,
+    initial: np.ndarray | None = None,
+    tolerance: float = 1e-6,
+    start: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Evolution:
+    """ρ_q(t) from the hierarchy, cavity thermal and qubits in ``initial`` (default |00⟩) at t=0.
+
+    Convergence: L_max grows until the largest change of C(t) + Tr ρ(t)² over the grid is at
+    most ``tolerance``.
+    """
+    times = _check_times(times)
+    rho0 = ground_state() if initial is None else _check_initial(initial)
+    first = start_level(model) if start is None else int(start)
+    history: list[np.ndarray] = []
+    running = [0.0]
+
+    def figure(rhos: np.ndarray) -> float:
+        # cumulative sum of the sup-norm changes: widen_until_converged compares successive
+        # figures, so their difference is exactly max_t |Δ(C + Tr ρ²)| between truncations
+        curve = np.array([_figure(r) for r in rhos])
+        if history:
+            running[0] += float(np.max(np.abs(curve - history[-1])))
+        history.append(curve)
+        return running[0]
+
+    got = widen_until_converged(
+        lambda lv: _evolve_at(model, times, lv, rho0),
+        figure,
+        parameter="hierarchy_level",
+        start=first,
+        step=_next_level,
+        limit=limit,
+        tolerance=tolerance,
+    )
+    rhos = got.result
+    conv = Convergence(
+        "hierarchy_level",
+        got.convergence.value,
+        got.convergence.change,
+        tolerance,
+        f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
+    )
+    return Evolution(model, "hierarchy", times, rhos, concurrences(rhos), conv)
+
+
+def _check_times(times: object) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(times, dtype=float))
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ParameterError(
+            f"`times` must be a non-empty 1-d array of finite times, got {times!r}"
+        )
+    if np.any(arr < 0) or np.any(np.diff(arr) < 0):
+        raise ParameterError("`times` must be non-negative and non-decreasing (units of 1/gamma)")
+    return arr
+
+
+def _check_initial(initial: object) -> np.ndarray:
+    import qutip
+
+    rho = initial.full() if isinstance(initial, qutip.Qobj) else np.asarray(initial, dtype=complex)
+    if rho.shape == (4,):
+        rho = np.outer(rho, rho.conj())
+    if rho.shape != (4, 4):
+        raise ParameterError(
+            f"`initial` must be a two-qubit state (4x4 density matrix or 4-vector), got {rho.shape}"
+        )
+    if not np.allclose(rho, rho.conj().T, atol=1e-10) or abs(np.trace(rho) - 1) > 1e-8:
+        raise ParameterError("`initial` must be Hermitian with unit trace")
+    if np.min(np.linalg.eigvalsh(rho)) < -1e-10:
+        raise ParameterError("`initial` must be positive semidefinite")
+    return rho
+
+
+__all__ = ["evolve", "start_level", "steady_state"]
