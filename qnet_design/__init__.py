@@ -2,21 +2,32 @@
 
 from .errors import (
     ConvergenceError as ConvergenceError,
+)
+from .errors import (
     DeviceFileError as DeviceFileError,
+)
+from .errors import (
     ParameterError as ParameterError,
+)
+from .errors import (
     QnetError as QnetError,
+)
+from .errors import (
     UnitError as UnitError,
+)
+from .errors import (
     UnstableError as UnstableError,
 )
-from .units import Q_ as Q_, ureg as ureg
+from .units import Q_ as Q_
+from .units import ureg as ureg
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Q_",
     "ConvergenceError",
     "DeviceFileError",
     "ParameterError",
-    "Q_",
     "QnetError",
     "UnitError",
     "UnstableError",

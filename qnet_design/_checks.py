@@ -86,11 +86,11 @@ def check_permutation(name: str, value: Sequence[int] | None, length: int) -> tu
     try:
         perm = tuple(int(v) for v in value)
     except (TypeError, ValueError):
-        raise ParameterError(f"`{name}` must be a sequence of 0-based indices, got {value!r}")
-    if sorted(perm) != list(range(length)):
         raise ParameterError(
-            f"`{name}` must be a permutation of 0..{length - 1}, got {list(perm)}"
-        )
+            f"`{name}` must be a sequence of 0-based indices, got {value!r}"
+        ) from None
+    if sorted(perm) != list(range(length)):
+        raise ParameterError(f"`{name}` must be a permutation of 0..{length - 1}, got {list(perm)}")
     return perm
 
 

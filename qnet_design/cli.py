@@ -1,0 +1,204 @@
+"""The ``qnet-design`` command line: parse → catalog → translate → solve → print.
+
+Exit codes: 0 success, 2 bad input (a file, a field, an argument), 1 a failed solve
+(non-converged, unstable, not implemented). Every command takes ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .catalog import catalog_dir, find, list_catalog
+from .errors import ConvergenceError, DeviceFileError, ParameterError, QnetError, UnitError
+from .specs.devices import load_device
+from .specs.setups import load_setup
+from .translate import translate
+
+BAD_INPUT = (DeviceFileError, UnitError, ParameterError)
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    return str(obj)
+
+
+def _clean(value: Any) -> Any:
+    """Replace non-finite floats by strings so that the JSON stays standard."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=_json_default))
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    folder = catalog_dir(args.catalog)
+    if args.action == "show":
+        if not args.name:
+            raise ParameterError("`devices show` needs a NAME (see `qnet-design devices list`)")
+        path = find(args.name, folder)
+        if "setups" in path.parts:
+            setup = load_setup(path)
+            data = {
+                "scheme": setup.scheme,
+                "name": setup.name,
+                "notes": setup.notes,
+                "devices": {role: d.raw() for role, d in setup.devices.items()},
+                "layout": {
+                    k: (str(v) if v is not None and not isinstance(v, (int, float, list)) else v)
+                    for k, v in setup.layout.items()
+                },
+                "path": str(path),
+            }
+        else:
+            data = {**load_device(path).raw(), "path": str(path)}
+        if args.json:
+            _print_json(data)
+        else:
+            for key, value in data.items():
+                print(f"{key:>22}: {value}")
+        return 0
+    entries = list_catalog(folder)
+    rows = [
+        {
+            "name": e.name,
+            "kind": e.kind,
+            "title": e.title,
+            "reference": e.reference,
+            "path": str(e.path),
+        }
+        for e in entries
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        frame = pd.DataFrame(rows, columns=["name", "kind", "title", "reference"])
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    setup = load_setup(args.setup)
+    tr = translate(setup)
+    if args.json:
+        _print_json(tr.to_dict())
+        return 0
+    print(
+        f"{setup.name}  [{tr.scheme}]  reference rate {tr.reference.symbol} = "
+        f"2π × {tr.reference.hz:.6g} Hz = {tr.reference.angular:.6g} rad/s"
+    )
+    frame = tr.to_frame()
+    with pd.option_context("display.max_colwidth", 70, "display.width", 220):
+        print(frame.to_string(index=False, float_format=lambda x: f"{x:.6g}"))
+    print("\nDimensionless parameters:")
+    for p in tr.parameters:
+        print(f"  {p.symbol:>8} = {p.value}" + (f"   ({p.note})" if p.note else ""))
+    for w in tr.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def _cmd_budget(args: argparse.Namespace) -> int:
+    from .budget import budget
+
+    result = budget(load_setup(args.setup))
+    if args.plot:
+        from .plotting import plot_budget
+
+        plot_budget(result, args.plot)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .budget import compare
+
+    frame = compare([load_setup(p) for p in args.setups])
+    if args.sort:
+        if args.sort not in frame.columns:
+            raise ParameterError(
+                f"`--sort` must be one of {list(frame.columns)}, got {args.sort!r}"
+            )
+        frame = frame.sort_values(args.sort, ascending=False)
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    else:
+        with pd.option_context("display.width", 220, "display.max_columns", 30):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qnet-design",
+        description="From lab device files to autonomous entanglement-distribution budgets.",
+    )
+    parser.add_argument("--version", action="version", version=f"qnet-design {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("devices", help="list the catalog or show one device or setup")
+    p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    p.add_argument("name", nargs="?", help="catalog name (file stem) or path, for `show`")
+    p.add_argument("--catalog", help="catalog folder (default: ./devices or the repository's)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_devices)
+
+    p = sub.add_parser("translate", help="model rates of a setup in Hz, rad/s and units of γ")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_translate)
+
+    p = sub.add_parser("budget", help="figures of merit and error budget of a setup")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--plot", metavar="PNG", help="write the budget's figure to this file")
+    p.set_defaults(func=_cmd_budget)
+
+    p = sub.add_parser("compare", help="one row per setup: the headline figures side by side")
+    p.add_argument("setups", nargs="+", help="setup files")
+    p.add_argument("--sort", help="column to sort by (descending)")
+    p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_compare)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BAD_INPUT as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ConvergenceError, QnetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""Load a setup file: devices by relative path, inline overrides, inheritance, scheme layout.
+
+A setup names a ``scheme``, maps roles (``qubit``, ``source``, ...) to device files relative to
+itself, may start from another setup (``base``), overrides any device field inline under
+``[overrides.<role>]`` and gives the scheme's ``[layout]``. The result is a :class:`SetupSpec`
+whose devices are validated :class:`~qnet_design.specs.devices.DeviceSpec` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import DeviceFileError, UnitError
+from ..units import parse_quantity
+from .devices import DeviceSpec, parse_device, read_toml
+
+
+@dataclass(frozen=True)
+class LayoutField:
+    """One layout key: ``kind`` is integer, number, choice, permutation, bitstring, a unit kind
+    (``frequency`` is cyclic, may be negative for detunings), or ``<unit kind>_list``."""
+
+    kind: str
+    default: Any
+    doc: str
+    minimum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Roles (role → allowed device kinds) and layout of one scheme."""
+
+    roles: Mapping[str, tuple[str, ...]]
+    optional_roles: Mapping[str, tuple[str, ...]]
+    layout: Mapping[str, LayoutField]
+
+
+_L = LayoutField
+_QUBITS = ("transmon", "siv")
+
+SCHEMES: dict[str, Scheme] = {
+    "dual_rail": Scheme(
+        roles={"qubit": _QUBITS, "source": ("two_mode_squeezer",)},
+        optional_roles={"channel": ("channel",)},
+        layout={
+            "pairs": _L("integer", 1, "number of qubit pairs N", minimum=1),
+            "detuning_step": _L("frequency", "0 Hz", "Δ/2π with δ_A,i = (i−1)Δ"),
+            "permutation": _L("permutation", "identity", "P in δ_B = −P δ_A"),
+        },
+    ),
+    "thermal_link": Scheme(
+        roles={"qubit": _QUBITS, "source": ("thermal_source",)},
+        optional_roles={"qubit2": _QUBITS, "channel": ("channel",)},
+        layout={
+            "geometry": _L(
+                "choice", "chiral", "waveguide geometry", choices=("chiral", "bidirectional")
+            ),
+            "detuning1": _L("frequency", "0 Hz", "Δ₁/2π of qubit 1 from the filter"),
+            "detuning2": _L("frequency", "0 Hz", "Δ₂/2π of qubit 2 from the filter"),
+            "positions": _L("length_list", None, "qubit positions (bidirectional only)"),
+        },
+    ),
+    "cv_routing": Scheme(
+        roles={"mechanics": ("electromechanical",)},
+        optional_roles={},
+        layout={
+            "nodes": _L("integer", 10, "chain length M", minimum=1),
+            "squeezing_r": _L("number", 0.5, "squeezing r of node 0", minimum=0.0),
+            "direction": _L("choice", "forward", "attachment", choices=("forward", "backward")),
+            "attachment_rate": _L("frequency", None, "j/2π, coupling of node 0 to the chain"),
+        },
+    ),
+    "cv_replication": Scheme(
+        roles={"source": ("two_mode_squeezer",)},
+        optional_roles={},
+        layout={
+            "sites": _L("integer", 4, "sites N per array", minimum=1),
+            "hopping": _L("frequency", None, "hopping J/2π"),
+            "drive_rate": _L("frequency", None, "Γ/2π, coupling of the end sites to the bath"),
+            "cavity_linewidth": _L("frequency", "0 Hz", "cavity loss κ/2π of every site"),
+        },
+    ),
+    "cooperative": Scheme(
+        roles={"qubit": _QUBITS},
+        optional_roles={},
+        layout={
+            "qubits": _L("integer", 2, "number of qubits N", minimum=2),
+            "detunings": _L("frequency_list", None, "δ_i/2π of each qubit"),
+            "initial": _L("bitstring", None, "initial product state, qubit 0 first"),
+        },
+    ),
+}
+
+_SETUP_KEYS = ("scheme", "name", "notes", "base", "devices", "overrides", "layout")
+
+
+@dataclass(frozen=True)
+class SetupSpec:
+    """A validated setup: scheme, devices by role (overrides applied) and layout values."""
+
+    scheme: str
+    name: str
+    notes: str
+    devices: Mapping[str, DeviceSpec]
+    layout: Mapping[str, Any]
+    path: Path | None = None
+    sources: Mapping[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("devices", "layout", "sources"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_resolved(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a setup, resolve ``base`` recursively and make device paths absolute."""
+    resolved = path.resolve()
+    if resolved in chain:
+        loop = " -> ".join(str(p) for p in (*chain, resolved))
+        raise DeviceFileError(f"{path}: field `base` makes the setup include itself ({loop})")
+    data = read_toml(path)
+    unknown = [k for k in data if k not in _SETUP_KEYS]
+    if unknown:
+        raise DeviceFileError(
+            f"{path}: unknown field `{unknown[0]}` in a setup; "
+            f"known fields: {', '.join(_SETUP_KEYS)}"
+        )
+    for key in ("devices", "overrides", "layout"):
+        if key in data and not isinstance(data[key], dict):
+            raise DeviceFileError(f"{path}: field `{key}` must be a table, got {data[key]!r}")
+    devices = {}
+    for role, rel in data.get("devices", {}).items():
+        if not isinstance(rel, str):
+            raise DeviceFileError(f"{path}: field `devices.{role}` must be a path, got {rel!r}")
+        devices[role] = str((path.parent / rel).resolve())
+    data["devices"] = devices
+    if "base" in data:
+        if not isinstance(data["base"], str):
+            raise DeviceFileError(f"{path}: field `base` must be a path, got {data['base']!r}")
+        base_path = path.parent / data.pop("base")
+        if not base_path.is_file():
+            raise DeviceFileError(f"{path}: field `base` points to a missing file {base_path}")
+        data = _merge(_read_resolved(base_path, (*chain, resolved)), data)
+    return data
+
+
+def _parse_layout_value(key: str, spec: LayoutField, value: Any, where: str) -> Any:
+    try:
+        if spec.kind == "integer":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise DeviceFileError(f"{where} must be an integer ({spec.doc}), got {value!r}")
+            if spec.minimum is not None and value < spec.minimum:
+                raise DeviceFileError(f"{where} must be >= {spec.minimum:g}, got {value!r}")
+            return value
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise DeviceFileError(f"{where} must be a number ({spec.doc}), got {value!r}")
+            if spec.minimum is not None and value < spec.minimum:
+                raise DeviceFileError(f"{where} must be >= {spec.minimum:g}, got {value!r}")
+            return float(value)
+        if spec.kind == "choice":
+            if value not in spec.choices:
+                raise DeviceFileError(f"{where} must be one of {list(spec.choices)}, got {value!r}")
+            return value
+        if spec.kind == "permutation":
+            if value in ("identity", "reversed"):
+                return value
+            if isinstance(value, list) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value
+            ):
+                if sorted(value) != list(range(len(value))):
+                    raise DeviceFileError(
+                        f"{where} must be a permutation of 0..{len(value) - 1}, got {value!r}"
+                    )
+                return list(value)
+            raise DeviceFileError(
+                f"{where} must be 'identity', 'reversed' or a list of 0-based indices, "
+                f"got {value!r}"
+            )
+        if spec.kind == "bitstring":
+            if not isinstance(value, str) or not value or set(value) - {"0", "1"}:
+                raise DeviceFileError(f"{where} must be a bitstring such as '100', got {value!r}")
+            return value
+        if spec.kind.endswith("_list"):
+            unit_kind = spec.kind.removesuffix("_list")
+            items = value if isinstance(value, list) else [value]
+            return [parse_quantity(v, unit_kind, f"{where}[{i}]") for i, v in enumerate(items)]
+        return parse_quantity(value, spec.kind, where)
+    except UnitError as exc:
+        raise DeviceFileError(str(exc)) from None
+
+
+def load_setup(path: str | Path) -> SetupSpec:
+    """Read, resolve and validate a setup file.
+
+    Raises
+    ------
+    DeviceFileError
+        With the file and the field for every problem: unknown scheme, missing or unknown role,
+        missing device file, wrong device kind, invalid override or layout value, a ``base``
+        cycle.
+    """
+    path = Path(path)
+    data = _read_resolved(path, ())
+    scheme_name = data.get("scheme")
+    if scheme_name not in SCHEMES:
+        raise DeviceFileError(
+            f"{path}: field `scheme` must be one of {sorted(SCHEMES)}, got {scheme_name!r}"
+        )
+    scheme = SCHEMES[scheme_name]
+    for key in ("name",):
+        if not isinstance(data.get(key), str):
+            raise DeviceFileError(f"{path}: missing field `{key}` (a string)")
+    allowed = {**scheme.roles, **scheme.optional_roles}
+    for role in scheme.roles:
+        if role not in data["devices"]:
+            raise DeviceFileError(
+                f"{path}: missing field `devices.{role}` (scheme {scheme_name!r} needs roles "
+                f"{', '.join(scheme.roles)})"
+            )
+    overrides = data.get("overrides", {})
+    for role in (*data["devices"], *overrides):
+        if role not in allowed:
+            raise DeviceFileError(
+                f"{path}: unknown role `{role}` for scheme {scheme_name!r}; "
+                f"roles: {', '.join(allowed)}"
+            )
+    devices: dict[str, DeviceSpec] = {}
+    sources: dict[str, Path] = {}
+    for role, device_path in data["devices"].items():
+        dpath = Path(device_path)
+        if not dpath.is_file():
+            raise DeviceFileError(
+                f"{path}: field `devices.{role}` points to a missing file {device_path}"
+            )
+        extra = overrides.get(role, {})
+        if not isinstance(extra, dict):
+            raise DeviceFileError(f"{path}: field `overrides.{role}` must be a table")
+        label = dpath if not extra else Path(f"{dpath} with [overrides.{role}]")
+        try:
+            device = parse_device(_override(read_toml(dpath), extra), label)
+        except DeviceFileError as exc:
+            raise DeviceFileError(f"{path}: devices.{role}: {exc}") from None
+        if device.kind not in allowed[role]:
+            raise DeviceFileError(
+                f"{path}: field `devices.{role}` must be a {' or '.join(allowed[role])} device, "
+                f"got kind {device.kind!r} ({dpath})"
+            )
+        devices[role] = device
+        sources[role] = dpath
+    layout_in = data.get("layout", {})
+    layout: dict[str, Any] = {}
+    for key in layout_in:
+        if key not in scheme.layout:
+            raise DeviceFileError(
+                f"{path}: unknown field `layout.{key}` for scheme {scheme_name!r}; known: "
+                f"{', '.join(scheme.layout)}"
+            )
+    for key, spec in scheme.layout.items():
+        value = layout_in.get(key, spec.default)
+        if value is None:
+            layout[key] = None
+            continue
+        layout[key] = _parse_layout_value(key, spec, value, f"{path}: field `layout.{key}`")
+    return SetupSpec(
+        scheme_name,
+        data["name"],
+        str(data.get("notes", "")),
+        devices,
+        layout,
+        path,
+        sources,
+    )
+
+
+def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Apply inline overrides; a field of an exclusive group replaces its alternatives."""
+    from .fields import DEVICE_GROUPS
+
+    out = dict(raw)
+    for group in DEVICE_GROUPS.get(str(raw.get("kind")), ()):
+        if group.rule == "requires":
+            continue
+        for alt in group.alternatives:
+            if set(alt) & set(extra):
+                for other in group.alternatives:
+                    if other is not alt:
+                        for key in other:
+                            if key not in alt:
+                                out.pop(key, None)
+    out.update(extra)
+    return out

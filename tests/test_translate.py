@@ -1,0 +1,134 @@
+"""Translators against hand calculations of every 2π and factor-2 convention (CONVENTIONS.md)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qnet_design.specs import parse_device
+from qnet_design.translate.channels import translate_channel
+from qnet_design.translate.qubits import translate_transmon
+from qnet_design.translate.sources import (
+    squeezed_thermal_moments,
+    translate_squeezer,
+    translate_thermal_source,
+)
+
+TWO_PI = 2 * math.pi
+HEAD = {"name": "t", "reference": "none", "notes": "test"}
+
+
+def _device(kind: str, **fields):
+    return parse_device({"kind": kind, **HEAD, **fields})
+
+
+def test_transmon_hand_calculation():
+    # γ = 2π × 10 MHz; T1 = 15 ns total → γ′ = 1/T1 − γ; T2 = 25 ns → 1/T_phi = 1/T2 − 1/(2 T1)
+    q = translate_transmon(
+        _device("transmon", f01="5 GHz", waveguide_linewidth="10 MHz", t1="15 ns", t2="25 ns")
+    )
+    gamma = TWO_PI * 10e6
+    assert q.omega == pytest.approx(TWO_PI * 5e9, rel=1e-12)
+    assert q.gamma == pytest.approx(gamma, rel=1e-12)
+    assert q.gamma_loss == pytest.approx(1 / 15e-9 - gamma, rel=1e-12)
+    assert q.gamma_phi == pytest.approx(1 / 25e-9 - 1 / (2 * 15e-9), rel=1e-12)
+
+
+def test_transmon_coupling_q_and_directionality():
+    # γ_rad = ω01/Q_c; directionality d sends (1 − d) γ_rad into the loss channel γ′
+    q = translate_transmon(
+        _device("transmon", f01="6 GHz", coupling_q=600.0, directionality=0.9, t1_intrinsic="20 us")
+    )
+    gamma_rad = TWO_PI * 6e9 / 600.0
+    assert q.gamma == pytest.approx(0.9 * gamma_rad, rel=1e-12)
+    assert q.gamma_loss == pytest.approx(1 / 20e-6 + 0.1 * gamma_rad, rel=1e-12)
+    assert q.gamma_phi == 0.0
+
+
+def test_transmon_t_phi_directly():
+    q = translate_transmon(
+        _device("transmon", f01="5 GHz", waveguide_linewidth="1 MHz", t_phi="50 us")
+    )
+    assert q.gamma_phi == pytest.approx(1 / 50e-6, rel=1e-12)
+
+
+def test_transmon_from_ej_ec_with_scqubits():
+    # asymptotic transmon spectrum (Koch et al. 2007): f01 ≈ √(8 EJ EC) − EC, α ≈ −EC;
+    # at EJ/EC = 80 the next corrections are O(EC·√(EC/EJ)) ≈ 3 % of EC, so 0.5 % of f01
+    # and 15 % of α are safe bounds
+    ej, ec = 20e9, 0.25e9
+    q = translate_transmon(
+        _device("transmon", ej="20 GHz", ec="250 MHz", waveguide_linewidth="1 MHz")
+    )
+    assert q.omega / TWO_PI == pytest.approx(math.sqrt(8 * ej * ec) - ec, rel=5e-3)
+    assert q.anharmonicity is not None
+    assert q.anharmonicity / TWO_PI == pytest.approx(-ec, rel=0.15)
+
+
+def test_squeezer_conventions():
+    # dB below vacuum → r = S ln10 / 20; power gain G → cosh² r = G; κ = 2π × linewidth
+    s = translate_squeezer(
+        _device(
+            "two_mode_squeezer",
+            device_type="NDPA",
+            center_frequency_a="5 GHz",
+            center_frequency_b="6 GHz",
+            squeezing_db="8.686 dB",
+            linewidth_a="20 MHz",
+            linewidth_b="30 MHz",
+        )
+    )
+    assert s.r == pytest.approx(1.0, rel=1e-4)
+    assert s.kappa_a == pytest.approx(TWO_PI * 20e6)
+    assert s.kappa_b == pytest.approx(TWO_PI * 30e6)
+    g = translate_squeezer(
+        _device(
+            "two_mode_squeezer",
+            device_type="JPA",
+            center_frequency_a="5 GHz",
+            center_frequency_b="6 GHz",
+            gain_db="20 dB",
+            linewidth="20 MHz",
+        )
+    )
+    assert math.cosh(g.r) ** 2 == pytest.approx(100.0, rel=1e-12)
+
+
+def test_squeezed_thermal_moments():
+    # pure two-mode squeezed vacuum: n̄ = sinh² r, m̄ = sinh r cosh r, so m̄² = n̄(n̄ + 1)
+    nbar, mbar = squeezed_thermal_moments(0.7, 0.0)
+    assert mbar**2 == pytest.approx(nbar * (nbar + 1), rel=1e-12)
+    # thermal only: n̄ = n_T, m̄ = 0
+    assert squeezed_thermal_moments(0.0, 0.3) == pytest.approx((0.3, 0.0))
+
+
+def test_thermal_filter_paper001_section_VA():
+    # paper 001, Sec. V A: 5 GHz, 293 K → n_th ≈ 1220; Q = 2.5e5 → κ/γ = 1e-3 at γ/2π = 10 MHz,
+    # with the total energy linewidth 2κ = ω_c/Q
+    src = translate_thermal_source(
+        _device("thermal_source", temperature="293 K", filter_frequency="5 GHz", filter_q=2.5e5)
+    )
+    assert src.n_th == pytest.approx(1220, rel=1e-3)
+    assert 2 * src.kappa == pytest.approx(TWO_PI * 5e9 / 2.5e5, rel=1e-12)
+    assert src.kappa / (TWO_PI * 10e6) == pytest.approx(1e-3, rel=1e-12)
+    assert src.flux == pytest.approx(src.kappa * src.n_th / 2)
+
+
+def test_channel_loss_budget():
+    # 0.5 dB/km over 2 km plus 0.8 dB of circulators: 1.8 dB → p = 1 − 10^(−0.18)
+    ch = translate_channel(
+        _device(
+            "channel",
+            length="2 km",
+            loss_per_length="0.5 dB/km",
+            insertion_loss="0.8 dB",
+            base_temperature="20 mK",
+        ),
+        5e9,
+    )
+    assert ch.p_loss == pytest.approx(1 - 10 ** (-0.18), rel=1e-12)
+    # n(5 GHz, 20 mK) = 1/(exp(hf/kT) − 1) with hf/kT = 12.0
+    assert ch.residual_occupation == pytest.approx(
+        1 / math.expm1(6.62607015e-34 * 5e9 / (1.380649e-23 * 0.02))
+    )
