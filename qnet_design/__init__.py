@@ -1,36 +1,46 @@
-"""qnet-design: from lab device descriptions to autonomous entanglement-distribution budgets."""
+"""qnet-design: from lab device descriptions to autonomous entanglement-distribution budgets.
+
+Public API: load device and setup files (:func:`load_device`, :func:`load_setup`), translate
+them into the dimensionless parameters of a scheme model (:func:`translate`). The scheme modules
+live in :mod:`qnet_design.schemes` (``dual_rail``, ``thermal_link``, ``cv_routing``,
+``cv_replication``, ``cooperative``).
+"""
 
 from .errors import (
     ConvergenceError as ConvergenceError,
-)
-from .errors import (
     DeviceFileError as DeviceFileError,
-)
-from .errors import (
+    NotImplementedSchemeError as NotImplementedSchemeError,
     ParameterError as ParameterError,
-)
-from .errors import (
     QnetError as QnetError,
-)
-from .errors import (
     UnitError as UnitError,
-)
-from .errors import (
     UnstableError as UnstableError,
 )
-from .units import Q_ as Q_
-from .units import ureg as ureg
+from .specs import (
+    DeviceSpec as DeviceSpec,
+    SetupSpec as SetupSpec,
+    load_device as load_device,
+    load_setup as load_setup,
+)
+from .translate import Translation as Translation, translate as translate
+from .units import Q_ as Q_, ureg as ureg
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Q_",
     "ConvergenceError",
     "DeviceFileError",
+    "DeviceSpec",
+    "NotImplementedSchemeError",
     "ParameterError",
+    "Q_",
     "QnetError",
+    "SetupSpec",
+    "Translation",
     "UnitError",
     "UnstableError",
     "__version__",
+    "load_device",
+    "load_setup",
+    "translate",
     "ureg",
 ]
