@@ -27,12 +27,12 @@ from .units import Q_ as Q_, ureg as ureg
 __version__ = "0.1.0"
 
 __all__ = [
+    "Q_",
     "ConvergenceError",
     "DeviceFileError",
     "DeviceSpec",
     "NotImplementedSchemeError",
     "ParameterError",
-    "Q_",
     "QnetError",
     "SetupSpec",
     "Translation",

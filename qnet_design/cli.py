@@ -112,6 +112,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     print("\nDimensionless parameters:")
     for p in tr.parameters:
         print(f"  {p.symbol:>8} = {p.value}" + (f"   ({p.note})" if p.note else ""))
+    sys.stdout.flush()
     for w in tr.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0

@@ -133,7 +133,12 @@ def translate_transmon(spec: DeviceSpec) -> QubitRates:
         gamma_phi=gamma_phi,
         anharmonicity=None if anharmonicity is None else 2.0 * math.pi * anharmonicity,
         directionality=d,
-        notes=(how, gnote + (f", × directionality {d:g}" if d != 1 else ""), lnote, pnote),
+        notes=(
+            how,
+            gnote + (f", × directionality {d:g}" if d != 1 else ""),
+            lnote + (f" + (1 − {d:g}) γ_rad radiated the wrong way" if d != 1 else ""),
+            pnote,
+        ),
     )
 
 
