@@ -235,7 +235,7 @@ def _run_dask(fn: Callable[[Any], Any], items: Sequence[Any], address: str) -> T
         raise
 
     def results() -> Iterator[tuple[int, Any]]:
-        for fut in as_completed(list(futures)):
+        for fut in as_completed(list(futures), loop=client.loop):
             yield futures[fut], fut.result()
 
     return TaskStream(results(), cleanup)
