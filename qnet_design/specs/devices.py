@@ -32,6 +32,8 @@ class DeviceSpec:
         Field name → pint Quantity (dimensional fields), float (numbers, dB values) or str.
     path
         The file it came from (``None`` for devices built in Python).
+    written
+        The fields exactly as written in the file (unit strings), for re-validation.
     """
 
     kind: str
@@ -40,9 +42,11 @@ class DeviceSpec:
     notes: str
     values: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    written: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "written", MappingProxyType(dict(self.written)))
 
     def has(self, key: str) -> bool:
         return key in self.values
@@ -51,7 +55,7 @@ class DeviceSpec:
         return self.values.get(key, default)
 
     def raw(self) -> dict[str, Any]:
-        """The file's fields as plain TOML-able values (quantities as strings)."""
+        """The file's fields as written (unit strings), plus the common keys."""
         out: dict[str, Any] = {
             "kind": self.kind,
             "name": self.name,
@@ -59,7 +63,10 @@ class DeviceSpec:
             "notes": self.notes,
         }
         for key, value in self.values.items():
-            out[key] = f"{value:~P}" if isinstance(value, pint.Quantity) else value
+            if key in self.written:
+                out[key] = self.written[key]
+            else:
+                out[key] = f"{value:~P}" if isinstance(value, pint.Quantity) else value
         return out
 
 
@@ -167,7 +174,8 @@ def parse_device(data: Mapping[str, Any], path: Path | None = None) -> DeviceSpe
             )
         values[key] = _parse_field(key, schema[key], value, f"{label}: field `{key}`")
     _check_groups(kind, set(values), label)
-    return DeviceSpec(kind, data["name"], data["reference"], data["notes"], values, path)
+    written = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+    return DeviceSpec(kind, data["name"], data["reference"], data["notes"], values, path, written)
 
 
 def load_device(path: str | Path) -> DeviceSpec:

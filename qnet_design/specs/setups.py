@@ -304,3 +304,67 @@ def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
                                 out.pop(key, None)
     out.update(extra)
     return out
+
+
+def _as_field_text(value: Any, unit_kind: str | None) -> Any:
+    """A sweep or requirement value for a field: numbers in a unit field are read in SI units."""
+    from ..units import FIELD_KINDS
+
+    if unit_kind in FIELD_KINDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value!r} {FIELD_KINDS[unit_kind][1]}"
+    return value
+
+
+def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
+    """A copy of ``setup`` with dotted-path overrides applied and validated again.
+
+    Paths are ``<role>.<field>`` for device fields (``source.linewidth``) or
+    ``layout.<key>`` (``layout.pairs``). A plain number given for a dimensional field is read in
+    SI units (Hz, s, K, m); a string carries its own unit (``"300 MHz"``).
+
+    Raises
+    ------
+    DeviceFileError
+        For an unknown role, field or layout key, or a value the field refuses.
+    """
+    from .fields import DEVICE_FIELDS
+
+    label = setup.path if setup.path is not None else setup.name
+    scheme = SCHEMES[setup.scheme]
+    raws = {role: device.raw() for role, device in setup.devices.items()}
+    layout = dict(setup.layout)
+    for dotted, value in overrides.items():
+        head, _, key = dotted.partition(".")
+        if not key:
+            raise DeviceFileError(f"{label}: parameter path {dotted!r} must be 'role.field'")
+        if head == "layout":
+            if key not in scheme.layout:
+                raise DeviceFileError(
+                    f"{label}: unknown field `layout.{key}`; known: {', '.join(scheme.layout)}"
+                )
+            spec = scheme.layout[key]
+            unit_kind = spec.kind if spec.kind in ("frequency", "time", "length") else None
+            layout[key] = _parse_layout_value(
+                key, spec, _as_field_text(value, unit_kind), f"{label}: field `layout.{key}`"
+            )
+            continue
+        if head not in raws:
+            raise DeviceFileError(
+                f"{label}: unknown role {head!r} in {dotted!r}; roles: {', '.join(raws)}"
+            )
+        schema = DEVICE_FIELDS[raws[head]["kind"]]
+        if key not in schema:
+            raise DeviceFileError(
+                f"{label}: unknown field `{key}` for the {raws[head]['kind']} in role {head!r}; "
+                f"known fields: {', '.join(schema)}"
+            )
+        raws[head] = _override(raws[head], {key: _as_field_text(value, schema[key].kind)})
+    devices = {
+        role: parse_device(raw, Path(f"{setup.sources.get(role, role)} (overridden)"))
+        if raw != setup.devices[role].raw()
+        else setup.devices[role]
+        for role, raw in raws.items()
+    }
+    return SetupSpec(
+        setup.scheme, setup.name, setup.notes, devices, layout, setup.path, setup.sources
+    )
