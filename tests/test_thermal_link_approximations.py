@@ -265,6 +265,26 @@ def test_exact_extrapolates_to_quasistatic_limit() -> None:
     assert c0 == pytest.approx(1 - upsilon(flux), abs=0.01)
 
 
+def test_bourret_small_kappa_limit_versus_quasistatic() -> None:
+    # App. A at κ -> 0 (fixed Φ) gives ρ_S = 8Φ/(γ+8Φ): the dark state Eq. 19 at the *mean*
+    # intensity, not its thermal average. It agrees with 1 − Υ(Φ/γ) = 8Φ − 128Φ² + … only to
+    # first order: the difference is 64Φ²(1 − 40Φ + …), checked to 5 % at Φ = 5e-4 (the next
+    # term is −2 % there; √κ terms of Eq. 31 are ~1e-8 at κ = 1e-9); at Φ = 0.61
+    # the two differ by > 0.1 (the average over |α₀|² matters).
+    for flux, check in ((5e-4, "quadratic"), (0.61, "large")):
+        kappa = 1e-9
+        model = ThermalLink(n_th=2 * flux / kappa, kappa=kappa)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ValidityWarning)  # Φ = 0.61 is strong drive
+            b = bourret_concurrence(model)
+        q = quasistatic_concurrence(model)
+        assert b.rho_s == pytest.approx(8 * flux / (1 + 8 * flux), abs=1e-7)
+        if check == "quadratic":
+            assert b.concurrence - q.concurrence == pytest.approx(64 * flux**2, rel=0.05)
+        else:
+            assert b.concurrence - q.concurrence > 0.1
+
+
 def test_quasistatic_warns_outside_range() -> None:
     with pytest.warns(ValidityWarning, match="kappa << gamma"):
         quasistatic_concurrence(ThermalLink(n_th=2, kappa=0.1))
