@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import qutip as qt
-from scipy import integrate, optimize
+from scipy import integrate, linalg, optimize
 
 from qnet_design.errors import ParameterError
 from qnet_design.metrics import concurrence
@@ -576,6 +576,39 @@ def test_analytic_optimum_against_quasistatic(kappa: float) -> None:
     a = 1 / (24 * kappa)
     pred = 4 * (math.log(4 * a) - np.euler_gamma) / (math.log(8 * a) - np.euler_gamma)
     assert (1 - opt.concurrence_star) / (1 - qs.concurrence) == pytest.approx(pred, rel=0.1)
+
+
+def _solve_b26(flux: float, kappa: float, y0: float, y1: float, depth: int = 3000) -> float:
+    """X₀ of a_n X_n = b_n X_{n-1} + c_n X_{n+1} + Y₀δ_{n0} + Y₁δ_{n1} (Eq. B26), γ = 1,
+    with a_n = γ' + x(2n+1), b_n = xn, c_n = x(n+1), x = 8Φγ, γ' = γ² + 24κΦ (Eq. B24-B25, B33),
+    truncated at X_depth = 0 (a tridiagonal solve)."""
+    x, gp = 8 * flux, 1 + 24 * kappa * flux
+    n = np.arange(depth)
+    ab = np.zeros((3, depth))
+    ab[0, 1:] = -x * (n[:-1] + 1)  # super-diagonal: −c_n
+    ab[1] = gp + x * (2 * n + 1)  # diagonal: a_n
+    ab[2, :-1] = -x * n[1:]  # sub-diagonal: −b_n
+    rhs = np.zeros(depth)
+    rhs[0], rhs[1] = y0, y1
+    return float(linalg.solve_banded((1, 1), ab, rhs)[0])
+
+
+@pytest.mark.parametrize(("flux", "kappa"), [(0.3, 1e-3), (2.0, 1e-2), (10.0, 1e-3)])
+def test_analytic_follows_from_appendix_b_recurrences(flux: float, kappa: float) -> None:
+    # Eq. B24 (singlet) and B25 (triplet) solved numerically reproduce the closed forms B42-B43
+    # (which need e^{γ'/x} in Eq. B37, printed e^{γ/x}); Eq. 43-44 (the module) are B42-B43
+    # without the 3κ/γ terms: they differ by 3κ(1 − Υ)(1 + 16κΦ) ≤ 3κ(1 + 16κΦ) in ρ_S and
+    # by 24κ²Φ(1 − Υ) ≤ 24κ²Φ in ρ_T (first order in κ/γ, as the paper says).
+    rs = _solve_b26(flux, kappa, 8 * flux * (1 + kappa),
+                    -8 * flux * (1 + 3 * kappa + 48 * flux * kappa**2))  # fmt: skip
+    rt = _solve_b26(flux, kappa, 8 * flux * kappa, 3 * (8 * flux * kappa) ** 2)
+    u = upsilon(flux / (1 + 24 * kappa * flux))
+    w = u * (1 + 3 * kappa) - 3 * kappa
+    assert rs == pytest.approx(1 - w * (1 + 16 * kappa * flux), rel=1e-10)  # Eq. B42
+    assert rt == pytest.approx(8 * kappa * flux * w, rel=1e-10)  # Eq. B43
+    r = analytic_concurrence(ThermalLink(n_th=2 * flux / kappa, kappa=kappa))
+    assert 0 < rs - r.rho_s <= 3 * kappa * (1 + 16 * kappa * flux)
+    assert 0 < r.rho_t - rt <= 24 * kappa**2 * flux
 
 
 def test_analytic_reduces_to_quasistatic_when_nonadiabatic_terms_vanish() -> None:
