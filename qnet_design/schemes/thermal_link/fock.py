@@ -2,9 +2,9 @@ r"""Exact master equation of paper 001 with a truncated Fock space for the filte
 
 Chiral geometry (Eq. 1-4 with Eq. 48 and dephasing, Sec. V A):
 
-    ρ̇ = κ(n_th + 2)D[a]ρ + κ n_th D[a†]ρ                         (Eq. 2: hot + cold side + waveguide)
-        + Σᵢ √(γᵢκ)([aρ, σᵢ⁺] + [σᵢ⁻, ρa†])                       (Eq. 4, source → qubits)
-        + 𝓛_q ρ                                                    (Eq. 3, 5, 48, (γ_φ/2)D[σᵢ^z])
+    ρ̇ = κ(n_th + 2)D[a]ρ + κ n_th D[a†]ρ                (Eq. 2: hot + cold side + waveguide)
+        + Σᵢ √(γᵢκ)([aρ, σᵢ⁺] + [σᵢ⁻, ρa†])              (Eq. 4, source → qubits)
+        + 𝓛_q ρ                                           (Eq. 3, 5, 48, (γ_φ/2)D[σᵢ^z])
 
 Bidirectional geometry (App. C, Eq. C2; Eq. 49 at the nodes): cavity (j = 0, z₀ = 0) and qubits
 (j = 1, 2) share the couplings J_{jl}, Γ_{jl} of :func:`._liouville.bidirectional_couplings`,
@@ -44,7 +44,7 @@ from ._liouville import (
     hamiltonian_terms,
     qubit_terms,
 )
-from .hierarchy import _check_initial, _check_times, _figure
+from ._numerics import check_initial, check_times, convergence_figure, pinned_null_vector
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
 
@@ -178,14 +178,11 @@ def _last_level(x: np.ndarray, sec: _Sector, cutoff: int) -> float:
 
 def _steady(model: ThermalLink, cutoff: int) -> tuple[np.ndarray, float]:
     sec = _sector(cutoff, (0,))
-    mat = _restricted(_terms(model, cutoff), sec).tolil()
+    mat = _restricted(_terms(model, cutoff), sec)
     diag = np.nonzero(sec.kets == sec.bras)[0]
-    row = int(diag[0])
-    mat[row, :] = 0.0
-    mat[row, diag] = 1.0
-    rhs = np.zeros(mat.shape[0], dtype=complex)
-    rhs[row] = 1.0
-    x = spla.splu(mat.tocsc()).solve(rhs)
+    # pin ⟨0,00|ρ|0,00⟩ (cavity vacuum, both qubits down): positive for any thermal drive
+    x = pinned_null_vector(mat, int(diag[0]))
+    x = x / np.sum(x[diag])
     return _reduce(x, sec), _last_level(x, sec, cutoff)
 
 
@@ -206,7 +203,7 @@ def steady_state(
         raise ParameterError(f"`start` must be a Fock cutoff >= 2, got {first}")
     got = widen_until_converged(
         lambda n: _steady(model, n),
-        lambda r: _figure(r[0]),
+        lambda r: convergence_figure(r[0]),
         parameter="fock_cutoff",
         start=first,
         step=_next_cutoff,
@@ -254,15 +251,15 @@ def evolve(
     limit: int = DEFAULT_LIMIT,
 ) -> Evolution:
     """ρ_q(t) of the full master equation from a thermal cavity and ``initial`` (default |00⟩)."""
-    times = _check_times(times)
-    rho0 = ground_state() if initial is None else _check_initial(initial)
+    times = check_times(times)
+    rho0 = ground_state() if initial is None else check_initial(initial)
     first = start_cutoff(model) if start is None else int(start)
     history: list[np.ndarray] = []
     running = [0.0]
 
     def figure(rhos: np.ndarray) -> float:
         # cumulative sup-norm change, so successive differences are max_t |Δ(C + Tr ρ²)|
-        curve = np.array([_figure(r) for r in rhos])
+        curve = np.array([convergence_figure(r) for r in rhos])
         if history:
             running[0] += float(np.max(np.abs(curve - history[-1])))
         history.append(curve)

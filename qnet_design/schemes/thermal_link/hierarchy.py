@@ -1,4 +1,4 @@
-r"""Exact phase-space eigenfunction hierarchy of paper 001 (Sec. IV C, App. B), as one sparse system.
+r"""Exact phase-space eigenfunction hierarchy of paper 001 (Sec. IV C, App. B), one sparse system.
 
 Derivation (re-done here because App. B Eq. B3-B13 contains typos)
 -------------------------------------------------------------------
@@ -44,9 +44,9 @@ import scipy.sparse.linalg as spla
 
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
-from ...metrics import purity as _purity
 from ...solvers.convergence import Convergence, widen_until_converged
 from ._liouville import charges_of, ground_state, qubit_superops
+from ._numerics import check_initial, check_times, convergence_figure, pinned_null_vector
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
 
@@ -129,28 +129,16 @@ def _build(model: ThermalLink, level_max: int, init_charges: tuple[int, ...]) ->
 def _steady_rho(model: ThermalLink, level_max: int) -> np.ndarray:
     h = _build(model, level_max, (0,))
     kept0 = h.kept0
-    mat = h.matrix.tolil()
-    # replace the equation of ⟨00|μ^{0,0}|00⟩ by the normalisation Tr μ^{0,0} = 1
-    row = int(h.kept00[0])
-    diag_vec = np.array([0, 5, 10, 15])
-    pos = [int(h.kept00[np.nonzero(kept0 == d)[0][0]]) for d in diag_vec]
-    mat[row, :] = 0.0
-    for p in pos:
-        mat[row, p] = 1.0
-    rhs = np.zeros(mat.shape[0], dtype=complex)
-    rhs[row] = 1.0
-    x = spla.splu(mat.tocsc()).solve(rhs)
+    # pin ⟨00|μ^{0,0}|00⟩ = 1 (the ground-state population is positive), normalise afterwards
+    x = pinned_null_vector(h.matrix, int(h.kept00[np.nonzero(kept0 == 0)[0][0]]))
+    diag = [int(h.kept00[np.nonzero(kept0 == d)[0][0]]) for d in (0, 5, 10, 15)]
+    x = x / np.sum(x[diag])
     vec = np.zeros(16, dtype=complex)
     vec[kept0] = x[h.kept00]
     rho = vec.reshape(4, 4, order="F")
     if not np.all(np.isfinite(rho)):
         raise ConvergenceError(f"hierarchy steady state is not finite at L_max={level_max}")
     return rho
-
-
-def _figure(rho: np.ndarray) -> float:
-    r = 0.5 * (rho + rho.conj().T)
-    return _wootters(r) + _purity(r)
 
 
 def steady_state(
@@ -182,7 +170,7 @@ def steady_state(
         raise ParameterError(f"`start` must be a hierarchy level >= 2, got {first}")
     got = widen_until_converged(
         lambda lv: _steady_rho(model, lv),
-        _figure,
+        convergence_figure,
         parameter="hierarchy_level",
         start=first,
         step=_next_level,
@@ -249,8 +237,8 @@ def evolve(
     Convergence: L_max grows until the largest change of C(t) + Tr ρ(t)² over the grid is at
     most ``tolerance``.
     """
-    times = _check_times(times)
-    rho0 = ground_state() if initial is None else _check_initial(initial)
+    times = check_times(times)
+    rho0 = ground_state() if initial is None else check_initial(initial)
     first = start_level(model) if start is None else int(start)
     history: list[np.ndarray] = []
     running = [0.0]
@@ -258,7 +246,7 @@ def evolve(
     def figure(rhos: np.ndarray) -> float:
         # cumulative sum of the sup-norm changes: widen_until_converged compares successive
         # figures, so their difference is exactly max_t |Δ(C + Tr ρ²)| between truncations
-        curve = np.array([_figure(r) for r in rhos])
+        curve = np.array([convergence_figure(r) for r in rhos])
         if history:
             running[0] += float(np.max(np.abs(curve - history[-1])))
         history.append(curve)
@@ -282,34 +270,6 @@ def evolve(
         f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
     )
     return Evolution(model, "hierarchy", times, rhos, concurrences(rhos), conv)
-
-
-def _check_times(times: object) -> np.ndarray:
-    arr = np.atleast_1d(np.asarray(times, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ParameterError(
-            f"`times` must be a non-empty 1-d array of finite times, got {times!r}"
-        )
-    if np.any(arr < 0) or np.any(np.diff(arr) < 0):
-        raise ParameterError("`times` must be non-negative and non-decreasing (units of 1/gamma)")
-    return arr
-
-
-def _check_initial(initial: object) -> np.ndarray:
-    import qutip
-
-    rho = initial.full() if isinstance(initial, qutip.Qobj) else np.asarray(initial, dtype=complex)
-    if rho.shape == (4,):
-        rho = np.outer(rho, rho.conj())
-    if rho.shape != (4, 4):
-        raise ParameterError(
-            f"`initial` must be a two-qubit state (4x4 density matrix or 4-vector), got {rho.shape}"
-        )
-    if not np.allclose(rho, rho.conj().T, atol=1e-10) or abs(np.trace(rho) - 1) > 1e-8:
-        raise ParameterError("`initial` must be Hermitian with unit trace")
-    if np.min(np.linalg.eigvalsh(rho)) < -1e-10:
-        raise ParameterError("`initial` must be positive semidefinite")
-    return rho
 
 
 __all__ = ["evolve", "start_level", "steady_state"]
