@@ -11,43 +11,23 @@ pumped qubit–qudit "quantum clockwork" of Fig. 1(c)/3(e).
 
 from .clockwork import (
     Clockwork as Clockwork,
-)
-from .clockwork import (
     ClockworkEvolution as ClockworkEvolution,
-)
-from .clockwork import (
     ClockworkSteadyState as ClockworkSteadyState,
-)
-from .clockwork import (
     clockwork_evolve as clockwork_evolve,
-)
-from .clockwork import (
     clockwork_steady_state as clockwork_steady_state,
 )
 from .model import (
     CooperativeArray as CooperativeArray,
-)
-from .model import (
     bell_state as bell_state,
-)
-from .model import (
     dicke_state as dicke_state,
-)
-from .model import (
     product_state as product_state,
 )
 from .results import (
     DarkSubspace as DarkSubspace,
-)
-from .results import (
     Evolution as Evolution,
-)
-from .results import (
     FinalState as FinalState,
 )
-from .solve import dark_states as dark_states
-from .solve import evolve as evolve
-from .solve import final_state as final_state
+from .solve import dark_states as dark_states, evolve as evolve, final_state as final_state
 
 __all__ = [
     "Clockwork",
