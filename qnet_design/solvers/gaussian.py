@@ -1,0 +1,581 @@
+"""Gaussian (covariance-matrix) engine for linear bosonic networks.
+
+Used by the schemes ``cv_routing`` (paper 002) and ``cv_replication`` (paper 004). Numerics
+only: no scheme physics lives here.
+
+Conventions (stated once, used everywhere in the package)
+--------------------------------------------------------
+* Quadratures ``x = (a + a†)/√2``, ``p = (a − a†)/(i√2)``, so ``[x, p] = i``.
+* Ordering ``r = (x_0, p_0, x_1, p_1, …)``; ``[r_i, r_j] = i Ω_ij`` with
+  ``Ω = ⊕ [[0, 1], [−1, 0]]``.
+* Covariance ``V_ij = ⟨r_i r_j + r_j r_i⟩/2 − ⟨r_i⟩⟨r_j⟩``: the vacuum is ``V = 𝟙/2`` and every
+  physical state obeys ``V + iΩ/2 ≥ 0``. (Paper 002 writes V with vacuum 𝟙, i.e. twice ours;
+  convert at the boundary.)
+* Logarithmic negativity of a two-mode block ``E_N = max(0, −ln 2ν̃₋)``, with ``ν̃₋`` the smaller
+  symplectic eigenvalue of the partial transpose (Serafini, *Quantum Continuous Variables*):
+  ``2ν̃₋² = Δ̃ − √(Δ̃² − 4 det V)``, ``Δ̃ = det V_A + det V_B − 2 det V_AB``.
+* Mean occupation of mode k: ``n_k = (V_xx + V_pp)/2 − 1/2`` (zero first moments).
+* Dynamics ``dV/dt = A V + V Aᵀ + D`` with drift ``A`` and diffusion ``D`` (real 2n×2n).
+
+Model data
+----------
+``H = Σ_ij a†_i h_ij a_j + ½ Σ_ij (g_ij a†_i a†_j + h.c.)`` with ``h`` Hermitian and ``g``
+symmetric (both n×n, rates in the caller's unit; ħ = 1), and Lindblad dissipators
+``Σ_k D[L_k]ρ = Σ_k (L_k ρ L_k† − ½{L_k†L_k, ρ})`` of three kinds:
+
+* :class:`LocalBath` ``(mode, rate, occupation)``:
+  ``κ(N+1) D[a_i] + κN D[a_i†]``.
+* :class:`CommonBath` ``(rate, amplitudes, occupation)``: ``L = Σ_i u_i a_i`` (u as given, *not*
+  renormalised), ``κ(N+1) D[L] + κN D[L†]``.
+* :class:`SqueezedBath` ``(modes=(i, j), rate, nbar, mbar)``: a two-mode squeezed thermal bath
+  acting on modes i and j at rate Γ, i.e. the input-noise model ``ȧ_i = −Γ/2 a_i + √Γ a_i^in``
+  (same for j) with ``⟨a_i^in† a_i^in⟩ = ⟨a_j^in† a_j^in⟩ = n̄`` and ``⟨a_i^in a_j^in⟩ = m̄``
+  (real). Equivalently ``Γ[(n̄+1)(D[a_i] + D[a_j]) + n̄(D[a_i†] + D[a_j†])] + Γ m̄ (cross
+  terms)``; on its own it drives the pair to the two-mode squeezed thermal state with
+  ``⟨a†a⟩ = n̄``, ``⟨a_i a_j⟩ = m̄`` (see :func:`two_mode_squeezed_thermal`). Physical iff
+  ``m̄² ≤ n̄(n̄+1)``.
+
+For a quadratic Hamiltonian ``H = ½ rᵀ H_r r`` and Lindblad operators ``L_k = c_kᵀ r`` the drift and
+diffusion are ``A = Ω (H_r + Im C†C)`` and ``D = Ω Re(C†C) Ωᵀ`` (C has rows c_kᵀ).
+
+Public API
+----------
+``LocalBath``, ``CommonBath``, ``SqueezedBath``, ``drift_diffusion``, ``check_stable``,
+``max_real_eigenvalue``, ``steady_covariance``, ``steady_covariance_cascaded``,
+``lyapunov_residual``, ``evolve_covariance``, ``reduced``, ``log_negativity``,
+``mean_occupation``, ``mean_occupations``, ``purity``, ``is_physical``, ``symplectic_form``,
+``vacuum``, ``thermal_state``, ``two_mode_squeezed_vacuum``, ``two_mode_squeezed_thermal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.linalg
+
+from .._checks import check_int, check_nonnegative, check_real
+from ..errors import ParameterError, UnstableError
+
+__all__ = [
+    "CommonBath",
+    "LocalBath",
+    "SqueezedBath",
+    "check_stable",
+    "drift_diffusion",
+    "evolve_covariance",
+    "is_physical",
+    "log_negativity",
+    "lyapunov_residual",
+    "max_real_eigenvalue",
+    "mean_occupation",
+    "mean_occupations",
+    "purity",
+    "reduced",
+    "steady_covariance",
+    "steady_covariance_cascaded",
+    "symplectic_form",
+    "thermal_state",
+    "two_mode_squeezed_thermal",
+    "two_mode_squeezed_vacuum",
+    "vacuum",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bath descriptions
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalBath:
+    """``rate·(N+1) D[a_mode] + rate·N D[a_mode†]``: decay of one mode into a thermal bath.
+
+    ``rate`` is the energy decay rate κ (amplitude damping κ/2); ``occupation`` is N ≥ 0.
+    """
+
+    mode: int
+    rate: float
+    occupation: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_int("mode", self.mode, minimum=0)
+        check_nonnegative("rate", self.rate)
+        check_nonnegative("occupation", self.occupation)
+
+
+@dataclass(frozen=True)
+class CommonBath:
+    """``rate·(N+1) D[L] + rate·N D[L†]`` with ``L = Σ_i u_i a_i`` (u = ``amplitudes``).
+
+    ``amplitudes`` is a complex vector of length n_modes, used as given (pass
+    ``(a_l + a_{l+1})/√2`` as ``u_l = u_{l+1} = 1/√2``).
+    """
+
+    rate: float
+    amplitudes: np.ndarray = field(repr=False)
+    occupation: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_nonnegative("rate", self.rate)
+        check_nonnegative("occupation", self.occupation)
+        u = np.asarray(self.amplitudes, dtype=complex)
+        if u.ndim != 1 or not np.all(np.isfinite(u)):
+            raise ParameterError(
+                f"`amplitudes` must be a finite 1-D vector, got {self.amplitudes!r}"
+            )
+        object.__setattr__(self, "amplitudes", u)
+
+
+@dataclass(frozen=True)
+class SqueezedBath:
+    """Two-mode squeezed thermal bath on ``modes = (i, j)`` at rate Γ (see module docstring).
+
+    ``nbar`` = ⟨a^in† a^in⟩ of each input, ``mbar`` = ⟨a_i^in a_j^in⟩ (real, either sign);
+    requires ``mbar² ≤ nbar(nbar + 1)``.
+    """
+
+    modes: tuple[int, int]
+    rate: float
+    nbar: float
+    mbar: float
+
+    def __post_init__(self) -> None:
+        if len(self.modes) != 2 or self.modes[0] == self.modes[1]:
+            raise ParameterError(f"`modes` must be two distinct mode indices, got {self.modes!r}")
+        for m in self.modes:
+            check_int("modes", m, minimum=0)
+        check_nonnegative("rate", self.rate)
+        nbar = check_nonnegative("nbar", self.nbar)
+        mbar = check_real("mbar", self.mbar)
+        # the bath input state must itself be a physical two-mode Gaussian state
+        if mbar * mbar > nbar * (nbar + 1.0) * (1.0 + 1e-12):
+            raise ParameterError(
+                f"`mbar` must satisfy mbar² <= nbar(nbar+1) = {nbar * (nbar + 1):.6g} "
+                f"(physical squeezed bath), got mbar = {mbar!r}, mbar² = {mbar * mbar:.6g}"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Basic states and matrices
+# ---------------------------------------------------------------------------------------------
+
+
+def symplectic_form(n_modes: int) -> np.ndarray:
+    """Ω = ⊕_k [[0, 1], [−1, 0]] for ``n_modes`` modes in (x, p) ordering."""
+    return np.kron(np.eye(n_modes), np.array([[0.0, 1.0], [-1.0, 0.0]]))
+
+
+def vacuum(n_modes: int) -> np.ndarray:
+    """Vacuum covariance matrix 𝟙/2."""
+    return 0.5 * np.eye(2 * n_modes)
+
+
+def thermal_state(occupations: float | Sequence[float]) -> np.ndarray:
+    """Product of thermal states with mean occupations n_k: V = ⊕ (n_k + ½) 𝟙₂."""
+    n = np.atleast_1d(np.asarray(occupations, dtype=float))
+    return np.diag(np.repeat(n + 0.5, 2))
+
+
+def two_mode_squeezed_thermal(nbar: float, mbar: float) -> np.ndarray:
+    """4×4 covariance with ⟨a†a⟩ = ⟨b†b⟩ = n̄ and ⟨ab⟩ = m̄ (real).
+
+    ``V = [[(n̄+½)𝟙, m̄ Z], [m̄ Z, (n̄+½)𝟙]]`` with Z = diag(1, −1); E_N = −ln(2n̄ + 1 − 2|m̄|).
+    """
+    z = np.diag([1.0, -1.0])
+    i2 = np.eye(2)
+    return np.block([[(nbar + 0.5) * i2, mbar * z], [mbar * z, (nbar + 0.5) * i2]])
+
+
+def two_mode_squeezed_vacuum(s: float) -> np.ndarray:
+    """Two-mode squeezed vacuum ``exp(s(a†b† − ab))|0,0⟩``: n̄ = sinh² s, m̄ = sinh s cosh s.
+
+    Its logarithmic negativity is E_N = 2|s|.
+    """
+    return two_mode_squeezed_thermal(np.sinh(s) ** 2, np.sinh(s) * np.cosh(s))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drift and diffusion
+# ---------------------------------------------------------------------------------------------
+
+
+def _omega_left(x: np.ndarray) -> np.ndarray:
+    """Ω @ x without forming Ω (rows 2k ← row 2k+1, rows 2k+1 ← −row 2k)."""
+    out = np.empty_like(x)
+    out[0::2] = x[1::2]
+    out[1::2] = -x[0::2]
+    return out
+
+
+def _omega_right_t(x: np.ndarray) -> np.ndarray:
+    """x @ Ωᵀ without forming Ω."""
+    out = np.empty_like(x)
+    out[:, 0::2] = x[:, 1::2]
+    out[:, 1::2] = -x[:, 0::2]
+    return out
+
+
+def _check_mode(name: str, mode: int, n_modes: int) -> None:
+    if not 0 <= mode < n_modes:
+        raise ParameterError(f"`{name}` must be a mode index in 0..{n_modes - 1}, got {mode}")
+
+
+def drift_diffusion(
+    n_modes: int,
+    hamiltonian: np.ndarray | None = None,
+    pairing: np.ndarray | None = None,
+    local_baths: Sequence[LocalBath] = (),
+    common_baths: Sequence[CommonBath] = (),
+    squeezed_baths: Sequence[SqueezedBath] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drift A and diffusion D (real 2n×2n) of ``dV/dt = A V + V Aᵀ + D``.
+
+    Parameters
+    ----------
+    n_modes
+        Number of bosonic modes n.
+    hamiltonian
+        Hermitian n×n ``h`` of ``Σ a†_i h_ij a_j`` (``None`` = 0). Diagonal = mode frequencies.
+    pairing
+        Symmetric complex n×n ``g`` of ``½ Σ (g_ij a†_i a†_j + h.c.)`` (``None`` = 0). Single-mode
+        squeezing ``(i r/2)(a² − a†²)`` is ``g_00 = −i r``; two-mode squeezing
+        ``λ(a†b† + ab)`` is ``g_ab = g_ba = λ``.
+    local_baths, common_baths, squeezed_baths
+        Dissipators, see :class:`LocalBath`, :class:`CommonBath`, :class:`SqueezedBath`.
+
+    Returns
+    -------
+    A, D
+        Real arrays of shape (2n, 2n); D is symmetric positive semidefinite.
+    """
+    n = check_int("n_modes", n_modes, minimum=1)
+    hr = np.zeros((2 * n, 2 * n))  # H_r: H = ½ rᵀ H_r r + const
+    if hamiltonian is not None:
+        h = np.asarray(hamiltonian, dtype=complex)
+        if h.shape != (n, n) or not np.allclose(h, h.conj().T, atol=1e-12):
+            raise ParameterError(
+                f"`hamiltonian` must be a Hermitian {n}x{n} matrix, got shape {h.shape}"
+            )
+        re, im = h.real, h.imag
+        hr[0::2, 0::2] += re
+        hr[1::2, 1::2] += re
+        hr[0::2, 1::2] -= im
+        hr[1::2, 0::2] += im
+    if pairing is not None:
+        g = np.asarray(pairing, dtype=complex)
+        if g.shape != (n, n) or not np.allclose(g, g.T, atol=1e-12):
+            raise ParameterError(f"`pairing` must be a symmetric {n}x{n} matrix, got {g.shape}")
+        re, im = g.real, g.imag
+        hr[0::2, 0::2] += re
+        hr[1::2, 1::2] -= re
+        hr[0::2, 1::2] += im
+        hr[1::2, 0::2] += im
+    c_im = np.zeros((2 * n, 2 * n))  # Im C†C (antisymmetric)
+    c_re = np.zeros((2 * n, 2 * n))  # Re C†C (symmetric, ≥ 0)
+
+    def add_jump(support: np.ndarray, u: np.ndarray, rate: float, occ: float) -> None:
+        # L = Σ u_i a_i has quadrature row ℓ = Σ u_i (e_x + i e_p)/√2; with the pair
+        # rate(N+1) D[L] + rate N D[L†]: Im part ∝ (N+1) − N = 1, Re part ∝ 2N + 1.
+        idx = np.empty(2 * support.size, dtype=int)
+        idx[0::2] = 2 * support
+        idx[1::2] = 2 * support + 1
+        ell = np.empty(2 * support.size, dtype=complex)
+        ell[0::2] = u / np.sqrt(2.0)
+        ell[1::2] = 1j * u / np.sqrt(2.0)
+        outer = np.outer(ell.conj(), ell)
+        c_im[np.ix_(idx, idx)] += rate * outer.imag
+        c_re[np.ix_(idx, idx)] += rate * (2.0 * occ + 1.0) * outer.real
+
+    for bath in local_baths:
+        _check_mode("mode", bath.mode, n)
+        add_jump(np.array([bath.mode]), np.array([1.0 + 0j]), bath.rate, bath.occupation)
+    for cb in common_baths:
+        if cb.amplitudes.shape != (n,):
+            raise ParameterError(
+                f"`amplitudes` must have {n} entries (one per mode), got {cb.amplitudes.shape[0]}"
+            )
+        support = np.flatnonzero(cb.amplitudes)
+        add_jump(support, cb.amplitudes[support], cb.rate, cb.occupation)
+    a = _omega_left(hr + c_im)
+    d = _omega_right_t(_omega_left(c_re))
+    for sb in squeezed_baths:
+        i, j = sb.modes
+        _check_mode("modes", i, n)
+        _check_mode("modes", j, n)
+        idx = np.array([2 * i, 2 * i + 1, 2 * j, 2 * j + 1])
+        a[idx, idx] -= 0.5 * sb.rate
+        d[np.ix_(idx, idx)] += sb.rate * two_mode_squeezed_thermal(sb.nbar, sb.mbar)
+    return a, 0.5 * (d + d.T)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stability and steady state
+# ---------------------------------------------------------------------------------------------
+
+
+def max_real_eigenvalue(a: np.ndarray) -> float:
+    """Largest real part of the eigenvalues of the drift matrix."""
+    return float(np.max(np.linalg.eigvals(np.asarray(a, dtype=float)).real))
+
+
+def check_stable(a: np.ndarray, hint: str | None = None, *, margin: float = 0.0) -> float:
+    """Raise :class:`UnstableError` unless every eigenvalue of A has Re λ < −margin.
+
+    Parameters
+    ----------
+    a
+        Drift matrix.
+    hint
+        Which parameter(s) made the system unstable, in words (e.g. ``"squeezing r = 1.2"``);
+        appears in the error message.
+    margin
+        Required distance from the imaginary axis (≥ 0). A marginal drift (max Re λ = 0) has no
+        unique steady state and is rejected.
+
+    Returns
+    -------
+    float
+        max Re λ (negative), for callers that want the decay rate of the slowest mode.
+    """
+    lam = max_real_eigenvalue(a)
+    if not lam < -margin:
+        by = f", made unstable by {hint}" if hint else ""
+        raise UnstableError(
+            f"the linear network has no steady state: max Re eig(A) = {lam:.6g} >= "
+            f"{-margin:.3g}{by}"
+        )
+    return lam
+
+
+def steady_covariance(a: np.ndarray, d: np.ndarray, *, hint: str | None = None) -> np.ndarray:
+    """Steady state of ``A V + V Aᵀ + D = 0`` (dense Bartels–Stewart, scipy).
+
+    Checks stability first (:func:`check_stable`, with ``hint`` in the error). Cost O(n³): use
+    :func:`steady_covariance_cascaded` for long cascaded chains.
+    """
+    a = np.asarray(a, dtype=float)
+    d = np.asarray(d, dtype=float)
+    if a.shape != d.shape or a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ParameterError(f"`a` and `d` must be square of equal shape, got {a.shape}, {d.shape}")
+    check_stable(a, hint)
+    v = scipy.linalg.solve_continuous_lyapunov(a, -d)
+    return 0.5 * (v + v.T)
+
+
+def lyapunov_residual(a: np.ndarray, d: np.ndarray, v: np.ndarray) -> float:
+    """Relative residual ‖A V + V Aᵀ + D‖_F / (2‖A‖_F‖V‖_F + ‖D‖_F)."""
+    r = a @ v + v @ a.T + d
+    scale = 2.0 * np.linalg.norm(a) * np.linalg.norm(v) + np.linalg.norm(d)
+    return float(np.linalg.norm(r) / scale) if scale > 0 else float(np.linalg.norm(r))
+
+
+def steady_covariance_cascaded(
+    a: np.ndarray,
+    d: np.ndarray,
+    blocks: Sequence[Sequence[int | None]],
+    *,
+    hint: str | None = None,
+) -> np.ndarray:
+    """Steady state for a *cascaded* drift: block lower-bidiagonal after grouping modes.
+
+    Group the modes into equally sized ``blocks`` (lists of mode indices, in cascade order;
+    ``None`` pads a short block with a decoupled dummy mode). If, in that order, A couples each
+    block only to itself and to the previous block (``A_{b,c} = 0`` unless ``c ∈ {b−1, b}``), the
+    Lyapunov equation is solved blockwise by
+    ``A_bb V_bc + V_bc A_ccᵀ = −D_bc − A_{b,b−1} V_{b−1,c} − V_{b,c−1} A_{c,c−1}ᵀ``,
+    all blocks of one anti-diagonal b + c at once (vectorised small Sylvester solves). Cost
+    O(B²) small solves for B blocks instead of a dense O(n³) solve. D may be any symmetric matrix.
+
+    Stability is checked on the diagonal blocks (their eigenvalues are those of A).
+
+    Raises
+    ------
+    ParameterError
+        If ``blocks`` is not a partition of the modes or A is not cascaded in that order.
+    UnstableError
+        If a diagonal block has an eigenvalue with Re λ ≥ 0.
+    """
+    a = np.asarray(a, dtype=float)
+    d = np.asarray(d, dtype=float)
+    n = a.shape[0] // 2
+    sizes = {len(b) for b in blocks}
+    if len(sizes) != 1:
+        raise ParameterError(f"`blocks` must all have the same length, got sizes {sorted(sizes)}")
+    bm = sizes.pop()
+    flat = [m for b in blocks for m in b if m is not None]
+    if sorted(flat) != list(range(n)):
+        raise ParameterError(f"`blocks` must partition the modes 0..{n - 1} exactly once")
+    nb = len(blocks)
+    q = 2 * bm  # quadratures per block
+    size = nb * q
+    # permuted, padded system: dummy modes decay at rate 1 to the vacuum (decoupled)
+    perm = np.full(size, -1, dtype=int)
+    for b, block in enumerate(blocks):
+        for k, m in enumerate(block):
+            if m is not None:
+                perm[b * q + 2 * k] = 2 * m
+                perm[b * q + 2 * k + 1] = 2 * m + 1
+    real = perm >= 0
+    ap = np.zeros((size, size))
+    dp = np.zeros((size, size))
+    ri = np.flatnonzero(real)
+    ap[np.ix_(ri, ri)] = a[np.ix_(perm[real], perm[real])]
+    dp[np.ix_(ri, ri)] = d[np.ix_(perm[real], perm[real])]
+    dummy = np.flatnonzero(~real)
+    ap[dummy, dummy] = -0.5
+    dp[dummy, dummy] = 0.5
+    ab = ap.reshape(nb, q, nb, q).transpose(0, 2, 1, 3)  # ab[b, c] = block (b, c)
+    db = dp.reshape(nb, q, nb, q).transpose(0, 2, 1, 3)
+    mask = np.zeros((nb, nb), dtype=bool)
+    idx = np.arange(nb)
+    mask[idx, idx] = True
+    mask[idx[1:], idx[:-1]] = True
+    off = np.abs(ab[~mask]).max() if (~mask).any() else 0.0
+    # exact cancellations (e.g. J − Γ/4 in a matched nonreciprocal edge) leave rounding residue
+    if off > 1e-12 * max(1.0, float(np.abs(ap).max())):
+        raise ParameterError(
+            "`a` is not cascaded in the given block order: it couples non-adjacent blocks or a "
+            f"block to a later one (largest such entry {off:.3g})"
+        )
+    diag = ab[idx, idx]  # (nb, q, q)
+    lam = np.linalg.eigvals(diag).real.max()
+    if not lam < 0:
+        by = f", made unstable by {hint}" if hint else ""
+        raise UnstableError(
+            f"the linear network has no steady state: max Re eig(A) = {lam:.6g} >= 0{by}"
+        )
+    sub = np.zeros((nb, q, q))
+    sub[1:] = ab[idx[1:], idx[:-1]]  # A_{b, b-1}
+    eye = np.eye(q)
+    # Sylvester operators vec(A_bb X + X A_ccᵀ) = (A_bb ⊗ 𝟙 + 𝟙 ⊗ A_cc) vec(X) (row-major vec)
+    kron_left = np.einsum("bij,kl->bikjl", diag, eye).reshape(nb, q * q, q * q)
+    kron_right = np.einsum("ij,ckl->cikjl", eye, diag).reshape(nb, q * q, q * q)
+    vb = np.zeros((nb, nb, q, q))  # lower triangle (b >= c) filled
+    for s in range(2 * nb - 1):
+        bs = np.arange(max(0, s - (nb - 1)), min(s, nb - 1) + 1)
+        bs = bs[bs >= s - bs]
+        cs = s - bs
+        rhs = -db[bs, cs].copy()
+        has_prev_b = bs >= 1
+        if has_prev_b.any():
+            b1, c1 = bs[has_prev_b] - 1, cs[has_prev_b]
+            # V_{b-1, c}: lower triangle if b-1 >= c, else transpose of V_{c, b-1}
+            vprev = np.where((b1 >= c1)[:, None, None], vb[b1, c1], np.swapaxes(vb[c1, b1], 1, 2))
+            rhs[has_prev_b] -= sub[bs[has_prev_b]] @ vprev
+        has_prev_c = cs >= 1
+        if has_prev_c.any():
+            b2, c2 = bs[has_prev_c], cs[has_prev_c] - 1
+            rhs[has_prev_c] -= vb[b2, c2] @ np.swapaxes(sub[cs[has_prev_c]], 1, 2)
+        ops = kron_left[bs] + kron_right[cs]
+        sol = np.linalg.solve(ops, rhs.reshape(-1, q * q, 1)).reshape(-1, q, q)
+        vb[bs, cs] = sol
+        vb[cs, bs] = np.swapaxes(sol, 1, 2)
+    vp = vb.transpose(0, 2, 1, 3).reshape(size, size)
+    v = np.empty((2 * n, 2 * n))
+    v[np.ix_(perm[real], perm[real])] = vp[np.ix_(ri, ri)]
+    return 0.5 * (v + v.T)
+
+
+def evolve_covariance(
+    a: np.ndarray, d: np.ndarray, v0: np.ndarray, times: Sequence[float] | np.ndarray
+) -> np.ndarray:
+    """Exact V(t) of ``dV/dt = A V + V Aᵀ + D`` at ``times`` (shape (len(times), 2n, 2n)).
+
+    Stable A: ``V(t) = V∞ + e^{At}(V0 − V∞)e^{Aᵀt}`` (no cancellation at long times).
+    Otherwise ``V(t) = e^{At} V0 e^{Aᵀt} + ∫₀ᵗ e^{As} D e^{Aᵀs} ds`` with the integral from one
+    matrix exponential of ``[[−A, D], [0, Aᵀ]] t`` (Van Loan 1978).
+    """
+    a = np.asarray(a, dtype=float)
+    d = np.asarray(d, dtype=float)
+    v0 = np.asarray(v0, dtype=float)
+    m = a.shape[0]
+    if v0.shape != (m, m):
+        raise ParameterError(f"`v0` must have shape {(m, m)}, got {v0.shape}")
+    ts = np.atleast_1d(np.asarray(times, dtype=float))
+    if np.any(ts < 0):
+        raise ParameterError(f"`times` must be >= 0, got min {ts.min()!r}")
+    out = np.empty((ts.size, m, m))
+    if max_real_eigenvalue(a) < 0:
+        v_inf = scipy.linalg.solve_continuous_lyapunov(a, -d)
+        for k, t in enumerate(ts):
+            eat = scipy.linalg.expm(a * t)
+            out[k] = v_inf + eat @ (v0 - v_inf) @ eat.T
+    else:
+        big = np.block([[-a, d], [np.zeros_like(a), a.T]])
+        for k, t in enumerate(ts):
+            f = scipy.linalg.expm(big * t)
+            eat_t = f[m:, m:]  # e^{Aᵀ t}
+            out[k] = eat_t.T @ v0 @ eat_t + eat_t.T @ f[:m, m:]
+    return 0.5 * (out + np.swapaxes(out, 1, 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures of merit
+# ---------------------------------------------------------------------------------------------
+
+
+def reduced(v: np.ndarray, modes: Sequence[int]) -> np.ndarray:
+    """Covariance of the listed modes (in the given order), from a (…, 2n, 2n) array."""
+    idx = np.array([[2 * m, 2 * m + 1] for m in modes], dtype=int).ravel()
+    v = np.asarray(v)
+    return v[..., idx[:, None], idx[None, :]]
+
+
+def _det2(m: np.ndarray) -> np.ndarray:
+    return m[..., 0, 0] * m[..., 1, 1] - m[..., 0, 1] * m[..., 1, 0]
+
+
+def log_negativity(v2: np.ndarray) -> np.ndarray | float:
+    """E_N = max(0, −ln 2ν̃₋) of two-mode covariance blocks, shape (4, 4) or (…, 4, 4).
+
+    Vacuum convention 𝟙/2. Returns a float for one block, an array of shape (…) otherwise.
+    """
+    v2 = np.asarray(v2, dtype=float)
+    if v2.shape[-2:] != (4, 4):
+        raise ParameterError(f"`v2` must be two-mode blocks of shape (..., 4, 4), got {v2.shape}")
+    da = _det2(v2[..., :2, :2])
+    db = _det2(v2[..., 2:, 2:])
+    dc = _det2(v2[..., :2, 2:])
+    det = np.linalg.det(v2)
+    delta = da + db - 2.0 * dc
+    disc = np.sqrt(np.clip(delta * delta - 4.0 * det, 0.0, None))
+    nu2 = np.clip(0.5 * (delta - disc), 1e-300, None)
+    en = np.maximum(0.0, -np.log(2.0 * np.sqrt(nu2)))
+    return float(en) if en.ndim == 0 else en
+
+
+def mean_occupations(v: np.ndarray) -> np.ndarray:
+    """n_k = (V_{x_k x_k} + V_{p_k p_k})/2 − ½ for every mode (zero first moments)."""
+    dg = np.diagonal(np.asarray(v, dtype=float), axis1=-2, axis2=-1)
+    return 0.5 * (dg[..., 0::2] + dg[..., 1::2]) - 0.5
+
+
+def mean_occupation(v: np.ndarray, k: int) -> float:
+    """⟨a_k†a_k⟩ = (V_xx + V_pp)/2 − ½ of mode k (zero first moments)."""
+    n = np.asarray(v).shape[-1] // 2
+    check_int("k", k, minimum=0)
+    _check_mode("k", k, n)
+    return float(mean_occupations(v)[k])
+
+
+def purity(v: np.ndarray) -> float:
+    """Tr ρ² = 1/(2ⁿ √det V) for an n-mode Gaussian state (vacuum 𝟙/2)."""
+    v = np.asarray(v, dtype=float)
+    n = v.shape[0] // 2
+    sign, logdet = np.linalg.slogdet(v)
+    if sign <= 0:
+        raise ParameterError("`v` must be positive definite to have a purity")
+    return float(np.exp(-n * np.log(2.0) - 0.5 * logdet))
+
+
+def is_physical(v: np.ndarray, atol: float = 1e-10) -> bool:
+    """Whether V is symmetric and V + iΩ/2 ≥ 0 (up to ``atol`` on the smallest eigenvalue)."""
+    v = np.asarray(v, dtype=float)
+    if v.ndim != 2 or v.shape[0] != v.shape[1] or v.shape[0] % 2:
+        return False
+    if not np.allclose(v, v.T, atol=atol):
+        return False
+    w = np.linalg.eigvalsh(v + 0.5j * symplectic_form(v.shape[0] // 2))
+    return bool(w.min() >= -atol)
