@@ -28,6 +28,7 @@ and ``stop`` are integers and whose values are all integral gives integers (``n=
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 import os
@@ -38,7 +39,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ._checks import check_int
 from .errors import ParameterError
@@ -58,6 +59,7 @@ __all__ = [
     "grid_points",
     "parse_dask_address",
     "parse_param_spec",
+    "run_setup_sweep",
     "run_sweep",
     "set_path",
 ]
@@ -395,6 +397,14 @@ def run_sweep(
         if not isinstance(p, Mapping):
             raise ParameterError(f"`points[{i}]` must be a mapping {{path: value}}, got {p!r}")
         pts.append(dict(p))
+    if key is None and store is not None:
+        qualname = getattr(evaluate, "__qualname__", "")
+        if "<lambda>" in qualname or "<locals>" in qualname or not qualname:
+            raise ParameterError(
+                f"`evaluate` ({qualname or evaluate!r}) is a lambda or closure, so its name does "
+                "not identify the computation in the store; pass `key=` or use a top-level "
+                "function"
+            )
     keyfn = key if key is not None else _default_key(evaluate)
     keys = [keyfn(p) for p in pts]
     for i, k in enumerate(keys):
@@ -437,3 +447,82 @@ def run_sweep(
     df = pd.DataFrame(rows, columns=columns)
     df.attrs.update(n_points=len(pts), n_cached=n_cached, n_computed=len(todo))
     return df
+
+
+# ------------------------------------------------------------------ sweeps over a setup
+
+
+def _evaluate_setup(
+    evaluate: Callable[[dict[str, Any]], Mapping[str, Any]],
+    base: Mapping[str, Any],
+    point: Mapping[str, Any],
+) -> Mapping[str, Any]:
+    # top level (not a closure) so that functools.partial of it pickles for worker processes
+    return evaluate(apply_overrides(base, point))
+
+
+def run_setup_sweep(
+    evaluate: Callable[[dict[str, Any]], Mapping[str, Any]],
+    base: Mapping[str, Any],
+    grid: Iterable[str | tuple[str, Iterable[Any]]] | Mapping[str, Iterable[Any]],
+    *,
+    scheme: str,
+    settings: Mapping[str, Any] | None = None,
+    version: str | None = None,
+    store: ResultStore | str | os.PathLike[str] | None = None,
+    workers: int = 1,
+    executor: Any = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Sweep dotted-path overrides of a nested setup mapping; see :func:`run_sweep`.
+
+    Each grid point is applied to ``base`` with :func:`apply_overrides` and the resulting
+    setup is passed to ``evaluate(setup) -> {figure: number}``. The store key of a point is
+    :func:`~qnet_design.store.store_key` of (``scheme``, the *whole* overridden setup,
+    ``settings``, ``version``), so two sweeps that reach the same setup share the stored row,
+    and a change anywhere in the setup, the solver settings or the package version is a new
+    key. Every path is checked against ``base`` before anything is computed.
+
+    Parameters
+    ----------
+    evaluate
+        Function of the overridden setup mapping; top-level (picklable) for worker processes.
+    base
+        The setup as plain nested data (the parsed setup file: strings, numbers, lists,
+        tables), e.g. ``{"scheme": "dual_rail", "source": {"linewidth": "10 MHz"}, ...}``.
+    grid
+        Anything :func:`grid_points` accepts (``["source.linewidth=1 MHz:10 MHz:10"]``).
+    scheme, settings, version
+        Key ingredients: scheme name, solver settings (``{}`` if ``None``) and the package
+        version (``qnet_design.__version__`` if ``None``).
+    store, workers, executor, progress
+        As in :func:`run_sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grid point: the swept paths as columns, then the figures.
+    """
+    if not isinstance(base, Mapping):
+        raise ParameterError(f"`base` must be a setup mapping, got {type(base).__name__}")
+    if version is None:
+        from . import __version__
+
+        version = __version__
+    settings = {} if settings is None else settings
+    points = grid_points(grid)
+    for p in points:  # fail fast on an unknown path, before anything runs
+        apply_overrides(base, p)
+
+    def key(point: Mapping[str, Any]) -> str:
+        return store_key(scheme, apply_overrides(base, point), settings, str(version))
+
+    return run_sweep(
+        functools.partial(_evaluate_setup, evaluate, base),
+        points,
+        key=key,
+        store=store,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+    )

@@ -24,14 +24,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import qnet_design
 from qnet_design.errors import ParameterError
-from qnet_design.store import ResultStore
+from qnet_design.store import ResultStore, store_key
 from qnet_design.sweep import (
     ExecutorError,
     MissingDependencyError,
     apply_overrides,
     grid_points,
     parse_param_spec,
+    run_setup_sweep,
     run_sweep,
     set_path,
 )
@@ -79,6 +81,12 @@ def evaluate_returns_array(point: dict[str, Any]) -> Any:
 
 def evaluate_returns_x(point: dict[str, Any]) -> dict[str, float]:
     return {"x": 1.0}
+
+
+def evaluate_setup(setup: dict[str, Any]) -> dict[str, float]:
+    _mark(setup)
+    r = setup["source"]["r"]
+    return {"c": float(np.tanh(2 * r)), "n_nodes": float(len(setup["nodes"]))}
 
 
 def _markers(directory: Path) -> list[dict[str, Any]]:
@@ -408,9 +416,56 @@ def test_figure_named_like_a_parameter_is_rejected() -> None:
         run_sweep(evaluate_returns_x, _points(1), progress=False)
 
 
+def test_store_with_a_lambda_needs_an_explicit_key(tmp_path: Path) -> None:
+    # two different lambdas share the name '<lambda>': the default key would confuse them
+    with pytest.raises(ParameterError, match=r"is a lambda or closure.*pass `key=`"):
+        run_sweep(lambda p: {"f": 1.0}, _points(1), store=tmp_path / "r.sqlite")
+
+
 def test_key_must_return_a_string() -> None:
     with pytest.raises(ParameterError, match="`key` must return a non-empty string, got 3"):
         run_sweep(evaluate_xy, _points(1), key=lambda p: 3)  # type: ignore[arg-type,return-value]
+
+
+# ------------------------------------------------------------------- setup sweeps
+
+
+def test_setup_sweep_applies_overrides_and_keys_the_whole_setup(
+    tmp_path: Path, markers: Path
+) -> None:
+    path = tmp_path / "r.sqlite"
+    grid = ["source.r=0.25:0.75:3", "nodes.0.t1=20 us,40 us"]
+    df = run_setup_sweep(evaluate_setup, SETUP, grid, scheme="dual_rail", store=path, workers=2)
+    assert list(df.columns) == ["source.r", "nodes.0.t1", "c", "n_nodes"]
+    # stand-in figure: tanh(2r), the dual-rail broadband concurrence, of the overridden r
+    np.testing.assert_allclose(df["c"], np.tanh(2 * df["source.r"]), rtol=1e-15)
+    seen = [m["point"] for m in _markers(markers)]  # what evaluate received
+    assert sorted((s["source"]["r"], s["nodes"][0]["t1"]) for s in seen) == sorted(
+        zip(df["source.r"], df["nodes.0.t1"], strict=True)
+    )
+    assert all(s["source"]["linewidth"] == "10 MHz" and s["scheme"] == "dual_rail" for s in seen)
+    expected = store_key(
+        "dual_rail",
+        set_path(set_path(SETUP, "source.r", 0.25), "nodes.0.t1", "40 us"),
+        {},
+        qnet_design.__version__,
+    )
+    with ResultStore(path) as store:
+        assert store.get(expected) == {"c": float(np.tanh(0.5)), "n_nodes": 2.0}
+        assert store.count() == 6
+    # A different grid that reaches an already computed setup (r = 0.75 with SETUP's own
+    # nodes.0.t1 = "20 us") reads it back: the key is the whole setup, not the grid point.
+    again = run_setup_sweep(
+        evaluate_setup, SETUP, {"source.r": [0.75]}, scheme="dual_rail", store=path
+    )
+    assert again.attrs["n_cached"] == 1
+    assert len(_markers(markers)) == 6
+
+
+def test_setup_sweep_checks_paths_before_computing(markers: Path) -> None:
+    with pytest.raises(ParameterError, match=r"unknown parameter path 'source\.rr'"):
+        run_setup_sweep(evaluate_setup, SETUP, ["source.r=0,1", "source.rr=1"], scheme="x")
+    assert _markers(markers) == []
 
 
 # ------------------------------------------------------- processes: kill and contention
