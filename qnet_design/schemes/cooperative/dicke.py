@@ -23,6 +23,7 @@ plain trace), so the dark weight is Σ_{j < N/2} ρ_{j,−j,−j} and E/ħω = �
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -75,19 +76,45 @@ def liouvillian(model: CooperativeArray) -> qutip.Qobj:
     precision: L = 2κ L_coll(1) + 2α L_emit(1) + 2γ_φ L_deph(1).
     """
     check_identical(model)
-    n_q = model.qubits
-    parts = [
-        (2 * model.kappa, {"collective_emission": 1.0}),
-        (2 * model.alpha, {"emission": 1.0}),
-        (2 * model.dephasing, {"dephasing": 1.0}),
-    ]
     total = None
-    for rate, kw in parts:
-        if rate > 0:
-            term = rate * piqs.Dicke(n_q, **kw).liouvillian()
-            total = term if total is None else total + term
+    for rate, kind in _parts(model):
+        term = rate * piqs.Dicke(model.qubits, **{kind: 1.0}).liouvillian()
+        total = term if total is None else total + term
     assert total is not None  # κ > 0 is enforced by the model
     return total
+
+
+def _parts(model: CooperativeArray) -> list[tuple[float, str]]:
+    parts = [
+        (2 * model.kappa, "collective_emission"),
+        (2 * model.alpha, "emission"),
+        (2 * model.dephasing, "dephasing"),
+    ]
+    return [(r, k) for r, k in parts if r > 0]
+
+
+@lru_cache(maxsize=32)
+def _unit_rates(n_q: int, kind: str) -> scipy.sparse.csr_array:
+    """Population block of the unit-rate piqs Liouvillian of one process (cached per N).
+
+    A bitstring averages to a state diagonal in (j, m), and every term (J⁻ ladder, local
+    emission, local dephasing) maps such diagonal states to diagonal states (checked here: the
+    Liouvillian has no diagonal → off-diagonal entries), so the populations obey a closed
+    classical rate equation.
+    """
+    lv = piqs.Dicke(n_q, **{kind: 1.0}).liouvillian().data.as_scipy().tocsc()
+    nds = piqs.num_dicke_states(n_q)
+    vec = np.arange(nds) * nds + np.arange(nds)  # diagonal entries in column-stacked order
+    sub = lv[:, vec]
+    mask = np.ones(nds * nds, dtype=bool)
+    mask[vec] = False
+    leak = sub[mask, :]
+    if leak.nnz and float(np.max(np.abs(leak.data))) > 0:
+        raise ParameterError(f"piqs `{kind}` couples Dicke populations to coherences")
+    rates = sub[vec, :]
+    if rates.nnz and float(np.max(np.abs(rates.data.imag))) > 0:
+        raise ParameterError(f"piqs `{kind}` gives complex population rates")
+    return scipy.sparse.csr_array(rates.real)
 
 
 def observables(n_q: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,29 +132,19 @@ def observables(n_q: int) -> tuple[np.ndarray, np.ndarray]:
     return energy, dark
 
 
-def population_generator(model: CooperativeArray) -> tuple[scipy.sparse.csr_array, np.ndarray]:
-    """Rate matrix A of the Dicke-diagonal populations p_{j,m} and their Liouville indices.
+def population_generator(model: CooperativeArray) -> scipy.sparse.csr_array:
+    """Rate matrix A of the Dicke populations p_{j,m}: dp/dt = A p, exact for bitstrings.
 
-    A bitstring averages to a state diagonal in (j, m), and every term (J⁻ ladder, local
-    emission, local dephasing) maps such diagonal states to diagonal states (checked: the
-    piqs Liouvillian has no diagonal → off-diagonal entries, else ``ParameterError``), so
-    dp/dt = A p is exact: a classical rate equation of (N/2 + 1)² populations (676 for
-    N = 50) instead of the full Dicke Liouvillian.
+    (N/2 + 1)² populations (676 for N = 50) instead of the full Dicke Liouvillian;
+    A = 2κ A_coll + 2α A_emit + 2γ_φ A_deph from cached unit-rate piqs blocks.
     """
-    lv = liouvillian(model).data.as_scipy().tocsc()
-    n_q = model.qubits
-    nds = piqs.num_dicke_states(n_q)
-    vec = np.arange(nds) * nds + np.arange(nds)  # diagonal entries in column-stacked order
-    sub = lv[:, vec]
-    mask = np.ones(nds * nds, dtype=bool)
-    mask[vec] = False
-    leak = sub[mask, :]
-    if leak.nnz and float(np.max(np.abs(leak.data))) > 0:
-        raise ParameterError("`model` couples Dicke populations to coherences; use 'generic'")
-    rates = sub[vec, :]
-    if rates.nnz and float(np.max(np.abs(rates.data.imag))) > 0:
-        raise ParameterError("`model` gives complex population rates; use 'generic'")
-    return scipy.sparse.csr_array(rates.real), vec
+    check_identical(model)
+    total = None
+    for rate, kind in _parts(model):
+        term = rate * _unit_rates(model.qubits, kind)
+        total = term if total is None else total + term
+    assert total is not None
+    return scipy.sparse.csr_array(total)
 
 
 def evolve(
@@ -141,7 +158,7 @@ def evolve(
     """
     check_identical(model)
     rho0 = symmetrised_bitstring(model.qubits, bits)
-    gen, _ = population_generator(model)
+    gen = population_generator(model)
     p = np.real(rho0.diag()).astype(float)
     pops = np.empty((len(times), p.size))
     pops[0] = p
