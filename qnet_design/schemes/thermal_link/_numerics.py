@@ -62,4 +62,35 @@ def check_initial(initial: object) -> np.ndarray:
     return rho
 
 
-__all__ = ["check_initial", "check_times", "convergence_figure", "pinned_null_vector"]
+def propagate(mat: sp.spmatrix, x0: np.ndarray, times: np.ndarray) -> list[np.ndarray]:
+    """x(t) = exp(M t) x0 at each of ``times`` (sorted, ≥ 0) with ``expm_multiply``.
+
+    A uniform grid is done in one call (scipy reuses the Taylor degree across the grid);
+    otherwise the state is stepped from one requested time to the next.
+    """
+    mat = sp.csr_matrix(mat)
+    x = np.asarray(x0, dtype=complex)
+    n = len(times)
+    uniform = n > 2 and np.allclose(np.diff(times), times[1] - times[0], rtol=1e-9, atol=0)
+    if uniform and times[1] > times[0]:
+        if times[0] > 0:
+            x = spla.expm_multiply(mat * times[0], x)
+        xs = spla.expm_multiply(mat, x, start=0.0, stop=times[-1] - times[0], num=n, endpoint=True)
+        return list(xs)
+    out = []
+    t_prev = 0.0
+    for t in times:
+        if t > t_prev:
+            x = spla.expm_multiply(mat * (t - t_prev), x)
+        t_prev = t
+        out.append(x)
+    return out
+
+
+__all__ = [
+    "check_initial",
+    "check_times",
+    "convergence_figure",
+    "pinned_null_vector",
+    "propagate",
+]

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
@@ -44,7 +43,13 @@ from ._liouville import (
     hamiltonian_terms,
     qubit_terms,
 )
-from ._numerics import check_initial, check_times, convergence_figure, pinned_null_vector
+from ._numerics import (
+    check_initial,
+    check_times,
+    convergence_figure,
+    pinned_null_vector,
+    propagate,
+)
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
 
@@ -232,12 +237,8 @@ def _evolve_at(model: ThermalLink, times: np.ndarray, cutoff: int, rho0: np.ndar
     x = np.zeros(len(sec.keys), dtype=complex)
     x[same] = pn[sec.kets[same] // 4] * rho0[sec.kets[same] % 4, sec.bras[same] % 4]
     out = np.zeros((len(times), 4, 4), dtype=complex)
-    t_prev = 0.0
-    for i, t in enumerate(times):
-        if t > t_prev:
-            x = spla.expm_multiply(mat * (t - t_prev), x)
-        t_prev = t
-        out[i] = _reduce(x, sec)
+    for i, xi in enumerate(propagate(mat, x, times)):
+        out[i] = _reduce(xi, sec)
     return out
 
 

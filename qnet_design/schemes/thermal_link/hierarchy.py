@@ -40,13 +40,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
 from ._liouville import charges_of, ground_state, qubit_superops
-from ._numerics import check_initial, check_times, convergence_figure, pinned_null_vector
+from ._numerics import (
+    check_initial,
+    check_times,
+    convergence_figure,
+    pinned_null_vector,
+    propagate,
+)
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
 
@@ -198,27 +203,9 @@ def _evolve_at(
     x = np.zeros(h.matrix.shape[0], dtype=complex)
     x[h.kept00] = rho0.reshape(16, order="F")[kept0]
     out = np.zeros((len(times), 4, 4), dtype=complex)
-    t_prev = 0.0
-    mat = h.matrix.tocsr()
-    uniform = len(times) > 2 and np.allclose(np.diff(times), times[1] - times[0], rtol=1e-9)
-    if uniform and times[0] >= 0:
-        if times[0] > 0:
-            x = spla.expm_multiply(mat * times[0], x)
-        xs = spla.expm_multiply(
-            mat, x, start=0.0, stop=times[-1] - times[0], num=len(times), endpoint=True
-        )
-        for i, xi in enumerate(xs):
-            vec = np.zeros(16, dtype=complex)
-            vec[kept0] = xi[h.kept00]
-            out[i] = vec.reshape(4, 4, order="F")
-        return out
-    for i, t in enumerate(times):
-        dt = t - t_prev
-        if dt > 0:
-            x = spla.expm_multiply(mat * dt, x)
-        t_prev = t
+    for i, xi in enumerate(propagate(h.matrix, x, times)):
         vec = np.zeros(16, dtype=complex)
-        vec[kept0] = x[h.kept00]
+        vec[kept0] = xi[h.kept00]
         out[i] = vec.reshape(4, 4, order="F")
     return out
 
