@@ -388,6 +388,9 @@ def steady_covariance_cascaded(
     all blocks of one anti-diagonal b + c at once (vectorised small Sylvester solves). Cost
     O(B²) small solves for B blocks instead of a dense O(n³) solve. D may be any symmetric matrix.
 
+    ``a`` and ``d`` may carry leading batch dimensions ``(..., 2n, 2n)`` (many systems with the
+    same structure, e.g. a parameter grid); they are solved together and V has the same shape.
+
     Stability is checked on the diagonal blocks (their eigenvalues are those of A).
 
     Raises
@@ -395,11 +398,17 @@ def steady_covariance_cascaded(
     ParameterError
         If ``blocks`` is not a partition of the modes or A is not cascaded in that order.
     UnstableError
-        If a diagonal block has an eigenvalue with Re λ ≥ 0.
+        If a diagonal block has an eigenvalue with Re λ ≥ 0 (in any batch member).
     """
     a = np.asarray(a, dtype=float)
     d = np.asarray(d, dtype=float)
-    n = a.shape[0] // 2
+    if a.shape != d.shape or a.shape[-1] != a.shape[-2] or a.shape[-1] % 2:
+        raise ParameterError(f"`a` and `d` must be (..., 2n, 2n) of equal shape, got {a.shape}")
+    batch = a.shape[:-2]
+    n = a.shape[-1] // 2
+    a = a.reshape(-1, 2 * n, 2 * n)
+    d = d.reshape(-1, 2 * n, 2 * n)
+    g = a.shape[0]
     sizes = {len(b) for b in blocks}
     if len(sizes) != 1:
         raise ParameterError(f"`blocks` must all have the same length, got sizes {sorted(sizes)}")
@@ -418,64 +427,63 @@ def steady_covariance_cascaded(
                 perm[b * q + 2 * k] = 2 * m
                 perm[b * q + 2 * k + 1] = 2 * m + 1
     real = perm >= 0
-    ap = np.zeros((size, size))
-    dp = np.zeros((size, size))
     ri = np.flatnonzero(real)
-    ap[np.ix_(ri, ri)] = a[np.ix_(perm[real], perm[real])]
-    dp[np.ix_(ri, ri)] = d[np.ix_(perm[real], perm[real])]
+    src = perm[real]
+    ap = np.zeros((g, size, size))
+    dp = np.zeros((g, size, size))
+    ap[:, ri[:, None], ri[None, :]] = a[:, src[:, None], src[None, :]]
+    dp[:, ri[:, None], ri[None, :]] = d[:, src[:, None], src[None, :]]
     dummy = np.flatnonzero(~real)
-    ap[dummy, dummy] = -0.5
-    dp[dummy, dummy] = 0.5
-    ab = ap.reshape(nb, q, nb, q).transpose(0, 2, 1, 3)  # ab[b, c] = block (b, c)
-    db = dp.reshape(nb, q, nb, q).transpose(0, 2, 1, 3)
+    ap[:, dummy, dummy] = -0.5
+    dp[:, dummy, dummy] = 0.5
+    ab = ap.reshape(g, nb, q, nb, q).transpose(0, 1, 3, 2, 4)  # ab[:, b, c] = block (b, c)
+    db = dp.reshape(g, nb, q, nb, q).transpose(0, 1, 3, 2, 4)
     mask = np.zeros((nb, nb), dtype=bool)
     idx = np.arange(nb)
     mask[idx, idx] = True
     mask[idx[1:], idx[:-1]] = True
-    off = np.abs(ab[~mask]).max() if (~mask).any() else 0.0
+    off = np.abs(ab[:, ~mask]).max() if (~mask).any() else 0.0
     # exact cancellations (e.g. J − Γ/4 in a matched nonreciprocal edge) leave rounding residue
     if off > 1e-12 * max(1.0, float(np.abs(ap).max())):
         raise ParameterError(
             "`a` is not cascaded in the given block order: it couples non-adjacent blocks or a "
             f"block to a later one (largest such entry {off:.3g})"
         )
-    diag = ab[idx, idx]  # (nb, q, q)
-    lam = np.linalg.eigvals(diag).real.max()
+    diag = ab[:, idx, idx]  # (g, nb, q, q)
+    lam = float(np.linalg.eigvals(diag).real.max())
     if not lam < 0:
         by = f", made unstable by {hint}" if hint else ""
         raise UnstableError(
             f"the linear network has no steady state: max Re eig(A) = {lam:.6g} >= 0{by}"
         )
-    sub = np.zeros((nb, q, q))
-    sub[1:] = ab[idx[1:], idx[:-1]]  # A_{b, b-1}
+    sub = np.zeros((g, nb, q, q))
+    sub[:, 1:] = ab[:, idx[1:], idx[:-1]]  # A_{b, b-1}
     eye = np.eye(q)
     # Sylvester operators vec(A_bb X + X A_ccᵀ) = (A_bb ⊗ 𝟙 + 𝟙 ⊗ A_cc) vec(X) (row-major vec)
-    kron_left = np.einsum("bij,kl->bikjl", diag, eye).reshape(nb, q * q, q * q)
-    kron_right = np.einsum("ij,ckl->cikjl", eye, diag).reshape(nb, q * q, q * q)
-    vb = np.zeros((nb, nb, q, q))  # lower triangle (b >= c) filled
+    kron_left = np.einsum("gbij,kl->gbikjl", diag, eye).reshape(g, nb, q * q, q * q)
+    kron_right = np.einsum("ij,gckl->gcikjl", eye, diag).reshape(g, nb, q * q, q * q)
+    vb = np.zeros((g, nb, nb, q, q))  # lower triangle (b >= c) filled, upper mirrored
     for s in range(2 * nb - 1):
         bs = np.arange(max(0, s - (nb - 1)), min(s, nb - 1) + 1)
         bs = bs[bs >= s - bs]
         cs = s - bs
-        rhs = -db[bs, cs].copy()
-        has_prev_b = bs >= 1
-        if has_prev_b.any():
-            b1, c1 = bs[has_prev_b] - 1, cs[has_prev_b]
-            # V_{b-1, c}: lower triangle if b-1 >= c, else transpose of V_{c, b-1}
-            vprev = np.where((b1 >= c1)[:, None, None], vb[b1, c1], np.swapaxes(vb[c1, b1], 1, 2))
-            rhs[has_prev_b] -= sub[bs[has_prev_b]] @ vprev
-        has_prev_c = cs >= 1
-        if has_prev_c.any():
-            b2, c2 = bs[has_prev_c], cs[has_prev_c] - 1
-            rhs[has_prev_c] -= vb[b2, c2] @ np.swapaxes(sub[cs[has_prev_c]], 1, 2)
-        ops = kron_left[bs] + kron_right[cs]
-        sol = np.linalg.solve(ops, rhs.reshape(-1, q * q, 1)).reshape(-1, q, q)
-        vb[bs, cs] = sol
-        vb[cs, bs] = np.swapaxes(sol, 1, 2)
-    vp = vb.transpose(0, 2, 1, 3).reshape(size, size)
-    v = np.empty((2 * n, 2 * n))
-    v[np.ix_(perm[real], perm[real])] = vp[np.ix_(ri, ri)]
-    return 0.5 * (v + v.T)
+        rhs = -db[:, bs, cs]
+        pb = bs >= 1
+        if pb.any():
+            # V_{b-1, c} (upper-triangle entries were mirrored when written)
+            rhs[:, pb] -= sub[:, bs[pb]] @ vb[:, bs[pb] - 1, cs[pb]]
+        pc = cs >= 1
+        if pc.any():
+            rhs[:, pc] -= vb[:, bs[pc], cs[pc] - 1] @ np.swapaxes(sub[:, cs[pc]], -1, -2)
+        ops = kron_left[:, bs] + kron_right[:, cs]
+        sol = np.linalg.solve(ops, rhs.reshape(g, -1, q * q, 1)).reshape(g, -1, q, q)
+        vb[:, bs, cs] = sol
+        vb[:, cs, bs] = np.swapaxes(sol, -1, -2)
+    vp = vb.transpose(0, 1, 3, 2, 4).reshape(g, size, size)
+    v = np.empty((g, 2 * n, 2 * n))
+    v[:, src[:, None], src[None, :]] = vp[:, ri[:, None], ri[None, :]]
+    v = 0.5 * (v + np.swapaxes(v, -1, -2))
+    return v.reshape(*batch, 2 * n, 2 * n)
 
 
 def evolve_covariance(
