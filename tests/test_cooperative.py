@@ -378,6 +378,19 @@ def test_final_state_equals_long_time_limit(detunings):
     assert res.concurrence(0, 1)[-1] == pytest.approx(fs.concurrence(0, 1), abs=1e-7)
 
 
+@pytest.mark.parametrize("method", ["generic", "dicke"])
+def test_initial_time_is_times0(method):
+    """times[0] is the time of the initial state, uniform and non-uniform grids agree."""
+    model = CooperativeArray(2, kappa=1.0)
+    uni = evolve(model, "11", [5.0, 5.5, 6.0], method=method)
+    odd = evolve(model, "11", [5.0, 5.5, 5.6, 6.0], method=method)
+    assert uni.energy[0] == pytest.approx(2.0, abs=1e-15)
+    # E_|11⟩(t) = (2 + 4κt) e^{−4κt} (see test_fig2_energy_and_fidelity_traces), t = 0.5, 1
+    for res in (uni, odd):
+        assert res.energy[-1] == pytest.approx(6 * np.exp(-4.0), abs=1e-12)
+    assert uni.energy[1] == pytest.approx(4 * np.exp(-2.0), abs=1e-12)
+
+
 def test_dephasing_final_state_is_ground():
     model = CooperativeArray(3, kappa=1.0, dephasing=0.05)
     fs = final_state(model, "100")

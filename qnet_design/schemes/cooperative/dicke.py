@@ -34,6 +34,7 @@ from qutip import piqs
 
 from ...errors import ConvergenceError, ParameterError
 from ...solvers.convergence import Convergence
+from ._sectors import propagate
 from .model import CooperativeArray
 
 #: Trace tolerance with local processes: piqs computes the coefficients of local emission and
@@ -160,11 +161,7 @@ def evolve(
     rho0 = symmetrised_bitstring(model.qubits, bits)
     gen = population_generator(model)
     p = np.real(rho0.diag()).astype(float)
-    pops = np.empty((len(times), p.size))
-    pops[0] = p
-    for k in range(1, len(times)):
-        p = scipy.sparse.linalg.expm_multiply(gen * (times[k] - times[k - 1]), p)
-        pops[k] = p
+    pops = np.real(propagate(gen, p, times))
     e_w, d_w = observables(model.qubits)
     freq = (model.omega + model.delta[0]) / model.omega
     energy = freq * pops @ e_w

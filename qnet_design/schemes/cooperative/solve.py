@@ -8,7 +8,7 @@ import numpy as np
 import qutip
 
 from ..._checks import check_choice
-from ...errors import ParameterError
+from ...errors import ConvergenceError, ParameterError
 from ...solvers.convergence import Convergence
 from . import dicke as _dicke
 from ._sectors import SectorLayout
@@ -201,7 +201,7 @@ def final_state(model: CooperativeArray, initial: Any, *, method: str = "auto") 
             "max |A p| / kappa of the Dicke population rates on the projected state",
         )
         if not conv.converged:
-            raise ParameterError(f"Dicke-basis projection is not stationary: {conv}")
+            raise ConvergenceError(f"Dicke-basis projection is not stationary: {conv}")
         return FinalState(
             model, None, float(freq * diag @ e_w), float(diag @ d_w), "dicke", conv, rho_d
         )
@@ -227,7 +227,7 @@ def final_state(model: CooperativeArray, initial: Any, *, method: str = "auto") 
         "returned state (exact projection, no time integration)",
     )
     if not conv.converged:
-        raise ParameterError(f"t -> inf projection failed its own check: {conv}")
+        raise ConvergenceError(f"t -> inf projection failed its own check: {conv}")
     rho = qutip.Qobj(layout.to_matrix(blocks), dims=[[2] * n, [2] * n]) if n <= 16 else None
     cache: dict[int, np.ndarray] = {}
     return FinalState(
