@@ -412,6 +412,7 @@ def test_dark_states_two_and_three_qubits():
     proj = _psi("2").proj() + _psi("3").proj()
     assert np.allclose(ds3.projector().full(), proj.full(), atol=1e-12)
     assert ds3.excitations == (1, 1) and all(ds3.stationary)
+    assert list(ds3.to_frame().columns) == ["excitations", "stationary"] and "2 dark" in str(ds3)
 
 
 def test_dark_state_count_n_identical():
@@ -468,6 +469,7 @@ def test_clockwork_steady_entanglement_with_detuning_and_decay():
     assert ss.log_negativity > 0.01
     assert ss.log_negativity_log2 == pytest.approx(ss.log_negativity / np.log(2))
     assert ss.dark_population > 0.1
+    assert "log2" in str(ss) and "log_negativity_nats" in ss.to_frame().columns
 
 
 def test_clockwork_needs_the_pump():

@@ -152,7 +152,7 @@ def _figures(model: Clockwork, rho: qutip.Qobj) -> tuple[float, float]:
     return metrics.log_negativity(rho, (1,)), float(qutip.expect(rho, model.dark_state()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ClockworkSteadyState:
     """Steady state of the clockwork (the long-time limit of Fig. 3e).
 
@@ -187,7 +187,7 @@ class ClockworkSteadyState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ClockworkEvolution:
     """E_N(t) of the clockwork from |g, 0⟩ (Fig. 3e), times in the rate unit's inverse (κt)."""
 

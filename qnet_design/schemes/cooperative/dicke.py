@@ -43,6 +43,7 @@ from .model import CooperativeArray
 _LOCAL_TOL = 1e-6
 
 
+@lru_cache(maxsize=8)
 def _index(n_q: int) -> dict[tuple[float, float, float], tuple[int, int]]:
     inv = piqs.jmm1_dictionary(n_q)[1]
     return {(float(j), float(m), float(m1)): (int(i), int(k)) for (j, m, m1), (i, k) in inv.items()}
@@ -118,6 +119,7 @@ def _unit_rates(n_q: int, kind: str) -> scipy.sparse.csr_array:
     return scipy.sparse.csr_array(rates.real)
 
 
+@lru_cache(maxsize=8)
 def observables(n_q: int) -> tuple[np.ndarray, np.ndarray]:
     """Diagonal weights (energy per element, dark indicator) on the flattened Dicke diagonal."""
     idx = _index(n_q)
@@ -130,6 +132,8 @@ def observables(n_q: int) -> tuple[np.ndarray, np.ndarray]:
         energy[i] = m + n_q / 2
         if abs(m + j) < 1e-9 and abs(j - n_q / 2) > 1e-9:
             dark[i] = 1.0
+    energy.setflags(write=False)  # cached: shared between calls
+    dark.setflags(write=False)
     return energy, dark
 
 

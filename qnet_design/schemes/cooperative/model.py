@@ -81,6 +81,10 @@ class CooperativeArray:
     phases
         φ_i in o⁻ = Σ_i e^{iφ_i} σ_i⁻ (radians; set by the positions along the waveguide).
         The paper uses φ_i = 0.  A scalar is broadcast (a global phase, physically irrelevant).
+        A single collective jump operator with phases describes, e.g., emitters in a
+        bidirectional waveguide spaced by multiples of λ/2 (φ_i ∈ {0, π}); other spacings also
+        produce a waveguide-mediated coherent exchange and a second (backward) channel, which
+        this model does not include.
     omega
         Reference qubit frequency ω > 0; energies are reported in units of ħω.
     dephasing

@@ -52,7 +52,7 @@ def _pair_qobj(m: np.ndarray) -> qutip.Qobj:
     return qutip.Qobj(m, dims=[[2, 2], [2, 2]])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Evolution:
     """Time traces of a :class:`CooperativeArray` (paper 003, Figs. 2–4).
 
@@ -150,7 +150,7 @@ class Evolution:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FinalState:
     """t → ∞ state of a :class:`CooperativeArray` (paper 003, ρ₂(∞), ρ₃(∞), ρ_N(∞)).
 
@@ -230,7 +230,7 @@ class FinalState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DarkSubspace:
     """Orthonormal basis of the excited dark subspace ker(o⁻) ⊖ |0…0⟩ (paper's "least
     dissipation" states, e.g. |Ψ₋⟩ for two qubits, |Ψ₂⟩, |Ψ₃⟩ of Sec. "Three-qubit")."""
