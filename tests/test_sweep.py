@@ -396,6 +396,24 @@ def test_dask_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         run_sweep(evaluate_xy, _points(2), executor="dask://127.0.0.1:8786", progress=False)
 
 
+def test_unreachable_dask_scheduler_is_an_executor_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("dask.distributed")
+    import socket
+
+    from qnet_design.solvers import executors
+
+    with socket.socket() as sock:  # a loopback port that nobody listens on any more
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", 0.5)  # not the default 30 s
+    with pytest.raises(
+        ExecutorError, match=rf"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:{port}"
+    ):
+        run_sweep(evaluate_xy, _points(2), executor=f"dask://127.0.0.1:{port}", progress=False)
+
+
 def test_points_must_be_mappings() -> None:
     with pytest.raises(ParameterError, match=r"`points\[1\]` must be a mapping"):
         run_sweep(evaluate_xy, [{"x": 1}, 2])  # type: ignore[list-item]

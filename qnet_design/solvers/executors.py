@@ -1,9 +1,10 @@
 """Where independent evaluations run: in-process, a local process pool, or a Dask cluster.
 
-:func:`run_tasks` maps a function over items and yields ``(index, result)`` pairs in the order
-the results *finish*, so a caller can store each result the moment it exists. Leaving the
-iteration early (an exception in a task, ``KeyboardInterrupt``, ``break``) cancels the tasks
-that have not started and shuts the pool down.
+:func:`run_tasks` maps a function over items and returns a :class:`TaskStream` of
+``(index, result)`` pairs in the order the results *finish*, so a caller can store each result
+the moment it exists. Closing the stream (``with run_tasks(...) as stream:``) after an early
+exit (an exception in a task, ``KeyboardInterrupt``, ``break``) cancels the tasks that have
+not started and shuts an owned pool down.
 
 Executors
 ---------
