@@ -6,6 +6,7 @@ Physics against the paper's numbers lives in tests/test_thermal_link_physics.py.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -182,6 +183,25 @@ def test_hierarchy_converges_with_depth_and_reports_it() -> None:
     # a deeper truncation does not move the answer beyond the tolerance
     deeper = hierarchy._steady_rho(m, int(2 * conv.value))
     assert np.max(np.abs(deeper - res.rho.full())) < 1e-6
+
+
+def test_concurrence_map_matches_sparse_hierarchy() -> None:
+    # batched matrix continued fraction (maps.py) vs the sparse hierarchy: same equations,
+    # different truncation (n ≤ n_max vs p + q ≤ L_max) and solver; both converged to ~1e-7
+    base = ThermalLink(1.0, 1.0, gamma2=0.9, delta1=0.1, delta2=-0.3, gamma_phi=0.001)
+    n_th, kappa = np.array([2.0, 300.0]), np.array([1e-3, 0.05])
+    cmap = tl.concurrence_map(n_th, kappa, base=base)
+    for i, n in enumerate(n_th):
+        for j, k in enumerate(kappa):
+            exact = hierarchy.steady_state(dataclasses.replace(base, n_th=n, kappa=k))
+            assert cmap.concurrence[i, j] == pytest.approx(exact.concurrence, abs=1e-5)
+    assert cmap.concurrence.max() > 0.1  # the comparison includes entangled points
+    assert len(cmap.to_frame()) == 4 and "ConcurrenceMap" in str(cmap)
+
+
+def test_concurrence_map_rejects_bad_grid() -> None:
+    with pytest.raises(ParameterError, match="`kappa`"):
+        tl.concurrence_map([1.0], [0.0])
 
 
 # ------------------------------------------------------------------------- convergence ----

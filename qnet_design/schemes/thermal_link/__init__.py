@@ -24,6 +24,7 @@ from .api import (
     evolve as evolve,
     steady_state as steady_state,
 )
+from .maps import ConcurrenceMap as ConcurrenceMap, concurrence_map as concurrence_map
 from .model import ThermalLink as ThermalLink
 from .results import Evolution as Evolution, SteadyState as SteadyState
 
@@ -31,6 +32,7 @@ __all__ = [
     "APPROXIMATE_METHODS",
     "EXACT_METHODS",
     "METHODS",
+    "ConcurrenceMap",
     "ConcurrenceResult",
     "Evolution",
     "SteadyState",
@@ -38,6 +40,7 @@ __all__ = [
     "auto_method",
     "bose_occupation",
     "concurrence",
+    "concurrence_map",
     "evolve",
     "steady_state",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import qutip
 import scipy.sparse as sp
@@ -24,7 +26,7 @@ def pinned_null_vector(mat: sp.spmatrix, pin: int) -> np.ndarray:
     rhs = -csc[:, pin].toarray().ravel()[keep]
     reduced = csc[keep][:, keep].tocsc()
     x = np.empty(csc.shape[0], dtype=complex)
-    x[keep] = spla.splu(reduced).solve(rhs.astype(complex))
+    x[keep] = spla.spsolve(reduced, rhs.astype(complex))
     x[pin] = 1.0
     return x
 
@@ -87,10 +89,31 @@ def propagate(mat: sp.spmatrix, x0: np.ndarray, times: np.ndarray) -> list[np.nd
     return out
 
 
+def sup_change_figure() -> Callable[[np.ndarray], float]:
+    """Figure for :func:`widen_until_converged` when a truncation yields a whole curve.
+
+    ``widen_until_converged`` compares successive scalar figures; this closure returns the
+    running sum of the sup-norm changes of C + Tr ρ² between successive curves, so the
+    difference of two successive figures is exactly max |Δ(C + Tr ρ²)| over the curve.
+    """
+    history: list[np.ndarray] = []
+    running = [0.0]
+
+    def figure(rhos: np.ndarray) -> float:
+        curve = np.array([convergence_figure(r) for r in rhos])
+        if history:
+            running[0] += float(np.max(np.abs(curve - history[-1])))
+        history.append(curve)
+        return running[0]
+
+    return figure
+
+
 __all__ = [
     "check_initial",
     "check_times",
     "convergence_figure",
     "pinned_null_vector",
     "propagate",
+    "sup_change_figure",
 ]

@@ -49,6 +49,7 @@ from ._numerics import (
     convergence_figure,
     pinned_null_vector,
     propagate,
+    sup_change_figure,
 )
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
@@ -255,16 +256,7 @@ def evolve(
     times = check_times(times)
     rho0 = ground_state() if initial is None else check_initial(initial)
     first = start_cutoff(model) if start is None else int(start)
-    history: list[np.ndarray] = []
-    running = [0.0]
-
-    def figure(rhos: np.ndarray) -> float:
-        # cumulative sup-norm change, so successive differences are max_t |Δ(C + Tr ρ²)|
-        curve = np.array([convergence_figure(r) for r in rhos])
-        if history:
-            running[0] += float(np.max(np.abs(curve - history[-1])))
-        history.append(curve)
-        return running[0]
+    figure = sup_change_figure()
 
     got = widen_until_converged(
         lambda n: _evolve_at(model, times, n, rho0),
