@@ -11,6 +11,9 @@ and several processes may write to the same file at once: SQLite serialises the 
 writer that finds the database locked waits (busy timeout) and retries until ``timeout``
 seconds have passed.
 
+The file must live on a local disk: WAL mode relies on shared memory between the processes
+and does not work over a network file system (NFS, SMB).
+
 Default location: ``$QNET_CACHE_DIR/results.sqlite`` if the environment variable
 ``QNET_CACHE_DIR`` is set, else ``~/.cache/qnet-design/results.sqlite``.
 """
