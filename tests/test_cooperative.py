@@ -391,6 +391,14 @@ def test_initial_time_is_times0(method):
     assert uni.energy[1] == pytest.approx(4 * np.exp(-2.0), abs=1e-12)
 
 
+def test_final_state_with_local_decay_is_ground():
+    """α > 0: no stationary dark state above |0…0⟩; the cascade (with local jumps feeding the
+    lower sectors) must deliver all of the trace to the ground state."""
+    model = CooperativeArray(3, kappa=1.0, alpha=0.1, detunings=(0.0, 0.2, -0.1), phases=(0, 1, 2))
+    fs = final_state(model, _random_dm(3, 11))
+    assert np.allclose(fs.rho.full(), product_state("000").proj().full(), atol=1e-12)
+
+
 def test_dephasing_final_state_is_ground():
     model = CooperativeArray(3, kappa=1.0, dephasing=0.05)
     fs = final_state(model, "100")
