@@ -106,7 +106,11 @@ def evolve(
         Increasing times (inverse rate unit; ωt for ω = 1).  ``times[0]`` is the initial time.
     method
         ``"generic"``: excitation-sector blocks of the full state, any δ_i, φ_i, α, γ_φ,
-        practical up to N = 10 (all sectors) or larger N with few excitations.
+        practical up to N = 10 (all sectors) or larger N with few excitations.  Cost grows
+        with the populated blocks: N = 10 from a bitstring with 5 excitations (184 756
+        entries) takes about a minute and 0.9 GB; N = 50 from |10…0⟩ about a second
+        (benchmarks/results/cooperative.md).  At most 400 000 density-matrix entries (a
+        general N = 10 density matrix with all inter-sector coherences is refused).
         ``"dicke"``: permutation-symmetric Dicke basis (qutip.piqs), identical qubits and a
         bitstring initial state, N = 50 in seconds; gives energy and dark weight only.
         ``"auto"`` (default): generic for N ≤ 10, else dicke when it applies.
