@@ -33,6 +33,16 @@ class QubitRates:
     directionality: float = 1.0
     notes: tuple[str, ...] = ()
 
+    @property
+    def gamma_radiative(self) -> float:
+        """Total radiative decay into the waveguide, both directions (γ/d)."""
+        return self.gamma / self.directionality
+
+    @property
+    def gamma_intrinsic(self) -> float:
+        """Decay into non-guided channels only, without the wrong-direction share."""
+        return self.gamma_loss - (self.gamma_radiative - self.gamma)
+
 
 def _label(spec: DeviceSpec) -> str:
     return str(spec.path) if spec.path is not None else spec.name

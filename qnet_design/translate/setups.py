@@ -113,7 +113,12 @@ def _thermal_link(setup: SetupSpec) -> Translation:
     q2 = translate_qubit(setup.devices["qubit2"]) if "qubit2" in setup.devices else q1
     src = translate_thermal_source(setup.devices["source"])
     ch = translate_channel(setup.devices.get("channel"), q1.omega / TWO_PI)
-    gamma = q1.gamma
+    geometry = setup.layout["geometry"]
+    # a bidirectional waveguide couples both directions (paper 001, Eq. 49-53): the reference
+    # rate is then the total radiative rate, not the intended-direction share of a chiral link
+    bidirectional = geometry == "bidirectional"
+    gamma = q1.gamma_radiative if bidirectional else q1.gamma
+    gamma2 = q2.gamma_radiative if bidirectional else q2.gamma
     warns = _channel_warnings(ch, str(setup.path))
     if q2.gamma_phi != q1.gamma_phi:
         warns.append("qubit2 dephases at another rate; the model uses one γ_φ (qubit 1's)")
@@ -121,9 +126,8 @@ def _thermal_link(setup: SetupSpec) -> Translation:
         warns.append("κ ≳ γ/10: the thermal closed forms (Markov/Bourret/analytic) lose validity")
     d1 = TWO_PI * float(setup.layout["detuning1"].m_as("Hz"))
     d2 = TWO_PI * float(setup.layout["detuning2"].m_as("Hz"))
-    geometry = setup.layout["geometry"]
     positions = None
-    if geometry == "bidirectional":
+    if bidirectional:
         zs = setup.layout.get("positions")
         if zs is None:
             zs = [
@@ -163,7 +167,7 @@ def _thermal_link(setup: SetupSpec) -> Translation:
     kwargs = {
         "n_th": src.n_th,
         "kappa": src.kappa / gamma,
-        "gamma2": q2.gamma / gamma,
+        "gamma2": gamma2 / gamma,
         "delta1": d1 / gamma,
         "delta2": d2 / gamma,
         "gamma_phi": q1.gamma_phi / gamma,
@@ -279,12 +283,15 @@ def _cooperative(setup: SetupSpec) -> Translation:
             f"{setup.path}: field `layout.detunings` must have 1 or {n} entries, got {len(dets)}"
         )
     # paper 003 writes κ·L[o] with L[o]ρ = 2oρo† − …, i.e. 2κ·D[o]: a single qubit's energy decay
-    # rate into the common reservoir is 2κ, so κ_paper = γ/2 and α_paper = γ′/2.
+    # rate into the common reservoir is 2κ, so κ_paper = γ/2 and α_paper = γ′/2. The common
+    # reservoir is the whole waveguide, both directions: γ is the total radiative rate here and
+    # γ′ only the intrinsic (non-guided) decay.
     omega = q.omega
+    gamma, gamma_loss = q.gamma_radiative, q.gamma_intrinsic
     rates = [
         Rate("omega", "ω", omega, q.notes[0]),
-        Rate("kappa", "κ", q.gamma / 2.0, "κ = γ/2 (paper 003's L carries a factor 2)"),
-        Rate("alpha", "α", q.gamma_loss / 2.0, "α = γ′/2 (same convention)"),
+        Rate("kappa", "κ", gamma / 2.0, "κ = γ_rad/2 (paper 003's L carries a factor 2)"),
+        Rate("alpha", "α", gamma_loss / 2.0, "α = γ′_int/2 (same convention)"),
         Rate("gamma_phi", "γ_φ", q.gamma_phi, q.notes[3]),
     ]
     params = [
@@ -293,10 +300,11 @@ def _cooperative(setup: SetupSpec) -> Translation:
     ]
     kwargs = {
         "qubits": n,
-        "kappa": q.gamma / 2.0 / omega,
-        "alpha": q.gamma_loss / 2.0 / omega,
+        "kappa": gamma / 2.0 / omega,
+        "alpha": gamma_loss / 2.0 / omega,
         "detunings": tuple(d / omega for d in deltas),
         "omega": 1.0,
+        "dephasing": q.gamma_phi / omega,
     }
     return Translation(
         "cooperative",

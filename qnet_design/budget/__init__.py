@@ -1,0 +1,237 @@
+"""Setup → :class:`Budget`: headline figures, error budget, comparisons and requirement search.
+
+``budget(setup)`` translates a setup (lab units → the scheme model), solves it with the scheme's
+own routes and returns the figures a feasibility study needs, each with its unit, the method
+that produced it and whether it converged, plus an error budget that switches the setup's
+imperfections on one at a time in a documented order. ``compare`` tabulates several setups;
+``require`` finds the least change of one device parameter that meets a target.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import operator
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import NotImplementedSchemeError, ParameterError
+from ..specs.setups import SetupSpec, load_setup, with_overrides
+from ..translate import Translation, translate
+from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
+
+SchemeBudget = Callable[[SetupSpec, Translation, bool], Budget]
+
+
+def _scheme_budget(scheme: str) -> SchemeBudget:
+    """The scheme's budget function (one module per scheme, imported when first needed)."""
+    name = f"{__package__}._{scheme}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise NotImplementedSchemeError(
+            f"the budget of scheme {scheme!r} is not implemented yet; `qnet-design translate` "
+            "prints its model rates"
+        ) from None
+    return module.budget  # type: ignore[no-any-return]
+
+
+def _as_setup(setup: SetupSpec | str | Path) -> SetupSpec:
+    return setup if isinstance(setup, SetupSpec) else load_setup(setup)
+
+
+def budget(setup: SetupSpec | str | Path, *, error_budget: bool = True) -> Budget:
+    """Figures of merit of a setup (a :class:`SetupSpec` or a path to a setup file).
+
+    Parameters
+    ----------
+    setup
+        The setup.
+    error_budget
+        Also compute the error budget (one solve per imperfection; turn off for sweeps).
+    """
+    spec = _as_setup(setup)
+    start = time.perf_counter()
+    tr = translate(spec)
+    translated = time.perf_counter()
+    result = _scheme_budget(spec.scheme)(spec, tr, error_budget)
+    timings = {"translate": translated - start, **result.timings}
+    return Budget(
+        result.scheme,
+        result.setup,
+        result.figures,
+        result.error_budget,
+        (*tr.warnings, *result.warnings),
+        timings,
+        result.profiles,
+    )
+
+
+def compare(setups: Iterable[SetupSpec | str | Path]) -> pd.DataFrame:
+    """One row per setup with its scheme and headline figures (columns carry units)."""
+    rows = []
+    for item in setups:
+        b = budget(item, error_budget=False)
+        row: dict[str, Any] = {"setup": b.setup, "scheme": b.scheme}
+        for f in b.figures:
+            column = f"{f.name} [{f.unit}]" if f.unit else f.name
+            row[column] = f.value
+        row["warnings"] = len(b.warnings)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Outcome of :func:`require`: the value of ``parameter`` that meets ``target`` (or not)."""
+
+    parameter: str
+    target: str
+    original: float
+    required: float | None
+    figure_value: float | None
+    met: bool
+    evaluations: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _parse_target(target: str) -> tuple[str, Callable[[float, float], bool], float]:
+    match = _TARGET.match(target)
+    if not match:
+        raise ParameterError(
+            f"`target` must look like 'n_ent>=10' (figure, comparison, number), got {target!r}"
+        )
+    name, op, value = match.groups()
+    return name, _OPS[op], float(value)
+
+
+def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, float]]:
+    """The SI value of a dotted parameter and its physical range."""
+    head, _, key = path.partition(".")
+    if head == "layout":
+        value = setup.layout.get(key)
+    else:
+        if head not in setup.devices:
+            raise ParameterError(f"`vary` names an unknown role {head!r}: {path!r}")
+        value = setup.devices[head].get(key)
+    if value is None:
+        raise ParameterError(f"`vary` must name a parameter the setup sets, got {path!r}")
+    number = float(value.to_base_units().magnitude) if hasattr(value, "to_base_units") else value
+    number = float(number)
+    if key in ("p_loss",):
+        return number, (0.0, 1.0 - 1e-9)
+    if key in ("directionality",):
+        return number, (1e-6, 1.0)
+    if number <= 0:
+        raise ParameterError(f"`vary` needs a positive parameter to scale, {path} = {number}")
+    return number, (number * 1e-4, number * 1e4)
+
+
+def require(
+    setup: SetupSpec | str | Path,
+    target: str,
+    vary: str,
+    *,
+    rtol: float = 1e-2,
+    max_evaluations: int = 40,
+) -> Requirement:
+    """Least change of one parameter (``vary``, e.g. ``"source.linewidth"``) meeting ``target``.
+
+    The figure is assumed monotone in the parameter over its range: the search doubles (and
+    halves) the parameter from its current value until the target is met — bracketing — and then
+    bisects geometrically to a relative tolerance ``rtol``. The physical range is [1e-4, 1e4] ×
+    the current value for rates and times, [0, 1) for probabilities.
+    """
+    spec = _as_setup(setup)
+    name, meets, threshold = _parse_target(target)
+    original, (low, high) = _current_value(spec, vary)
+    evaluations = 0
+
+    def figure_at(x: float) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        b = budget(with_overrides(spec, {vary: x}), error_budget=False)
+        try:
+            return b[name]
+        except KeyError:
+            raise ParameterError(
+                f"`target` names {name!r}, which the {spec.scheme} budget does not report; "
+                f"figures: {[f.name for f in b.figures]}"
+            ) from None
+
+    value0 = figure_at(original)
+    if meets(value0, threshold):
+        return Requirement(
+            vary,
+            target,
+            original,
+            original,
+            value0,
+            True,
+            evaluations,
+            f"{target} already holds: {name} = {value0:.4g} at {vary} = {original:.4g}",
+        )
+    best: tuple[float, float, float] | None = None  # (failing x, meeting x, figure)
+    for direction in (2.0, 0.5):
+        x_fail, x = original, original
+        while evaluations < max_evaluations:
+            x = x * direction
+            if not low <= x <= high:
+                x = min(max(x, low), high)
+            value = figure_at(x)
+            if meets(value, threshold):
+                if best is None or abs(math.log(x / original)) < abs(math.log(best[1] / original)):
+                    best = (x_fail, x, value)
+                break
+            if x in (low, high):
+                break
+            x_fail = x
+    if best is None:
+        return Requirement(
+            vary,
+            target,
+            original,
+            None,
+            None,
+            False,
+            evaluations,
+            f"{target} cannot be met by varying {vary} within "
+            f"[{low:.3g}, {high:.3g}] (SI units): {name} = {value0:.4g} now",
+        )
+    x_fail, x_ok, value_ok = best
+    while abs(math.log(x_ok / x_fail)) > rtol and evaluations < max_evaluations:
+        mid = math.sqrt(x_fail * x_ok) if x_fail > 0 else 0.5 * (x_fail + x_ok)
+        value = figure_at(mid)
+        if meets(value, threshold):
+            x_ok, value_ok = mid, value
+        else:
+            x_fail = mid
+    return Requirement(
+        vary,
+        target,
+        original,
+        x_ok,
+        value_ok,
+        True,
+        evaluations,
+        f"{target} is met with {vary} = {x_ok:.4g} (SI units; now {original:.4g}): "
+        f"{name} = {value_ok:.4g}",
+    )
+
+
+__all__ = ["Budget", "BudgetStep", "Figure", "Requirement", "budget", "compare", "require"]
