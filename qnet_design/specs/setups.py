@@ -70,7 +70,9 @@ SCHEMES: dict[str, Scheme] = {
         optional_roles={},
         layout={
             "nodes": _L("integer", 10, "chain length M", minimum=1),
-            "squeezing_r": _L("number", 0.5, "squeezing r of node 0", minimum=0.0),
+            "squeezing_r": _L(
+                "number", 0.5, "squeezing rate r/ω of node 0 (paper 002, Eq. 1)", minimum=0.0
+            ),
             "direction": _L("choice", "forward", "attachment", choices=("forward", "backward")),
             "attachment_rate": _L("frequency", None, "j/2π, coupling of node 0 to the chain"),
         },
