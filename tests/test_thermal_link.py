@@ -163,6 +163,18 @@ def test_trajectories_agree_with_hierarchy_within_standard_error() -> None:
     assert np.max(np.abs(t.rhos - h.rhos)) < 0.05  # ~4 sigma of a population at n = 1000
 
 
+def test_trajectory_steady_state_matches_hierarchy() -> None:
+    m = ThermalLink(2.0, 0.1)
+    ref = hierarchy.steady_state(m)
+    est = tl.steady_state(
+        m, method="trajectories", n_traj=100, seed=1, t_relax=60.0, t_average=200.0
+    )
+    assert est.method == "trajectories" and est.concurrence_stderr is not None
+    # 4 standard errors + 0.01 (time step and the bias of C of a sample mean)
+    assert abs(est.concurrence - ref.concurrence) < 4 * est.concurrence_stderr + 0.01
+    assert ref.concurrence > 0.05
+
+
 def test_trajectories_are_reproducible_from_seed() -> None:
     m = ThermalLink(10.0, 0.1)
     times = np.array([0.0, 1.0])

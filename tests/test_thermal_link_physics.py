@@ -15,7 +15,13 @@ from scipy.linalg import expm
 from scipy.special import exp1
 
 from qnet_design.metrics import crossing_time
-from qnet_design.schemes.thermal_link import ThermalLink, bose_occupation, fock, hierarchy
+from qnet_design.schemes.thermal_link import (
+    ThermalLink,
+    bose_occupation,
+    exact_kappa_max,
+    fock,
+    hierarchy,
+)
 
 from .conftest import load_reference
 
@@ -85,6 +91,10 @@ def test_kappa_max_of_exact_solution_lies_in_eq32_window() -> None:
     n_th = _value("fig2d_n_th")
     assert fock.steady_state(ThermalLink(n_th, _value("kappa_max_lower"))).concurrence > 0.0
     assert fock.steady_state(ThermalLink(n_th, _value("kappa_max_upper"))).concurrence == 0.0
+    # and the bisection helper lands inside the same window (we find 0.2327 at n_th = 2,
+    # next to 0.2325 from Eq. 31 and 0.551 from the full App. A Bourret populations)
+    kmax = exact_kappa_max(n_th, tolerance=1e-3)
+    assert _value("kappa_max_lower") < kmax < _value("kappa_max_upper")
 
 
 def _exact_optimum(kappa: float) -> tuple[float, float]:

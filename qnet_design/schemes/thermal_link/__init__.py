@@ -22,6 +22,7 @@ from .api import (
     bose_occupation as bose_occupation,
     concurrence as concurrence,
     evolve as evolve,
+    exact_kappa_max as exact_kappa_max,
     steady_state as steady_state,
 )
 from .maps import ConcurrenceMap as ConcurrenceMap, concurrence_map as concurrence_map
@@ -42,5 +43,6 @@ __all__ = [
     "concurrence",
     "concurrence_map",
     "evolve",
+    "exact_kappa_max",
     "steady_state",
 ]

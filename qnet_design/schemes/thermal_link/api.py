@@ -219,6 +219,36 @@ def evolve(model: ThermalLink, times: Any, method: str = "auto", **options: Any)
     return solver.evolve(model, times, **options)
 
 
+def exact_kappa_max(
+    n_th: float, *, base: ThermalLink | None = None, tolerance: float = 1e-4
+) -> float:
+    """Largest κ/γ with C(ρ_q^ss) > 0 at fixed n_th from the exact solution (Fig. 2c-d, Eq. 32).
+
+    Bisection on κ ∈ (1e-3, 10] with the ``auto`` exact route; ``base`` supplies the other
+    parameters (default: ideal chiral link). Compare with the Bourret estimates of
+    :func:`.approximations.kappa_max` (Eq. 31 and App. A), which differ.
+    """
+    import dataclasses
+
+    from .model import ThermalLink as _TL
+
+    n = float(n_th)
+    model = _TL(n, 1.0) if base is None else dataclasses.replace(base, n_th=n, kappa=1.0)
+
+    def entangled(k: float) -> bool:
+        return concurrence(dataclasses.replace(model, kappa=k)).concurrence > 0.0
+
+    lo, hi = 1e-3, 10.0
+    if not entangled(lo):
+        raise ParameterError(f"no steady-state entanglement at n_th={n:g} even for kappa={lo:g}")
+    if entangled(hi):
+        raise ParameterError(f"still entangled at n_th={n:g}, kappa={hi:g}: no kappa_max below")
+    while hi - lo > tolerance:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if entangled(mid) else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
 def bose_occupation(frequency_hz: float, temperature_k: float) -> float:
     """n = 1/(exp(h f / k_B T) − 1) (Sec. II; CONVENTIONS.md). Helper for examples and tests;
     translators own the unit handling."""
@@ -240,5 +270,6 @@ __all__ = [
     "bose_occupation",
     "concurrence",
     "evolve",
+    "exact_kappa_max",
     "steady_state",
 ]
