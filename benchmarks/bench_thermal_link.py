@@ -130,7 +130,7 @@ def main() -> None:
     size = 10 if quick else 50
     n_grid = np.logspace(1, 4, size)
     k_grid = np.logspace(-3, -1, size)
-    cmap, wall, _ = measure(lambda: concurrence_map(n_grid, k_grid), memory=False)
+    cmap, wall, _ = measure(lambda: concurrence_map(n_grid, k_grid, workers=2), memory=False)
     rows.append(
         (
             f"map {size}×{size} (batched MCF)",

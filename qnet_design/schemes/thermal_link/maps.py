@@ -152,6 +152,7 @@ def concurrence_map(
     base: ThermalLink | None = None,
     tolerance: float = 1e-6,
     limit: int = 20000,
+    workers: int = 1,
 ) -> ConcurrenceMap:
     """Exact steady-state concurrence on the grid n_th × κ (units of γ₁).
 
@@ -166,6 +167,8 @@ def concurrence_map(
         Largest allowed change of C + Tr ρ² over a row between two truncations.
     limit
         Largest n_max tried before :class:`ConvergenceError`.
+    workers
+        Number of processes; rows are split into contiguous chunks (warm starts stay useful).
     """
     n_arr = np.atleast_1d(np.asarray(n_th, dtype=float))
     k_arr = np.atleast_1d(np.asarray(kappa, dtype=float))
@@ -174,25 +177,55 @@ def concurrence_map(
     if k_arr.ndim != 1 or not np.all(np.isfinite(k_arr)) or np.any(k_arr <= 0):
         raise ParameterError(f"`kappa` must be a 1-d array of finite values > 0, got {kappa!r}")
     model = ThermalLink(1.0, 1.0) if base is None else base
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ParameterError(f"`workers` must be an integer >= 1, got {workers!r}")
+    chunks = [c for c in np.array_split(np.arange(len(n_arr)), workers) if c.size]
+    if workers == 1 or len(chunks) == 1:
+        parts = [_rows(model, n_arr, k_arr, tolerance, limit)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
+            futures = [pool.submit(_rows, model, n_arr[c], k_arr, tolerance, limit) for c in chunks]
+            parts = [f.result() for f in futures]
+    conc = np.concatenate([p[0] for p in parts])
+    levels = np.concatenate([p[1] for p in parts])
+    change = np.concatenate([p[2] for p in parts])
+    return ConcurrenceMap(model, n_arr, k_arr, conc, levels, change, tolerance)
+
+
+def _rows(
+    model: ThermalLink, n_arr: np.ndarray, k_arr: np.ndarray, tolerance: float, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of the map in order; each row starts its truncation from the level that was
+    already converged in the previous row, scaled by √(n_th/n_th,prev) (App. B: n_max ∝ √n_th)."""
     conc = np.zeros((len(n_arr), len(k_arr)))
     levels = np.zeros(len(n_arr), dtype=int)
     change = np.zeros(len(n_arr))
+    good: tuple[float, int] | None = None  # (n_th, level that already met the tolerance)
     for i, n in enumerate(n_arr):
-        figure = sup_change_figure()
-
+        start = math.ceil(3 * math.sqrt(n)) + 4
+        if good is not None and good[0] > 0:
+            start = max(start, math.ceil(good[1] * math.sqrt(n / good[0])))
         got = widen_until_converged(
             functools.partial(_row, model, float(n), k_arr),
-            figure,
+            sup_change_figure(),
             parameter="mcf_n_max",
-            start=math.ceil(3 * math.sqrt(n)) + 4,
-            step=lambda nm: int(1.4 * nm) + 2,
+            start=start,
+            step=_next_n_max,
             limit=limit,
             tolerance=tolerance,
         )
         conc[i] = concurrences(got.result)
         levels[i] = int(got.convergence.value)
         change[i] = got.convergence.change
-    return ConcurrenceMap(model, n_arr, k_arr, conc, levels, change, tolerance)
+        checked = int(got.convergence.detail.split()[-1])  # "checked against <level>"
+        good = (float(n), checked)
+    return conc, levels, change
+
+
+def _next_n_max(n_max: int) -> int:
+    return int(1.4 * n_max) + 2
 
 
 __all__ = ["ConcurrenceMap", "concurrence_map"]

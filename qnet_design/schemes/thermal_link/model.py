@@ -46,7 +46,9 @@ class ThermalLink:
         that 1/T₂ = γ/2 + γ_φ and γ_φ = 1/T_φ.
     p_loss
         Probability that a photon is lost between qubit 1 and qubit 2 (Eq. 48), in [0, 1).
-        Only used by the chiral geometry.
+        Only used by the chiral geometry. Following Eq. 48 literally, only the qubit → qubit
+        cascade is attenuated, √(γ₁γ₂(1 − p_loss)); the thermal drive of qubit 2 is not
+        (a physical lossy segment would also attenuate it — an ambiguity of the paper).
     geometry
         ``"chiral"`` — unidirectional waveguide, cascaded master equation Eq. 1-8;
         ``"bidirectional"`` — semi-infinite phononic waveguide, Eq. 49-53 and App. C.
@@ -56,6 +58,11 @@ class ThermalLink:
 
     Notes
     -----
+    Bidirectional geometry: at the nodes Eq. 49 gives the qubits the classical drive
+    i(√(κγ)/2)(α*S − αS†) (Eq. 52, half the chiral one of Eq. 16), so the chiral dark state of
+    Eq. 19 is reproduced for δ_a = γ/4, not γ/2 as stated below Eq. 50; with δ_a = γ/2 (used in
+    Fig. 6) one gets the same state at flux Φ/4. Eq. 50's numerator is off by this factor 2.
+
     Signs: Δ_i > 0 means qubit i above the cavity frequency. The common and asymmetric
     detunings are δ_s = (Δ₁ + Δ₂)/2 and δ_a = (Δ₁ − Δ₂)/2, so that Δ₁ = Δ₂ = δ_s (Fig. 4c) and
     Δ₁ = −Δ₂ = δ_a (Sec. II B, Sec. V B) reproduce the paper's definitions.
