@@ -299,5 +299,7 @@ def test_approximate_routes_dispatch_to_approximations() -> None:
         res = tl.concurrence(m, method=method)
         assert res.method.startswith(method)
         assert 0.0 <= res.concurrence <= 1.0
+    ss = tl.steady_state(m, method="markov")
+    assert isinstance(ss.rho, qutip.Qobj) and ss.method.startswith("markov")
     # Markov limit: separable for any n_th (Eq. 18)
     assert tl.concurrence(ThermalLink(5.0, 50.0), method="markov").concurrence == 0.0
