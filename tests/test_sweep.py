@@ -494,26 +494,30 @@ _SWEEP_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from qnet_design.sweep import run_sweep
 
-    store, lo, hi, delay, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \\
-        float(sys.argv[4]), sys.argv[5]
+    store, lo, hi, delay, go, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \\
+        float(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+    SWEEP_PID = os.getpid()  # pool workers (forked) see the value of the sweep's process
 
     def evaluate(point):
         time.sleep(delay)
-        return {"f": point["x"] ** 2 + point["y"], "writer": os.getpid()}
+        return {"f": point["x"] ** 2 + point["y"], "writer": SWEEP_PID}
 
     if go:  # start line, so that two writers really overlap
         Path(f"{go}.ready.{os.getpid()}").touch()
         while not Path(go).exists():
             time.sleep(0.005)
     df = run_sweep(evaluate, [{"x": i, "y": 0.5} for i in range(lo, hi)],
-                   key=lambda p: f"x={p['x']}", store=store, progress=False)
+                   key=lambda p: f"x={p['x']}", store=store, workers=workers, progress=False)
     print(len(df), float(df["f"].sum()))
     """
 )
 
 
-def _start_sweep(store: Path, lo: int, hi: int, delay: float, go: str = "") -> subprocess.Popen:
-    cmd = [sys.executable, "-c", _SWEEP_SCRIPT, str(store), str(lo), str(hi), str(delay), go]
+def _start_sweep(
+    store: Path, lo: int, hi: int, delay: float, go: str = "", workers: int = 1
+) -> subprocess.Popen:
+    args = [str(store), str(lo), str(hi), str(delay), go, str(workers)]
+    cmd = [sys.executable, "-c", _SWEEP_SCRIPT, *args]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -527,10 +531,33 @@ def _stored_count(path: Path) -> int:
         return 0
 
 
-def test_killed_sweep_resumes_without_recomputing(tmp_path: Path, markers: Path) -> None:
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # field 4 of /proc/PID/stat: the parent's pid
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_killed_sweep_resumes_without_recomputing(
+    tmp_path: Path, markers: Path, workers: int
+) -> None:
     path = tmp_path / "r.sqlite"
     n = 40
-    proc = _start_sweep(path, 0, n, delay=0.1)  # ~4 s if left alone
+    proc = _start_sweep(path, 0, n, delay=0.1, workers=workers)  # ~4 s if left alone
     deadline = time.monotonic() + 120  # generous: the machine may be loaded
     try:
         while _stored_count(path) < 5:
@@ -538,9 +565,20 @@ def test_killed_sweep_resumes_without_recomputing(tmp_path: Path, markers: Path)
             assert time.monotonic() < deadline, "the sweep subprocess stored nothing"
             time.sleep(0.02)
     finally:
+        pool_workers = _children(proc.pid) if sys.platform == "linux" else set()
         proc.send_signal(signal.SIGKILL)  # no cleanup, no atexit: like a power-off of the process
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+    if workers > 1 and sys.platform == "linux":
+        # orphaned pool workers notice that their parent died and exit on their own
+        assert len(pool_workers) == workers
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in pool_workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lingering = [pid for pid in pool_workers if _alive(pid)]
+        for pid in lingering:  # clean up (these are this test's own processes) ...
+            os.kill(pid, signal.SIGKILL)
+        assert lingering == []  # ... but fail: they should have gone by themselves
 
     with ResultStore(path) as store:
         assert store.integrity_check() == "ok"

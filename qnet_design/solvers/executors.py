@@ -23,8 +23,11 @@ Executors
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
 import pickle
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -66,6 +69,27 @@ def parse_dask_address(executor: str) -> str:
             f"got {executor!r}"
         )
     return f"tcp://{m['host']}:{int(m['port'])}"
+
+
+#: Seconds between a pool worker's checks that the process that started it is still alive.
+PARENT_POLL_SECONDS = 0.5
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(1)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool-worker initializer: exit when the sweep's process dies (e.g. ``kill -9``).
+
+    A worker waits for tasks on a pipe whose write end it has inherited itself, so it would
+    never see end-of-file and would linger forever; instead it notices that it has been
+    re-parented and stops, also abandoning the point it was computing.
+    """
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
 
 
 def _check_picklable(fn: Callable[..., Any]) -> None:
@@ -169,7 +193,11 @@ def run_tasks(
     if workers == 1 or len(items) <= 1:
         return TaskStream(((i, fn(item)) for i, item in enumerate(items)), lambda: None)
     _check_picklable(fn)
-    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(items)))
+    pool = cf.ProcessPoolExecutor(
+        max_workers=min(workers, len(items)),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
     return _run_futures(fn, items, pool, owned=True)
 
 
