@@ -212,7 +212,7 @@ def test_fig4_concurrence_builds_up_long_before_one_over_kappa() -> None:
     t50 = crossing_time(times, shortfall, 0.5)
     t90 = crossing_time(times, shortfall, 0.1)
     # Sec. V A: the entanglement forms on the qubit time scale, not on 1/κ = 1000/γ; we find
-    # C reaches 50 % of C_ss at γt ≈ 20 and 90 % at γt ≈ 55 (tens of 1/γ, not ~1/γ)
+    # C reaches 50 % of C_ss at γt ≈ 17 and 90 % at γt ≈ 52 (tens of 1/γ, not ~1/γ)
     assert t50 < t90 < 0.1 / model.kappa
     assert np.all(ev.concurrence <= final + 1e-3)  # approached from below, no overshoot
 

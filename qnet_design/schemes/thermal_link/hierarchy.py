@@ -24,13 +24,17 @@ c + m. For an initial state of charge 0 (e.g. |00⟩, any steady state) this res
 {0, ±1, ±2} as stated in App. B 1, with 6 + 2·4 + 2·1 = 16 unknowns per n. The hierarchy is
 truncated at p + q ≤ L_max (n_max ≈ L_max/2) and L_max is grown until the result is stable.
 
-Compared with App. B: our recurrences agree with Eq. B3/B4 for m = 0, but Eq. B4 as printed
-couples μ^{n,m} for m ≠ 0 through √(n+|m|+1) μ^{n,m±1} − √n μ^{n−1,m±1} with a relative minus
-sign that depends on the phase convention of φ_{n,m}; we do not use B4-B13 and validate the
-hierarchy against the exact Fock route (:mod:`.fock`) instead (tests/test_thermal_link.py).
+Compared with App. B: with φ_{n,m} → (−1)ⁿ φ_{n,m} (the sign convention of the Laguerre
+polynomials) these recurrences are exactly Eq. B3 (m = 0) and Eq. B4 (m ≠ 0). We do not use the
+eliminated forms B5-B13 (μ^{n,±2} folded into the m = 0, ±1 blocks); instead the whole
+truncated hierarchy is solved as one sparse system (this module) or by a batched matrix
+continued fraction over n (:mod:`.maps`), and both are validated against the exact Fock route
+(:mod:`.fock`) and a plain QuTiP master equation (tests/test_thermal_link.py).
 
 The steady state is the null vector of the truncated generator with Tr μ^{0,0} = 1, found by
-one sparse LU solve; the time evolution uses ``scipy.sparse.linalg.expm_multiply``.
+one sparse LU solve (one population pinned, so the banded structure is kept); the time
+evolution is exact propagation (substepped Taylor series on uniform grids, else
+``scipy.sparse.linalg.expm_multiply``).
 """
 
 from __future__ import annotations
