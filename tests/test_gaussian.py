@@ -160,10 +160,9 @@ def test_cascaded_solver_matches_dense_and_rejects_non_cascaded() -> None:
         g.steady_covariance_cascaded(a, d, [[None, 0], [1, 2], [3, 4], [5, 6]])
 
 
-@pytest.mark.slow
 def test_drift_diffusion_matches_qutip_steady_state() -> None:
     """Hamiltonian, pairing, local, common and squeezed baths against a Fock-space solve."""
-    n, cutoff = 2, 9
+    n, cutoff = 2, 7
     h = np.array([[1.0, 0.15 + 0.1j], [0.15 - 0.1j, 1.2]])
     pairing = np.array([[0.05j, 0.08], [0.08, -0.06]])
     local = [g.LocalBath(0, 0.5, 0.05), g.LocalBath(1, 0.4, 0.02)]
@@ -192,13 +191,13 @@ def test_drift_diffusion_matches_qutip_steady_state() -> None:
     for x, y in ((0, 1), (1, 0)):
         beta = np.cosh(s) * a[x] - np.sinh(s) * a[y].dag()
         c_ops += [np.sqrt(rate * (nt + 1)) * beta, np.sqrt(rate * nt) * beta.dag()]
-    rho = qutip.steadystate(ham, c_ops)
+    rho = qutip.steadystate(ham, c_ops, method="direct", solver="spsolve")
     quad = []
     for op in a:
         quad += [(op + op.dag()) / np.sqrt(2), (op - op.dag()) / (1j * np.sqrt(2))]
     vq = np.array([[qutip.expect((qi * qj + qj * qi) / 2, rho).real for qj in quad] for qi in quad])
-    # Fock truncation at 9 with occupations ~0.1: truncation error ~ n̄^9 ≪ 1e-6
-    np.testing.assert_allclose(v, vq, atol=1e-6)
+    # occupations ≲ 0.15: Fock truncation at 7 leaves a weight ~ n̄⁷ ~ 2e-6 in the last level
+    np.testing.assert_allclose(v, vq, atol=2e-5)
 
 
 def test_evolution_of_unstable_system_grows_exponentially() -> None:
