@@ -8,8 +8,10 @@ For each path the qubit operator μ(t) obeys the linear equation μ̇ = (𝓛_q 
 and α linearly interpolated inside a step. ρ_q(t) = ⟨μ(t)⟩ over the paths (Eq. 10); at t = 0
 the cavity is thermal (α drawn from the stationary distribution) and μ = ρ_q(0).
 
-All trajectories are advanced together as one (n_traj, 16) array. The standard error of
-C(⟨μ⟩) is a jackknife estimate over 20 batches of paths. Results are reproducible from ``seed``.
+For the bidirectional geometry the same scheme integrates Eq. 51-52 (no backaction of the qubits
+on the cavity, as in App. C / Fig. 6). All trajectories are advanced together as one
+(16, n_traj) array. The standard error of C(⟨μ⟩) is a jackknife estimate over 20 batches of
+paths. Results are reproducible from ``seed``.
 """
 
 from __future__ import annotations
