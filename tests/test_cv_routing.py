@@ -320,3 +320,20 @@ def test_bad_node_indices() -> None:
         log_negativity(_paper(), 3, 3)
     with pytest.raises(ParameterError, match="`k`"):
         occupation(_paper(), -1)
+
+
+def test_vectorised_map_agrees_with_pointwise_profiles() -> None:
+    # routing_map batches A = A₀ + r A_r + j A_j through the cascaded solver; each point must
+    # equal the single-model route (dense Lyapunov for M = 10) to rounding
+    rs, js = [0.1, 0.35, 0.9], [0.2, 0.6, 1.0]
+    grid = routing_map(_paper(), rs, js)
+    for a, r in enumerate(rs):
+        for b, j in enumerate(js):
+            model = _paper(r=r, j=j)
+            assert grid.stable[a, b] == is_stable(model)
+            if grid.stable[a, b]:
+                prof = log_negativity_profile(model)
+                assert grid.log_negativity_target[a, b] == pytest.approx(
+                    prof.log_negativity[1], abs=1e-12
+                )
+                assert grid.max_entangled_node[a, b] == prof.max_entangled_node

@@ -345,19 +345,24 @@ class RoutingProfile:
         )
 
 
-def log_negativity_profile(model: RoutingChain) -> RoutingProfile:
-    """E_N(0, m) for all m = 1 … M at once (one Lyapunov solve, vectorised 4×4 blocks)."""
-    v = covariance(model)
-    m = model.nodes
+def _profile_arrays(v: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """E_N(0, m) (…, M), occupations (…, M+1) and M_max (…) from covariances (…, 2M+2, 2M+2)."""
     idx = np.arange(1, m + 1)
-    # two-mode blocks (a_0, a_m) for every m, stacked (M, 4, 4), by fancy indexing
+    # two-mode blocks (a_0, a_m) for every m, stacked (…, M, 4, 4), by fancy indexing
     sel = np.concatenate([np.broadcast_to([0, 1], (m, 2)), np.stack([2 * idx, 2 * idx + 1], -1)], 1)
-    blocks = v[sel[:, :, None], sel[:, None, :]]
+    blocks = v[..., sel[:, :, None], sel[:, None, :]]
     en = np.asarray(gaussian.log_negativity(blocks))
     occ = gaussian.mean_occupations(v)
-    entangled = np.flatnonzero(en > ENTANGLEMENT_THRESHOLD)
-    m_max = int(entangled.max() + 1) if entangled.size else 0
-    return RoutingProfile(model, en, occ[1:], float(occ[0]), m_max)
+    entangled = en > ENTANGLEMENT_THRESHOLD
+    # largest entangled m (1-based), 0 if none
+    m_max = np.where(entangled.any(-1), m - np.argmax(entangled[..., ::-1], axis=-1), 0)
+    return en, occ, m_max
+
+
+def log_negativity_profile(model: RoutingChain) -> RoutingProfile:
+    """E_N(0, m) for all m = 1 … M at once (one Lyapunov solve, vectorised 4×4 blocks)."""
+    en, occ, m_max = _profile_arrays(covariance(model), model.nodes)
+    return RoutingProfile(model, en, occ[1:], float(occ[0]), int(m_max))
 
 
 def max_entangled_node(model: RoutingChain) -> int:
@@ -430,20 +435,37 @@ def routing_map(
     if target == 0:
         raise ParameterError("`target` must be a channel node 1..M, got 0")
     shape = (rs.size, js.size)
-    stable = np.zeros(shape, dtype=bool)
-    en = np.full(shape, np.nan)
-    mmax = np.full(shape, -1, dtype=int)
-    occ = np.full(shape, np.nan)
-    for a, r in enumerate(rs):
-        for b, j in enumerate(js):
-            point = replace(model, r=float(r), j=float(j))
-            if not is_stable(point):
-                continue
-            prof = log_negativity_profile(point)
-            stable[a, b] = True
-            en[a, b] = prof.log_negativity[target - 1]
-            mmax[a, b] = prof.max_entangled_node
-            if prof.max_entangled_node:
-                occ[a, b] = prof.occupation[prof.max_entangled_node - 1]
-    _covariance_cached.cache_clear()  # grid points are one-offs: do not keep 2500 matrices
+    # H and hence A are linear in r and j; D does not depend on them: A = A₀ + r A_r + j A_j
+    a0, d = _drift_diffusion(replace(model, r=0.0, j=0.0))
+    a_r = _drift_diffusion(replace(model, r=1.0, j=0.0))[0] - a0
+    a_j = _drift_diffusion(replace(model, r=0.0, j=1.0))[0] - a0
+    rr, jj = (x.ravel() for x in np.meshgrid(rs, js, indexing="ij"))
+    # stability from the cascaded blocks: {a_0, attached node} varies, the rest does not
+    att = model.attached_node
+    pair = gaussian.reduced(a0, [0, att]) + rr[:, None, None] * gaussian.reduced(a_r, [0, att])
+    pair = pair + jj[:, None, None] * gaussian.reduced(a_j, [0, att])
+    lam = np.linalg.eigvals(pair).real.max(-1)
+    rest = [k for k in range(1, model.nodes + 1) if k != att]
+    if rest:
+        single = np.stack([a0[2 * k : 2 * k + 2, 2 * k : 2 * k + 2] for k in rest])
+        lam = np.maximum(lam, np.linalg.eigvals(single).real.max())
+    ok = np.flatnonzero(lam < 0.0)
+    en = np.full(rr.size, np.nan)
+    mmax = np.full(rr.size, -1, dtype=int)
+    occ = np.full(rr.size, np.nan)
+    blocks = _blocks(model)
+    chunk = max(1, 2_000_000 // a0.size)  # bound the memory of one batched solve
+    for start in range(0, ok.size, chunk):
+        sel = ok[start : start + chunk]
+        a_batch = a0 + rr[sel, None, None] * a_r + jj[sel, None, None] * a_j
+        d_batch = np.broadcast_to(d, a_batch.shape)
+        v = gaussian.steady_covariance_cascaded(a_batch, d_batch, blocks)
+        e, o, m = _profile_arrays(v, model.nodes)
+        en[sel] = e[:, target - 1]
+        mmax[sel] = m
+        has = m > 0
+        occ[sel[has]] = o[has, m[has]]
+    stable = np.zeros(rr.size, dtype=bool)
+    stable[ok] = True
+    stable, en, mmax, occ = (x.reshape(shape) for x in (stable, en, mmax, occ))
     return RoutingMap(model, target, rs, js, stable, en, mmax, occ)
