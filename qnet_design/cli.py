@@ -153,6 +153,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_require(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .budget import require
+
+    result = require(load_setup(args.setup), args.target, args.vary)
+    if args.json:
+        _print_json(asdict(result))
+    else:
+        print(result.message)
+    return 0 if result.met else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qnet-design",
@@ -185,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("require", help="least change of one parameter that meets a target")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument("--target", required=True, help="e.g. 'concurrence>=0.5' or 'n_ent>=10'")
+    p.add_argument("--vary", required=True, help="dotted parameter, e.g. 'source.linewidth'")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_require)
     return parser
 
 

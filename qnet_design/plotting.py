@@ -51,7 +51,7 @@ def plot_concurrence_matrix(c: Any, ax: Axes | None = None) -> Axes:
 
 
 def plot_chain(
-    values: Sequence[float],
+    values: Sequence[float] | np.ndarray,
     ax: Axes | None = None,
     *,
     label: str = "C_kk",

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import NotImplementedSchemeError, ParameterError
+from ..errors import DeviceFileError, NotImplementedSchemeError, ParameterError
 from ..specs.setups import SetupSpec, load_setup, with_overrides
 from ..translate import Translation, translate
 from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
@@ -41,28 +41,30 @@ def _scheme_budget(scheme: str) -> SchemeBudget:
             f"the budget of scheme {scheme!r} is not implemented yet; `qnet-design translate` "
             "prints its model rates"
         ) from None
-    return module.budget  # type: ignore[no-any-return]
+    budget_function: SchemeBudget = module.budget
+    return budget_function
 
 
 def _as_setup(setup: SetupSpec | str | Path) -> SetupSpec:
     return setup if isinstance(setup, SetupSpec) else load_setup(setup)
 
 
-def budget(setup: SetupSpec | str | Path, *, error_budget: bool = True) -> Budget:
+def budget(setup: SetupSpec | str | Path, *, full: bool = True) -> Budget:
     """Figures of merit of a setup (a :class:`SetupSpec` or a path to a setup file).
 
     Parameters
     ----------
     setup
         The setup.
-    error_budget
-        Also compute the error budget (one solve per imperfection; turn off for sweeps).
+    full
+        Also compute the error budget and the transient figures (several more solves); turn
+        off for sweeps, comparisons and requirement searches, which need the headline only.
     """
     spec = _as_setup(setup)
     start = time.perf_counter()
     tr = translate(spec)
     translated = time.perf_counter()
-    result = _scheme_budget(spec.scheme)(spec, tr, error_budget)
+    result = _scheme_budget(spec.scheme)(spec, tr, full)
     timings = {"translate": translated - start, **result.timings}
     return Budget(
         result.scheme,
@@ -79,7 +81,7 @@ def compare(setups: Iterable[SetupSpec | str | Path]) -> pd.DataFrame:
     """One row per setup with its scheme and headline figures (columns carry units)."""
     rows = []
     for item in setups:
-        b = budget(item, error_budget=False)
+        b = budget(item, full=False)
         row: dict[str, Any] = {"setup": b.setup, "scheme": b.scheme}
         for f in b.figures:
             column = f"{f.name} [{f.unit}]" if f.unit else f.name
@@ -165,7 +167,7 @@ def require(
     def figure_at(x: float) -> float:
         nonlocal evaluations
         evaluations += 1
-        b = budget(with_overrides(spec, {vary: x}), error_budget=False)
+        b = budget(with_overrides(spec, {vary: x}), full=False)
         try:
             return b[name]
         except KeyError:
@@ -193,7 +195,10 @@ def require(
             x = x * direction
             if not low <= x <= high:
                 x = min(max(x, low), high)
-            value = figure_at(x)
+            try:
+                value = figure_at(x)
+            except (ParameterError, DeviceFileError):
+                break  # the model refuses this value: the edge of the physical range
             if meets(value, threshold):
                 if best is None or abs(math.log(x / original)) < abs(math.log(best[1] / original)):
                     best = (x_fail, x, value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -29,7 +29,7 @@ def converged(result: Any) -> bool:
 
 def error_budget(
     ideal: Any,
-    steps: list[tuple[str, Mapping[str, Any]]],
+    steps: Sequence[tuple[str, Mapping[str, Any]]],
     figure_name: str,
     evaluate: Callable[[Any], float],
 ) -> tuple[BudgetStep, ...]:

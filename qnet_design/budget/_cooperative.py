@@ -20,13 +20,15 @@ from ..schemes import cooperative as co
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
-from ._types import Budget, Figure
+from ._types import Budget, BudgetStep, Figure
 
 #: observation window for the transient, in single-qubit decay times 1/(2κ)
 WINDOW = 20.0
 
 
-def _peak_concurrence(model: co.CooperativeArray, initial: str) -> tuple[float, float, object]:
+def _peak_concurrence(
+    model: co.CooperativeArray, initial: str
+) -> tuple[float, float, co.Evolution]:
     times = np.linspace(0.0, WINDOW / (2.0 * model.kappa), 401)
     ev = co.evolve(model, initial, times)
     c = np.asarray(ev.concurrence(0, 1))
@@ -34,7 +36,7 @@ def _peak_concurrence(model: co.CooperativeArray, initial: str) -> tuple[float, 
     return float(c[k]), float(times[k]), ev
 
 
-def budget(setup: SetupSpec, tr: Translation, with_errors: bool) -> Budget:
+def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     omega = tr.reference.angular
     model = co.CooperativeArray(**tr.model_kwargs)
@@ -46,7 +48,7 @@ def budget(setup: SetupSpec, tr: Translation, with_errors: bool) -> Budget:
     with timed(timings, "final_state"):
         final = co.final_state(cooperative_only, initial)
     with timed(timings, "transient"):
-        peak, t_peak, ev = _peak_concurrence(model, initial)
+        peak, t_peak, ev = _peak_concurrence(model, initial)  # cheap: N ≤ 10 qubits
     lifetime = math.inf if model.alpha == 0 else 1.0 / (2.0 * model.alpha * omega) * 1e6
     figures = [
         Figure("dark_weight", final.dark_weight, "", final.method + " (α = 0)", converged(final)),
@@ -68,8 +70,8 @@ def budget(setup: SetupSpec, tr: Translation, with_errors: bool) -> Budget:
             "1/(2Nκ): decay of the bright state",
         ),
     ]
-    steps = []
-    if with_errors:
+    steps: tuple[BudgetStep, ...] = ()
+    if full:
         ideal = co.CooperativeArray(n, model.kappa, phases=model.phases, omega=model.omega)
         plan = [
             ("detunings δ_i", {"detunings": model.detunings}),

@@ -17,14 +17,45 @@ from ..schemes import thermal_link as tl
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
-from ._types import Budget, Figure
+from ._types import Budget, BudgetStep, Figure
 
 #: C(t) is followed from |00⟩ up to γt = T_TRANSIENT (the text of paper 001 places the maximum
 #: at t ~ 1/γ; 50/γ covers its rise and the approach to the steady state for κ ≪ γ).
 T_TRANSIENT = 50.0
 
 
-def budget(setup: SetupSpec, tr: Translation, with_errors: bool) -> Budget:
+def _transient(
+    model: tl.ThermalLink, c_steady: float, gamma: float, warnings: list[str]
+) -> tuple[list[Figure], np.ndarray] | None:
+    """Peak of C(t) from |00⟩, its time and t_90 (µs); None when no exact route is affordable."""
+    if not (tl.auto_method(model) == "hierarchy" or model.n_th <= 50):
+        warnings.append(
+            "transient C(t) skipped: the exact time evolution at this n_th needs the Fock route "
+            "(bidirectional geometry), too large for a budget"
+        )
+        return None
+    times = np.linspace(0.0, T_TRANSIENT, 201)
+    ev = tl.evolve(model, times)
+    c_t = np.asarray(ev.concurrence)
+    k = int(np.argmax(c_t))
+    figures = [
+        Figure("peak_concurrence", float(c_t[k]), "", ev.method, converged(ev)),
+        Figure("t_peak", float(times[k] / gamma * 1e6), "us", ev.method, converged(ev)),
+    ]
+    if c_steady > 0:
+        reached = np.nonzero(c_t >= 0.9 * c_steady)[0]
+        if reached.size:
+            t90 = float(times[reached[0]] / gamma * 1e6)
+            figures.append(Figure("t_90", t90, "us", ev.method, converged(ev), "C(t) ≥ 0.9 C_ss"))
+        else:
+            warnings.append(
+                f"C(t) does not reach 90 % of its steady value by γt = {T_TRANSIENT:g}: "
+                "t_90 not reported"
+            )
+    return figures, c_t
+
+
+def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     gamma = tr.reference.angular
     model = tl.ThermalLink(**tr.model_kwargs)
@@ -43,44 +74,16 @@ def budget(setup: SetupSpec, tr: Translation, with_errors: bool) -> Budget:
         Figure("flux", model.flux * gamma * 1e-6, "1/us", "Φ = κ n_th / 2"),
         Figure("kappa_over_gamma", model.kappa, "", "2κ = ω_c/Q"),
     ]
-    profiles = {}
+    profiles: dict[str, np.ndarray] = {}
     warnings: list[str] = []
-    if tl.auto_method(model) == "hierarchy" or model.n_th <= 50:
-        times = np.linspace(0.0, T_TRANSIENT, 201)
+    if full:
         with timed(timings, "transient"):
-            ev = tl.evolve(model, times)
-        c_t = np.asarray(ev.concurrence)
-        k = int(np.argmax(c_t))
-        figures += [
-            Figure("peak_concurrence", float(c_t[k]), "", ev.method, converged(ev)),
-            Figure("t_peak", float(times[k] / gamma * 1e6), "us", ev.method, converged(ev)),
-        ]
-        if steady.concurrence > 0:
-            reached = np.nonzero(c_t >= 0.9 * steady.concurrence)[0]
-            if reached.size:
-                figures.append(
-                    Figure(
-                        "t_90",
-                        float(times[reached[0]] / gamma * 1e6),
-                        "us",
-                        ev.method,
-                        converged(ev),
-                        "C(t) ≥ 0.9 C_ss",
-                    )
-                )
-            else:
-                warnings.append(
-                    f"C(t) does not reach 90 % of its steady value by γt = "
-                    f"{T_TRANSIENT:g}: t_90 not reported"
-                )
-        profiles["C(t)"] = c_t
-    else:
-        warnings.append(
-            "transient C(t) skipped: the exact time evolution at this n_th needs the Fock route "
-            "(bidirectional geometry), too large for a budget"
-        )
-    steps = []
-    if with_errors:
+            transient = _transient(model, steady.concurrence, gamma, warnings)
+        if transient is not None:
+            extra, profiles["C(t)"] = transient
+            figures += extra
+    steps: tuple[BudgetStep, ...] = ()
+    if full:
         ideal = tl.ThermalLink(
             model.n_th, model.kappa, geometry=model.geometry, positions=model.positions
         )

@@ -309,11 +309,18 @@ def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_field_text(value: Any, unit_kind: str | None) -> Any:
-    """A sweep or requirement value for a field: numbers in a unit field are read in SI units."""
+    """A sweep or requirement value for a field: a number in a unit field is read in SI units
+    (Hz, s, K, m; dB and dB/m for losses)."""
     from ..units import FIELD_KINDS
 
-    if unit_kind in FIELD_KINDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    if unit_kind in FIELD_KINDS:
         return f"{value!r} {FIELD_KINDS[unit_kind][1]}"
+    if unit_kind == "db":
+        return f"{value!r} dB"
+    if unit_kind == "db_per_length":
+        return f"{value!r} dB/m"
     return value
 
 

@@ -1,0 +1,139 @@
+"""Budgets: stable JSON keys, agreement with the scheme modules, monotone error budgets,
+compare over the catalog, requirement search, plots."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from qnet_design import load_setup, translate
+from qnet_design.budget import budget, compare, require
+from qnet_design.cli import main
+from qnet_design.schemes import cooperative as co, thermal_link as tl
+from qnet_design.specs.setups import with_overrides
+
+from .conftest import DEVICES
+
+SETUPS = DEVICES / "setups"
+THERMAL = SETUPS / "thermal_link_transmon.toml"
+COOPERATIVE = SETUPS / "cooperative_transmon_trio.toml"
+
+
+@pytest.fixture(scope="module")
+def thermal_budget():
+    return budget(THERMAL)
+
+
+def test_json_keys_are_stable(thermal_budget):
+    data = thermal_budget.to_dict()
+    assert set(data) >= {"scheme", "setup", "figures", "error_budget", "warnings", "timings"}
+    for fig in data["figures"].values():
+        assert set(fig) >= {"value", "unit", "method", "converged"}
+    for step in data["error_budget"]:
+        assert set(step) == {"step", "figure", "value"}
+
+
+def test_thermal_budget_agrees_with_scheme(thermal_budget):
+    # the budget must report exactly what the scheme module gives for the translated model
+    model = tl.ThermalLink(**translate(load_setup(THERMAL)).model_kwargs)
+    direct = tl.concurrence(model)
+    assert thermal_budget["concurrence"] == pytest.approx(direct.concurrence, abs=1e-12)
+    assert thermal_budget.figure("concurrence").method == direct.method
+    assert thermal_budget.figure("concurrence").converged
+
+
+def test_thermal_error_budget_monotone(thermal_budget):
+    # dephasing and waveguide loss can only remove entanglement (paper 001, Fig. 4): the
+    # cumulative steps that switch them on must not increase C
+    steps = {s.step: s.value for s in thermal_budget.error_budget}
+    values = [s.value for s in thermal_budget.error_budget]
+    assert steps["ideal"] == max(values)
+    for name in ("+ dephasing γ_φ", "+ waveguide loss p_loss"):
+        if name in steps:
+            k = list(steps).index(name)
+            assert values[k] <= values[k - 1] + 1e-9
+    assert values[-1] == pytest.approx(thermal_budget["concurrence"], abs=1e-9)
+
+
+def test_cooperative_budget_agrees_with_scheme():
+    b = budget(COOPERATIVE)
+    kwargs = dict(translate(load_setup(COOPERATIVE)).model_kwargs)
+    model = co.CooperativeArray(**kwargs)
+    ideal = co.CooperativeArray(model.qubits, model.kappa, omega=model.omega)
+    final = co.final_state(ideal, load_setup(COOPERATIVE).layout["initial"])
+    # three qubits from |100⟩: dark weight 2/3 (paper 003, Fig. 4) and pair concurrence 4/9
+    assert b["dark_weight"] == pytest.approx(final.dark_weight, abs=1e-12)
+    assert b["dark_weight"] == pytest.approx(2 / 3, abs=1e-9)
+    assert b["concurrence"] == pytest.approx(4 / 9, abs=1e-9)
+    values = [s.value for s in b.error_budget]
+    assert all(b2 <= b1 + 1e-9 for b1, b2 in zip(values, values[1:], strict=False))
+
+
+def test_cooperative_uses_total_radiative_rate():
+    # the common reservoir is the whole (bidirectional) waveguide: κ_paper = γ_rad/2, so the
+    # directionality 0.5 of the van Loo transmon must not turn half the emission into loss
+    setup = load_setup(COOPERATIVE)
+    tr = translate(setup)
+    linewidth = setup.devices["qubit"].get("waveguide_linewidth").m_as("Hz")
+    assert tr.rate("kappa").angular == pytest.approx(2 * math.pi * linewidth / 2, rel=1e-12)
+    assert tr.rate("alpha").angular == 0.0
+
+
+def test_cli_budget_json_and_plot(tmp_path, capsys):
+    png = tmp_path / "budget.png"
+    assert main(["budget", str(COOPERATIVE), "--json", "--plot", str(png)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scheme"] == "cooperative" and data["error_budget"]
+    assert png.stat().st_size > 1000
+
+
+def test_compare_whole_catalog(capsys, tmp_path):
+    fast = [p for p in sorted(SETUPS.glob("*.toml")) if "dual_rail" not in p.stem]
+    csv = tmp_path / "catalog.csv"
+    assert main(["compare", *map(str, fast), "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert all(load_setup(p).name[:20] in out for p in fast)
+    assert len(csv.read_text().splitlines()) == len(fast) + 1
+
+
+def test_require_finds_a_value_that_meets_the_target():
+    setup = load_setup(THERMAL)
+    before = budget(setup, full=False)["concurrence"]
+    target = 0.45
+    assert before < target
+    req = require(setup, f"concurrence>={target}", "channel.insertion_loss")
+    assert req.met and req.required is not None and req.required < req.original
+    # plugged back in, the found value meets the target
+    after = budget(
+        with_overrides(setup, {"channel.insertion_loss": f"{req.required} dB"}), full=False
+    )
+    assert after["concurrence"] >= target
+
+
+def test_require_reports_an_unreachable_target():
+    req = require(THERMAL, "concurrence>=0.99", "channel.insertion_loss", max_evaluations=12)
+    assert not req.met and "cannot be met" in req.message
+
+
+@pytest.mark.parametrize("bad", ["concurrence=0.5", "C>>1", ">= 3"])
+def test_require_bad_target(bad):
+    with pytest.raises(ValueError, match="`target` must look like"):
+        require(THERMAL, bad, "channel.insertion_loss")
+
+
+def test_cli_require(capsys):
+    code = main(
+        [
+            "require",
+            str(THERMAL),
+            "--target",
+            "concurrence>=0.45",
+            "--vary",
+            "channel.insertion_loss",
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["met"] and data["required"] < data["original"]
