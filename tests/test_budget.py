@@ -3,13 +3,14 @@ compare over the catalog, requirement search, plots."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
 import pytest
 
 from qnet_design import load_setup, translate
-from qnet_design.budget import budget, compare, require
+from qnet_design.budget import budget, require
 from qnet_design.cli import main
 from qnet_design.schemes import cooperative as co, thermal_link as tl
 from qnet_design.specs.setups import with_overrides
@@ -68,7 +69,7 @@ def test_cooperative_budget_agrees_with_scheme():
     assert b["dark_weight"] == pytest.approx(2 / 3, abs=1e-9)
     assert b["concurrence"] == pytest.approx(4 / 9, abs=1e-9)
     values = [s.value for s in b.error_budget]
-    assert all(b2 <= b1 + 1e-9 for b1, b2 in zip(values, values[1:], strict=False))
+    assert all(b2 <= b1 + 1e-9 for b1, b2 in itertools.pairwise(values))
 
 
 def test_cooperative_uses_total_radiative_rate():
