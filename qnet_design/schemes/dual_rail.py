@@ -69,7 +69,6 @@ from ..solvers.cascaded import (
     LindbladModel,
     cascaded_steady_states,
     liouvillian,
-    steady_state_direct,
 )
 from ..solvers.convergence import Convergence, widen_until_converged
 
@@ -455,11 +454,11 @@ class Entropies:
     source: str
 
     @property
-    def S_A(self) -> float:  # noqa: N802 - paper symbol
+    def S_A(self) -> float:
         return self.s_a
 
     @property
-    def S_n(self) -> tuple[float, ...]:  # noqa: N802 - paper symbol
+    def S_n(self) -> tuple[float, ...]:
         return self.s_n
 
     def __str__(self) -> str:
@@ -742,7 +741,7 @@ def prep_time(model: DualRail, threshold: float = 1e-3) -> PrepTime:
     v = np.zeros(keep.size, dtype=complex)
     v[0] = 1.0  # |0…0⟩⟨0…0| is the first vectorised entry and has Q₁ = Q₂ = 0
     dt, chunk, t0 = 0.02, 10.0, 0.0
-    steps = int(round(chunk / dt))
+    steps = round(chunk / dt)
     times: list[np.ndarray] = [np.zeros(1)]
     imp: list[np.ndarray] = [np.zeros(1)]
     while True:

@@ -1,0 +1,416 @@
+"""Tests of the dual_rail scheme against paper 000 (Agustí et al., PRL 131, 250801 (2023)).
+
+Decisions checked here (see the module docstring of qnet_design.schemes.dual_rail):
+* Eq. 11: the printed "×" starting its second line is read as "+".
+* Sign convention: with H_χ = ig(a_A†a_B† − a_A a_B) and √(κγ)T[a, σ⁻] the broadband limit gives
+  Eq. 5 with a *positive* sinh r amplitude (test_single_pair_is_eq5_with_positive_amplitude).
+* Eq. 7/9: the mixing angle tan θ = (δ_{B,i} − δ_{B,i+1})/γ is evaluated on the pattern after
+  each exchange; with σ_z = |1⟩⟨1| − |0⟩⟨0| this reproduces Eq. 10 with "+iΔ" exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import qutip
+
+from qnet_design.errors import ConvergenceError, NotImplementedSchemeError, ParameterError
+from qnet_design.metrics import concurrence, entropy
+from qnet_design.schemes import dual_rail as dr
+from qnet_design.schemes.dual_rail import (
+    DualRail,
+    analytic_state,
+    concurrence_matrix,
+    entropies,
+    n_ent,
+    prep_time,
+    steady_state,
+)
+from qnet_design.solvers.cascaded import (
+    apply_lindblad,
+    cascaded_steady_states,
+    steady_state_direct,
+)
+
+REF = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "dual_rail_reference.toml").read_text()
+)
+R_FIG = REF["figure_squeezing"]["value"]
+
+
+def _overlap(psi: qutip.Qobj, rho: qutip.Qobj) -> float:
+    """⟨ψ|ρ|ψ⟩ (fidelity of a mixed state with a pure one)."""
+    v = psi.full().ravel()
+    return float(np.real(v.conj() @ rho.full() @ v))
+
+
+def _pair_ket(r: float) -> np.ndarray:
+    return np.array([math.cosh(r), 0, 0, math.sinh(r)]) / math.sqrt(math.cosh(2 * r))
+
+
+def _h(x: float) -> float:
+    return -x * math.log(x) - (1 - x) * math.log(1 - x)
+
+
+# ------------------------------------------------------------------------------------------
+# the solver: cascade property and agreement with a plain solve
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        DualRail(2, 0.8, delta_a=[0.3, -0.5], permutation=(1, 0), gamma_phi=0.1, p_loss=0.2),
+        DualRail(2, 0.8, delta_a=[0.3, -0.5], beta=3.0, beta_b=5.0, gamma_loss=0.1, p_loss=0.2),
+    ],
+    ids=["broadband", "finite-bandwidth"],
+)
+def test_prefix_models_are_closed(model: DualRail) -> None:
+    # Tr_last ℒ_m(ρ) = ℒ_{m−1}(Tr_last ρ) for every prefix: a node never influences earlier
+    # ones. Exact identity, so only round-off (1e-12) is allowed.
+    photons = None if model.broadband else 2
+    rng = np.random.default_rng(0)
+    for m in range(1, 5):
+        big, small = dr._prefix_model(model, m, photons), dr._prefix_model(model, m - 1, photons)
+        x = rng.normal(size=(big.dim, big.dim)) + 1j * rng.normal(size=(big.dim, big.dim))
+        lhs = apply_lindblad(big, x, big.effective_hamiltonian())
+        lhs = np.einsum("iaja->ij", lhs.reshape(small.dim, 2, small.dim, 2))
+        xs = np.einsum("iaja->ij", x.reshape(small.dim, 2, small.dim, 2))
+        rhs = apply_lindblad(small, xs, small.effective_hamiltonian())
+        assert np.max(np.abs(lhs - rhs)) < 1e-12 * max(1.0, float(np.max(np.abs(rhs))))
+
+
+def test_cascaded_solver_matches_plain_steady_states() -> None:
+    # Same truncated model, two routes: pair-by-pair extension vs one LU solve of the whole
+    # Liouvillian and vs qutip.steadystate. Both are direct solves of the same equations, so
+    # they agree to round-off amplified by the conditioning (1e-9).
+    model = DualRail(1, 1.0, delta_a=0.4, beta=4.0, gamma_phi=0.05)
+    build = lambda m: dr._prefix_model(model, m, 3)  # noqa: E731
+    *_, (rho, info) = cascaded_steady_states(build, 2)
+    full = build(2)
+    direct = steady_state_direct(full)
+    assert np.max(np.abs(rho - direct)) < 1e-9
+    h = qutip.Qobj(full.hamiltonian.toarray())
+    c_ops = [qutip.Qobj(c.toarray()) for c in full.jumps]
+    plain = qutip.steadystate(h, c_ops).full()
+    assert np.max(np.abs(rho - plain)) < 1e-9
+    assert info.residual < 1e-10
+
+
+def test_gmres_route_matches_direct_route() -> None:
+    # Force the Krylov branch on a problem small enough for LU; GMRES runs to rtol 1e-10.
+    model = DualRail(1, 1.0, beta=4.0)
+    build = lambda m: dr._prefix_model(model, m, 4)  # noqa: E731
+    *_, (rho_lu, _) = cascaded_steady_states(build, 2, direct_limit=10**9)
+    *_, (rho_kr, info) = cascaded_steady_states(build, 2, direct_limit=0)
+    assert info.method.startswith("gmres")
+    assert np.max(np.abs(rho_lu - rho_kr)) < 1e-8
+
+
+# ------------------------------------------------------------------------------------------
+# broadband steady states (Eq. 1-10)
+
+
+@pytest.mark.parametrize("r", [0.3, 1.0, 2.0])
+def test_single_pair_concurrence_is_tanh_2r(r: float) -> None:
+    # Eq. 5: C = 2 cosh r sinh r / cosh 2r = tanh 2r. Exact linear solve: 1e-10.
+    c = concurrence_matrix(DualRail(1, r)).matrix[0, 0]
+    assert c == pytest.approx(math.tanh(2 * r), abs=1e-10)
+
+
+def test_single_pair_is_eq5_with_positive_amplitude() -> None:
+    rho = steady_state(DualRail(1, R_FIG)).rho.full()
+    expect = np.outer(_pair_ket(R_FIG), _pair_ket(R_FIG))
+    assert np.max(np.abs(rho - expect)) < 1e-10
+    assert rho[3, 0].real > 0  # +sinh r: no extra local phase
+
+
+def test_finite_bandwidth_sign_convention_matches_eq5() -> None:
+    # Broadband limit of Eq. 11 at β = 200: the coherence ⟨11|ρ|00⟩ must be real and positive
+    # (the sign convention of Eq. 5), its phase below 1e-6 (the model is real).
+    rho = steady_state(DualRail(1, R_FIG, beta=200.0)).rho.full()
+    assert rho[3, 0].real > 0.4
+    assert abs(rho[3, 0].imag) < 1e-6
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_analytic_state_is_the_steady_state_for_every_permutation(n: int) -> None:
+    # Eq. 9 against the numerical steady state of Eq. 1 for all permutations and random δ_A
+    # (of order γ so that the unitaries are far from identity and SWAP). Both are exact: 1e-8.
+    rng = np.random.default_rng(n)
+    delta = rng.normal(scale=1.5, size=n)
+    for perm in itertools.permutations(range(n)):
+        model = DualRail(n, 0.9, delta_a=delta, permutation=perm)
+        assert _overlap(analytic_state(model), steady_state(model).rho) > 1 - 1e-8
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.4, 1.0, 3.0])
+def test_eq10_state(delta: float) -> None:
+    # Eq. 10 for N = 2, P = P_12, Δ = δ_A1 − δ_A2: (γ|Φ11⟩|Φ22⟩ + iΔ|Φ12⟩|Φ21⟩)/√(γ² + Δ²),
+    # equal to Eq. 9 up to a global phase (|overlap| = 1 to round-off).
+    p = _pair_ket(R_FIG).reshape(2, 2)
+    t1 = np.einsum("ab,cd->abcd", p, p).reshape(-1)  # order A1 B1 A2 B2
+    t2 = np.einsum("ad,cb->abcd", p, p).reshape(-1)  # A1–B2 and A2–B1 pairs
+    eq10 = (t1 + 1j * delta * t2) / math.sqrt(1 + delta**2)
+    psi = analytic_state(DualRail(2, R_FIG, delta_a=[delta, 0.0], permutation=(1, 0)))
+    assert abs(np.vdot(eq10, psi.full().ravel())) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_eq10_concurrences_versus_detuning() -> None:
+    # Fig. 2(c): at Δ = 0 the parallel pairs carry C = tanh 2r and the diagonal ones nothing;
+    # for Δ ≫ γ it is the other way round; in between C11 falls and C12 rises monotonically.
+    t2r = math.tanh(2 * R_FIG)
+    deltas = [0.0, 0.3, 1.0, 3.0, 1e3]
+    c = [
+        concurrence_matrix(DualRail(2, R_FIG, delta_a=[d, 0.0], permutation=(1, 0))).matrix
+        for d in deltas
+    ]
+    assert c[0][0, 0] == pytest.approx(t2r, abs=1e-6)
+    assert c[0][0, 1] == pytest.approx(0.0, abs=1e-6)
+    assert c[-1][0, 1] == pytest.approx(t2r, abs=1e-4)  # leftover mixing ∝ (γ/Δ)² ~ 1e-6
+    assert c[-1][0, 0] == pytest.approx(0.0, abs=1e-4)
+    # symmetry of Eq. 10 under 1 ↔ 2; Wootters' square roots of near-zero eigenvalues turn
+    # round-off (1e-16) of the solved state into ~1e-8 in C, hence 1e-6
+    for m in c:
+        assert m[0, 0] == pytest.approx(m[1, 1], abs=1e-6)
+        assert m[0, 1] == pytest.approx(m[1, 0], abs=1e-6)
+    c11 = [m[0, 0] for m in c]
+    c12 = [m[0, 1] for m in c]
+    assert all(a >= b for a, b in itertools.pairwise(c11))
+    assert all(a <= b for a, b in itertools.pairwise(c12))
+
+
+def test_entropy_of_rail_a_for_every_permutation() -> None:
+    # S_A = −N ln[x^x (1−x)^(1−x)], x = cosh²r/cosh 2r, independent of δ_A and P (the
+    # unitaries act within rail B). Exact: 1e-10.
+    n = 3
+    x = math.cosh(R_FIG) ** 2 / math.cosh(2 * R_FIG)
+    expect = n * _h(x)
+    for perm in itertools.permutations(range(n)):
+        ent = entropies(DualRail(n, R_FIG, delta_a=[0.0, 0.7, 1.9], permutation=perm))
+        assert ent.S_A == pytest.approx(expect, abs=1e-10)
+        assert ent.source.startswith("analytic")
+
+
+def test_entropies_from_the_numerical_state_agree() -> None:
+    # A non-ideal model with zero imperfections is not possible, so compare the analytic route
+    # with the numerical one by hand: S_n of the solved Eq. 1 equals S_n of Eq. 9 (the solved
+    # state is pure to 1e-8, entropies of near-pure states converge like ε ln ε: 1e-6).
+    model = DualRail(3, R_FIG, delta_a=[0.0, 0.5, 1.0], permutation=(2, 1, 0))
+    rho = steady_state(model).rho
+    for n_pairs, s in enumerate(entropies(model).S_n, start=1):
+        assert entropy(rho.ptrace(list(range(2 * n_pairs)))) == pytest.approx(s, abs=1e-6)
+
+
+def test_block_entropy_far_detuned_reversed_and_its_drop() -> None:
+    # Fig. 2(e), δ_A,i = (i−1)Δ, δ_B = −P_rev δ_A. For Δ ≫ γ the U's are SWAPs, the first n
+    # pairs hold 2n halves of Eq.-5 pairs: S_n = 2 min(n, N−n) S_pair with S_pair = S_A/N
+    # ("≈ 2n ln 2"; at r = 1, S_pair = 0.658 = 0.95 ln 2). Δ = 1e3: corrections O((γ/Δ)²),
+    # tolerance 1e-3. For Δ ≲ γ, S_n drops below that value.
+    n = 4
+    coef = REF["s_n_far_detuned_coefficient"]["value"]
+    rev = tuple(range(n - 1, -1, -1))
+    far = entropies(DualRail(n, R_FIG, delta_a=[1e3 * i for i in range(n)], permutation=rev))
+    s_pair = far.S_A / n
+    assert s_pair == pytest.approx(math.log(2), rel=0.06)
+    for k, s in enumerate(far.S_n, start=1):
+        assert s == pytest.approx(coef * min(k, n - k) * s_pair, abs=1e-3)
+    near = entropies(DualRail(n, R_FIG, delta_a=[0.2 * i for i in range(n)], permutation=rev))
+    for s_near, s_far in zip(near.S_n, far.S_n, strict=True):
+        assert s_near < s_far - 0.05
+
+
+# ------------------------------------------------------------------------------------------
+# preparation time (Fig. 3)
+
+
+def test_prep_time_single_pair_and_speedup() -> None:
+    thr = REF["t_prep_threshold"]["value"]
+    t1 = prep_time(DualRail(1, R_FIG), threshold=thr)
+    t2 = prep_time(DualRail(2, R_FIG), threshold=thr)
+    assert t1.t_prep > 0
+    # "T_prep(N) < N T_prep(1)" at δ = 0, and more than one pair takes longer than one
+    assert t1.t_prep < t2.t_prep < 2 * t1.t_prep
+    # the curve really ends below the threshold and is above it just before T_prep
+    assert t2.impurity[-1] <= thr
+    assert np.interp(t2.t_prep - 0.1, t2.times, t2.impurity) > thr
+
+
+def test_prep_time_parallel_and_independent_of_permutation() -> None:
+    d = 3 * REF["detuning_parallel"]["value"]  # Δ ≳ γ
+    t1 = prep_time(DualRail(1, R_FIG)).t_prep
+    t_par = prep_time(DualRail(2, R_FIG, delta_a=[0.0, d])).t_prep
+    t_swp = prep_time(DualRail(2, R_FIG, delta_a=[0.0, d], permutation=(1, 0))).t_prep
+    # "T_prep(N) ≃ T_prep(1) for Δ ≳ γ": within 5 % (measured 1 %)
+    assert t_par == pytest.approx(t1, rel=0.05)
+    # "for the same δ_A, T_prep is independent of P": the U's map one Liouvillian onto the
+    # other and leave |0…0⟩ and the purity unchanged, so equal up to the ODE tolerance (1e-6)
+    assert t_swp == pytest.approx(t_par, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_prep_time_four_pairs() -> None:
+    t1 = prep_time(DualRail(1, R_FIG)).t_prep
+    t4 = prep_time(DualRail(4, R_FIG)).t_prep
+    t4_par = prep_time(DualRail(4, R_FIG, delta_a=[3.0 * i for i in range(4)])).t_prep
+    assert t4 < 4 * t1
+    assert t4_par == pytest.approx(t1, rel=0.1)
+
+
+# ------------------------------------------------------------------------------------------
+# imperfections in the broadband model
+
+
+def test_loss_spares_the_first_pair_and_hurts_the_second() -> None:
+    # p_loss acts between consecutive nodes only (no loss before node 1): C11 unchanged to
+    # round-off, C22 reduced.
+    ideal = concurrence_matrix(DualRail(2, R_FIG)).matrix
+    lossy = concurrence_matrix(DualRail(2, R_FIG, p_loss=0.1)).matrix
+    assert lossy[0, 0] == pytest.approx(ideal[0, 0], abs=1e-10)
+    assert lossy[1, 1] < ideal[1, 1] - 1e-3
+
+
+def test_dephasing_makes_the_steady_state_mixed_and_prep_time_refuses() -> None:
+    model = DualRail(1, R_FIG, gamma_phi=0.05)
+    assert concurrence_matrix(model).matrix[0, 0] < math.tanh(2 * R_FIG) - 1e-3
+    with pytest.raises(ConvergenceError, match="mixed"):
+        prep_time(model)
+
+
+# ------------------------------------------------------------------------------------------
+# finite bandwidth (Eq. 11, Fig. 4)
+
+
+def test_finite_bandwidth_tends_to_broadband() -> None:
+    # Eq. 11 → Eq. 1 as β → ∞: the deficit tanh 2r − C11 shrinks with β (∝ 1/β).
+    t2r = math.tanh(2 * R_FIG)
+    deficits = [
+        t2r - concurrence_matrix(DualRail(1, R_FIG, beta=b)).matrix[0, 0] for b in (10, 100)
+    ]
+    assert 0 < deficits[1] < deficits[0] / 4
+
+
+def test_c11_versus_detuning_over_kappa() -> None:
+    # Fig. 4(c): C11 decays once Δ/κ > 1 (δ_A1 = −δ_B1 = Δ).
+    beta = REF["n_ent_beta"]["value"]
+    c = [
+        concurrence_matrix(DualRail(1, R_FIG, delta_a=x * beta, beta=beta)).matrix[0, 0]
+        for x in (0.0, 1.0, 3.0)
+    ]
+    assert c[0] > c[1] > c[2]
+    assert c[2] < 0.5 * c[0]
+
+
+def test_asymmetric_source_governed_by_the_smaller_rate() -> None:
+    # "finite-bandwidth effects are determined by κ_min": C11(κ_A=10, κ_B=100) is much closer to
+    # C11(10, 10) than to C11(100, 100).
+    c_ab = concurrence_matrix(DualRail(1, R_FIG, beta=10.0, beta_b=100.0)).matrix[0, 0]
+    c_ba = concurrence_matrix(DualRail(1, R_FIG, beta=100.0, beta_b=10.0)).matrix[0, 0]
+    c_lo = concurrence_matrix(DualRail(1, R_FIG, beta=10.0)).matrix[0, 0]
+    c_hi = concurrence_matrix(DualRail(1, R_FIG, beta=100.0)).matrix[0, 0]
+    assert c_ab == pytest.approx(c_ba, abs=1e-6)  # A ↔ B symmetry of the model
+    assert abs(c_ab - c_lo) < 0.5 * abs(c_ab - c_hi)
+
+
+def test_n_ent_moderate_beta() -> None:
+    # Fig. 4(a,b): C11 < tanh 2r, C22 < C11 (decay along the chain), and N_ent = C11/(C11−C22)
+    # in the paper's range 10–100 for β = 10, r = 1 without dephasing.
+    beta = REF["n_ent_beta"]["value"]
+    lo, hi = REF["n_ent_moderate_beta"]["value"]
+    res = n_ent(DualRail(2, R_FIG, beta=beta))
+    c11, c22 = res.c_kk
+    assert 0 < c22 < c11 < math.tanh(2 * R_FIG)
+    assert lo <= res.estimate <= hi
+    assert "C11/(C11-C22)" in res.method
+    conv = res.state.convergence
+    assert conv is not None and conv.converged and res.state.source_photons is not None
+    frame = res.to_frame()
+    assert list(frame.columns) == ["k", "c_kk", "n_ent_estimate"]
+
+
+@pytest.mark.slow
+def test_c_kk_decay_versus_beta_and_dephasing() -> None:
+    # Fig. 4(a,b): larger β → larger C11, C22 and N_ent; dephasing lowers N_ent.
+    r10 = n_ent(DualRail(2, R_FIG, beta=10.0))
+    r30 = n_ent(DualRail(2, R_FIG, beta=30.0))
+    rph = n_ent(DualRail(2, R_FIG, beta=10.0, gamma_phi=0.01))
+    assert r30.c_kk[0] > r10.c_kk[0] and r30.c_kk[1] > r10.c_kk[1]
+    assert r30.estimate > r10.estimate
+    assert rph.estimate < r10.estimate
+
+
+@pytest.mark.slow
+def test_lossy_broadband_is_the_limit_of_lossy_eq11() -> None:
+    # The broadband loss model (module docstring) is the β → ∞ limit of Eq. 11 with Eq. 48
+    # scaling: C22 at β = 300 within 2e-2 of the broadband value (finite-β deficit ~ 1/β).
+    bb = concurrence_matrix(DualRail(2, R_FIG, p_loss=0.2)).matrix
+    fb = concurrence_matrix(DualRail(2, R_FIG, p_loss=0.2, beta=300.0)).matrix
+    assert np.max(np.abs(bb - fb)) < 2e-2
+
+
+# ------------------------------------------------------------------------------------------
+# results, convergence and bad input
+
+
+def test_results_are_readable() -> None:
+    model = DualRail(2, R_FIG, delta_a=[0.0, 1.0], permutation=(1, 0))
+    cm = concurrence_matrix(model)
+    assert "C_ij" in str(cm) and list(cm.to_frame().columns) == ["i", "j", "concurrence"]
+    ent = entropies(model)
+    assert "S_A" in str(ent) and list(ent.to_frame().columns) == ["partition", "entropy_nats"]
+    st = steady_state(DualRail(2, R_FIG), pairs=1)
+    assert st.rho.dims == [[2, 2], [2, 2]] and "residual" in str(st)
+    assert "wall_time_s" in st.to_frame().columns
+    pt = prep_time(DualRail(1, R_FIG))
+    assert "T_prep" in str(pt) and "time_per_gamma" in pt.to_frame().columns
+    assert concurrence(st.rho.full()) == pytest.approx(math.tanh(2 * R_FIG), abs=1e-10)
+
+
+def test_unconverged_source_truncation_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dr, "FOCK_LIMIT", dr.FOCK_START)
+    with pytest.raises(ConvergenceError, match="source_photons"):
+        steady_state(DualRail(1, R_FIG, beta=5.0))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"pairs": 0, "r": 1.0}, "pairs"),
+        ({"pairs": 1.5, "r": 1.0}, "pairs"),
+        ({"pairs": 1, "r": -0.1}, "r"),
+        ({"pairs": 1, "r": 1.0, "beta": 0.0}, "beta"),
+        ({"pairs": 1, "r": 1.0, "beta": -2.0}, "beta"),
+        ({"pairs": 1, "r": 1.0, "beta": 2.0, "beta_b": 0.0}, "beta_b"),
+        ({"pairs": 1, "r": 1.0, "beta_b": 2.0}, "beta_b"),
+        ({"pairs": 2, "r": 1.0, "permutation": (0, 0)}, "permutation"),
+        ({"pairs": 2, "r": 1.0, "permutation": (0, 1, 2)}, "permutation"),
+        ({"pairs": 2, "r": 1.0, "delta_a": [0.0, 1.0, 2.0]}, "delta_a"),
+        ({"pairs": 1, "r": 1.0, "gamma_phi": -0.1}, "gamma_phi"),
+        ({"pairs": 1, "r": 1.0, "gamma_loss": -0.1}, "gamma_loss"),
+        ({"pairs": 1, "r": 1.0, "p_loss": -0.1}, "p_loss"),
+        ({"pairs": 1, "r": 1.0, "p_loss": 1.0}, "p_loss"),
+    ],
+)
+def test_bad_model_input(kwargs: dict, name: str) -> None:
+    with pytest.raises(ParameterError, match=f"`{name}`"):
+        DualRail(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: steady_state(DualRail(1, 1.0), pairs=2), ParameterError, "`pairs`"),
+        (lambda: steady_state(DualRail(1, 1.0), pairs=0), ParameterError, "`pairs`"),
+        (lambda: prep_time(DualRail(1, 1.0), threshold=0.0), ParameterError, "`threshold`"),
+        (lambda: n_ent(DualRail(1, 1.0)), ParameterError, "pairs"),
+        (lambda: prep_time(DualRail(1, 1.0, beta=10.0)), NotImplementedSchemeError, "broadband"),
+    ],
+    ids=["pairs-too-many", "pairs-zero", "threshold", "n_ent-one-pair", "prep_time-finite-beta"],
+)
+def test_bad_function_input(call, error, match) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=match):
+        call()
