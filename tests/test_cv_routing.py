@@ -252,7 +252,9 @@ def _qutip_covariance(model: RoutingChain, cutoff: int) -> np.ndarray:
         c_ops.append(math.sqrt(model.gamma_out * n_loc) * op.dag())
     for ll in range(1, model.nodes):
         c_ops.append(math.sqrt(g) * (a[ll] + a[ll + 1]))  # decision 1: γ D[a_l + a_{l+1}]
-    rho = qutip.steadystate(ham, c_ops, method="direct", solver="spsolve")
+    # dense LAPACK solve: SuperLU (qutip's sparse default) is erratically slow on this Liouvillian
+    liouv = qutip.liouvillian(ham, c_ops).to("dense")
+    rho = qutip.steadystate(liouv, method="direct", solver="solve")
     quad = []
     for op in a:
         quad += [(op + op.dag()) / math.sqrt(2), (op - op.dag()) / (1j * math.sqrt(2))]

@@ -552,26 +552,31 @@ def reduced(v: np.ndarray, modes: Sequence[int]) -> np.ndarray:
     return v[..., idx[:, None], idx[None, :]]
 
 
-def _det2(m: np.ndarray) -> np.ndarray:
-    return m[..., 0, 0] * m[..., 1, 1] - m[..., 0, 1] * m[..., 1, 0]
-
-
 def log_negativity(v2: np.ndarray) -> np.ndarray | float:
     """E_N = max(0, −ln 2ν̃₋) of two-mode covariance blocks, shape (4, 4) or (…, 4, 4).
 
-    Vacuum convention 𝟙/2. Returns a float for one block, an array of shape (…) otherwise.
+    Vacuum convention 𝟙/2. ν̃₋ is the smaller symplectic eigenvalue of the partial transpose
+    ``Ṽ = P V P`` (P flips p of the second mode), taken as the smallest |eigenvalue| of the
+    Hermitian matrix ``Ṽ^{1/2} (iΩ) Ṽ^{1/2}`` (eigenvalues ±ν̃). This is equivalent to Serafini's
+    ``2ν̃₋² = Δ̃ − √(Δ̃² − 4 det V)``, ``Δ̃ = det V_A + det V_B − 2 det V_AB``, but stays
+    accurate to rounding where ν̃₊ ≈ ν̃₋ (e.g. near the vacuum), where the square root of the
+    discriminant would amplify 1e-16 rounding to ~1e-8 in E_N.
+
+    Returns a float for one block, an array of shape (…) otherwise.
     """
     v2 = np.asarray(v2, dtype=float)
     if v2.shape[-2:] != (4, 4):
         raise ParameterError(f"`v2` must be two-mode blocks of shape (..., 4, 4), got {v2.shape}")
-    da = _det2(v2[..., :2, :2])
-    db = _det2(v2[..., 2:, 2:])
-    dc = _det2(v2[..., :2, 2:])
-    det = np.linalg.det(v2)
-    delta = da + db - 2.0 * dc
-    disc = np.sqrt(np.clip(delta * delta - 4.0 * det, 0.0, None))
-    nu2 = np.clip(0.5 * (delta - disc), 1e-300, None)
-    en = np.maximum(0.0, -np.log(2.0 * np.sqrt(nu2)))
+    flip = np.array([1.0, 1.0, 1.0, -1.0])
+    vt = v2 * flip[:, None] * flip[None, :]
+    vt = 0.5 * (vt + np.swapaxes(vt, -1, -2))
+    w, u = np.linalg.eigh(vt)
+    if np.any(w <= 0):
+        raise ParameterError("`v2` must be positive definite (a physical covariance matrix)")
+    root = (u * np.sqrt(w)[..., None, :]) @ np.swapaxes(u, -1, -2)
+    herm = root @ (1j * symplectic_form(2)) @ root
+    nu_minus = np.abs(np.linalg.eigvalsh(herm)).min(axis=-1)
+    en = np.maximum(0.0, -np.log(2.0 * nu_minus))
     return float(en) if en.ndim == 0 else en
 
 
