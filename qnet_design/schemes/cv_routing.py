@@ -46,6 +46,18 @@ Assumptions and decisions (also listed in tests/test_cv_routing.py)
 
 Units: every rate (ω, γ, γ_out, r, j) is in one arbitrary common unit; the paper uses ω = 1.
 
+Reproduction notes (paper parameters, r, j ∈ (0, 1.2]ω; the printed figures are missing)
+-----------------------------------------------------------------------------------------
+* Fig. 2: backward E_N(0, M−1) = 0 to rounding (nodes 1 … M−1 stay in the vacuum); forward
+  E_N(0, 2) > 0 whenever r, j > 0, increasing in j for j ≲ 0.7ω and in r for j ≳ 0.3ω; at
+  j ≲ 0.2ω it peaks in r before the instability.
+* Fig. 3: M_max falls with r on every stable column and grows with j (at small r it reaches
+  M = 10 for j ≈ 1.1ω). The stable region shrinks with r and j; it is re-entrant near j ≈ ω,
+  where the lower normal mode ω − j of (a_0, a_1) approaches zero frequency and the static
+  (lab-frame) squeezing term becomes resonant.
+* Stability is decided exactly from the cascaded blocks: the 4×4 block of a_0 and its attached
+  node, and the 2×2 blocks of the other nodes (forward and backward have the same edge).
+
 Examples
 --------
 >>> from qnet_design.schemes.cv_routing import RoutingChain, log_negativity, max_entangled_node
