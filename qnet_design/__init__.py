@@ -6,6 +6,14 @@ live in :mod:`qnet_design.schemes` (``dual_rail``, ``thermal_link``, ``cv_routin
 ``cv_replication``, ``cooperative``).
 """
 
+from ._version import __version__ as __version__
+from .budget import (
+    Budget as Budget,
+    budget as budget,
+    compare as compare,
+    require as require,
+)
+from .budget._sweep import sweep as sweep
 from .errors import (
     ConvergenceError as ConvergenceError,
     DeviceFileError as DeviceFileError,
@@ -24,10 +32,9 @@ from .specs import (
 from .translate import Translation as Translation, translate as translate
 from .units import Q_ as Q_, ureg as ureg
 
-__version__ = "0.1.0"
-
 __all__ = [
     "Q_",
+    "Budget",
     "ConvergenceError",
     "DeviceFileError",
     "DeviceSpec",
@@ -39,8 +46,12 @@ __all__ = [
     "UnitError",
     "UnstableError",
     "__version__",
+    "budget",
+    "compare",
     "load_device",
     "load_setup",
+    "require",
+    "sweep",
     "translate",
     "ureg",
 ]

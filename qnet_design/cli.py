@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .catalog import catalog_dir, find, list_catalog
 from .errors import ConvergenceError, DeviceFileError, ParameterError, QnetError, UnitError
+from .solvers.executors import MissingDependencyError
 from .specs.devices import load_device
 from .specs.setups import load_setup
 from .translate import translate
@@ -166,6 +167,44 @@ def _cmd_require(args: argparse.Namespace) -> int:
     return 0 if result.met else 1
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .budget._sweep import sweep
+
+    frame = sweep(
+        args.setup,
+        args.param,
+        workers=args.workers,
+        executor=args.executor,
+        store=not args.no_cache,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    else:
+        with pd.option_context("display.width", 220, "display.max_columns", 30):
+            print(frame.to_string(index=False))
+        print(f"({frame.attrs.get('n_cached', 0)} of {len(frame)} points read from the store)")
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from .store import ResultStore, default_store_path
+
+    with ResultStore() as store:
+        if args.action == "clear":
+            removed = store.clear()
+            data = {"path": str(default_store_path()), "removed": removed}
+        else:
+            data = {"path": str(default_store_path()), "entries": store.count()}
+    if args.json:
+        _print_json(data)
+    else:
+        print(", ".join(f"{k}: {v}" for k, v in data.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qnet-design",
@@ -205,6 +244,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vary", required=True, help="dotted parameter, e.g. 'source.linewidth'")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_require)
+
+    p = sub.add_parser("sweep", help="headline figures over a parameter grid (cached, parallel)")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument(
+        "--param",
+        action="append",
+        required=True,
+        metavar="PATH=START:STOP:NUM",
+        help="a dotted parameter and its values, e.g. source.linewidth=100 MHz:1 GHz:10 "
+        "(also START:STOP:NUM:log, or v1,v2,...); repeat for a grid",
+    )
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--executor", help="dask://HOST:PORT to run on a Dask cluster")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser("cache", help="the local results store: show or clear it")
+    p.add_argument("action", nargs="?", choices=["info", "clear"], default="info")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_cache)
     return parser
 
 
@@ -213,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except BAD_INPUT as exc:
+    except (*BAD_INPUT, MissingDependencyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (ConvergenceError, QnetError) as exc:

@@ -27,7 +27,7 @@ import pytest
 import qnet_design
 from qnet_design.errors import ParameterError
 from qnet_design.store import ResultStore, store_key
-from qnet_design.sweep import (
+from qnet_design.sweeps import (
     ExecutorError,
     MissingDependencyError,
     apply_overrides,
@@ -492,7 +492,7 @@ _SWEEP_SCRIPT = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from qnet_design.sweep import run_sweep
+    from qnet_design.sweeps import run_sweep
 
     store, lo, hi, delay, go, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \\
         float(sys.argv[4]), sys.argv[5], int(sys.argv[6])

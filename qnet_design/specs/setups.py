@@ -8,6 +8,7 @@ whose devices are validated :class:`~qnet_design.specs.devices.DeviceSpec` objec
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,15 +314,16 @@ def _as_field_text(value: Any, unit_kind: str | None) -> Any:
     (Hz, s, K, m; dB and dB/m for losses)."""
     from ..units import FIELD_KINDS
 
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return value
+    number = repr(float(value))  # numpy scalars from grids print as plain numbers
     if unit_kind in FIELD_KINDS:
-        return f"{value!r} {FIELD_KINDS[unit_kind][1]}"
+        return f"{number} {FIELD_KINDS[unit_kind][1]}"
     if unit_kind == "db":
-        return f"{value!r} dB"
+        return f"{number} dB"
     if unit_kind == "db_per_length":
-        return f"{value!r} dB/m"
-    return value
+        return f"{number} dB/m"
+    return value.item() if hasattr(value, "item") else value
 
 
 def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
