@@ -150,8 +150,8 @@ def _embedding_matrix(dprev: int, d: int, blocks: list[tuple[int, int]]) -> sp.c
     """Sparse E (columns: block entries) in the column-stacking convention of the full ρ."""
     dfull = dprev * d
     n = dprev * dprev
-    i, j = np.meshgrid(np.arange(dprev), np.arange(dprev), indexing="ij")
-    i, j = i.reshape(-1, order="F"), j.reshape(-1, order="F")
+    i = np.tile(np.arange(dprev), dprev)  # column stacking: row index fastest
+    j = np.repeat(np.arange(dprev), dprev)
     rows, cols, vals = [], [], []
     for k, (a, b) in enumerate(blocks):
         col = k * n + np.arange(n)
@@ -170,8 +170,8 @@ def _embedding_matrix(dprev: int, d: int, blocks: list[tuple[int, int]]) -> sp.c
 
 def _extraction_rows(dprev: int, d: int, blocks: list[tuple[int, int]]) -> np.ndarray:
     dfull = dprev * d
-    i, j = np.meshgrid(np.arange(dprev), np.arange(dprev), indexing="ij")
-    i, j = i.reshape(-1, order="F"), j.reshape(-1, order="F")
+    i = np.tile(np.arange(dprev), dprev)  # column stacking: row index fastest
+    j = np.repeat(np.arange(dprev), dprev)
     return np.concatenate([(j * d + b) * dfull + (i * d + a) for a, b in blocks])
 
 
