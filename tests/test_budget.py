@@ -138,3 +138,26 @@ def test_cli_require(capsys):
     )
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["met"] and data["required"] < data["original"]
+
+
+def test_cv_replication_budget_agrees_with_scheme():
+    from qnet_design.schemes import cv_replication as cv
+
+    path = SETUPS / "cv_replication_twpa_arrays.toml"
+    b = budget(path)
+    model = cv.ReplicationArrays(**translate(load_setup(path)).model_kwargs)
+    direct = cv.pair_log_negativities(model).values
+    assert b["E_N_min"] == pytest.approx(min(direct), abs=1e-12)
+    # the ideal step is exact replication (paper 004): every pair carries the drive's E_N
+    assert b.error_budget[0].value == pytest.approx(b["drive_E_N"], rel=1e-9)
+    assert b.error_budget[-1].value <= b.error_budget[0].value
+
+
+def test_cv_replication_translation_uses_amplitude_rates():
+    # paper 004 writes κ_j(2aρa† − …): a cavity of linewidth Δf has κ = πΔf, the drive Γ = π f_Γ,
+    # and λ = 2π × hopping; everything in units of Γ
+    setup = load_setup(SETUPS / "cv_replication_twpa_arrays.toml")
+    kw = translate(setup).model_kwargs
+    f_drive = setup.layout["drive_rate"].m_as("Hz")
+    assert kw["hopping"] == pytest.approx(2 * setup.layout["hopping"].m_as("Hz") / f_drive)
+    assert kw["loss"] == pytest.approx(setup.layout["cavity_linewidth"].m_as("Hz") / f_drive)

@@ -228,20 +228,24 @@ def _cv_routing(setup: SetupSpec) -> Translation:
 
 
 def _cv_replication(setup: SetupSpec) -> Translation:
+    """Paper 004 writes its losses and drive as *amplitude* rates (κ_j(2aρa† − {·}), energy
+    rate 2κ_j): a cavity linewidth Δf (energy rate 2πΔf) gives κ = πΔf and a drive linewidth
+    f_Γ gives Γ = π f_Γ. The hopping λ is a coherent coupling, λ = 2π × hopping (two coupled
+    cavities split by 2λ). The reference rate is the drive's amplitude rate Γ."""
     s = translate_squeezer(setup.devices["source"])
     if setup.layout["hopping"] is None or setup.layout["drive_rate"] is None:
         raise DeviceFileError(
             f"{setup.path}: fields `layout.hopping` and `layout.drive_rate` are required for "
             "cv_replication"
         )
-    drive = TWO_PI * float(setup.layout["drive_rate"].m_as("Hz"))
+    drive = math.pi * float(setup.layout["drive_rate"].m_as("Hz"))
     hop = TWO_PI * float(setup.layout["hopping"].m_as("Hz"))
-    loss = TWO_PI * float(setup.layout["cavity_linewidth"].m_as("Hz"))
+    loss = math.pi * float(setup.layout["cavity_linewidth"].m_as("Hz"))
     warns = [] if s.entangled else [f"source: m̄ = {s.mbar:.3g} <= n̄ = {s.nbar:.3g}: separable"]
     rates = [
-        Rate("drive_rate", "Γ", drive, "layout.drive_rate"),
-        Rate("hopping", "J", hop, "layout.hopping"),
-        Rate("loss", "κ_j", loss, "layout.cavity_linewidth"),
+        Rate("drive_rate", "Γ", drive, "Γ = π × drive_rate (amplitude rate, paper 004)"),
+        Rate("hopping", "λ", hop, "λ = 2π × hopping"),
+        Rate("loss", "κ_j", loss, "κ = π × cavity_linewidth (amplitude rate)"),
     ]
     params = [
         Parameter("sites", "N", setup.layout["sites"]),
@@ -260,7 +264,7 @@ def _cv_replication(setup: SetupSpec) -> Translation:
     return Translation(
         "cv_replication",
         setup.name,
-        Rate("drive_rate", "Γ", drive, "layout.drive_rate"),
+        Rate("drive_rate", "Γ", drive, "drive amplitude rate"),
         tuple(rates),
         tuple(params),
         kwargs,

@@ -1,0 +1,70 @@
+"""Budget of a ``cv_replication`` setup (paper 004): entanglement copied onto every pair.
+
+Figures: E_N of the driving field, −ln(2n̄+1−2m̄); E_N of every pair (j, N+j) (profile); the
+first and the last pair's E_N and the smallest of all (what a user can count on everywhere).
+
+Error budget (headline: the smallest pair E_N), in this order from the ideal arrays (pure
+two-mode squeezed vacuum of the same r, lossless cavities — exact replication): the source's
+added noise (n̄, m̄ of the squeezed thermal state), the cavity losses κ_j.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..schemes import cv_replication as cv
+from ..specs.setups import SetupSpec
+from ..translate import Translation
+from ._common import error_budget, timed
+from ._types import Budget, BudgetStep, Figure
+
+METHOD = "Lyapunov steady state (Gaussian)"
+
+
+def _min_pair(model: cv.ReplicationArrays) -> float:
+    return float(np.min(cv.pair_log_negativities(model).values))
+
+
+def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
+    timings: dict[str, float] = {}
+    model = cv.ReplicationArrays(**tr.model_kwargs)
+    with timed(timings, "steady_state"):
+        pairs = cv.pair_log_negativities(model)
+    values = np.asarray(pairs.values)
+    figures = [
+        Figure("drive_E_N", pairs.drive, "", "−ln(2n̄+1−2m̄)"),
+        Figure("E_N_first_pair", float(values[0]), "", METHOD),
+        Figure("E_N_last_pair", float(values[-1]), "", METHOD),
+        Figure("E_N_min", float(values.min()), "", METHOD, note="smallest over all pairs"),
+    ]
+    steps: tuple[BudgetStep, ...] = ()
+    if full:
+        r = next(p.value for p in tr.parameters if p.name == "r")
+        assert isinstance(r, float)
+        nbar0, mbar0 = cv.squeezed_thermal_bath(r, 0.0)
+        ideal = cv.ReplicationArrays(
+            model.sites, model.hopping_matrix, model.drive_rate, nbar0, mbar0
+        )
+        plan: list[tuple[str, dict[str, Any]]] = [
+            ("source added noise n_T", {"nbar": model.nbar, "mbar": model.mbar}),
+            ("cavity losses κ_j", {"loss": model.loss}),
+        ]
+        with timed(timings, "error_budget"):
+            steps = error_budget(ideal, plan, "E_N_min", _min_pair)
+    warnings = (
+        []
+        if math.isfinite(pairs.residual) and pairs.residual < 1e-8
+        else [f"Lyapunov residual {pairs.residual:.1e} is large"]
+    )
+    return Budget(
+        "cv_replication",
+        setup.name,
+        tuple(figures),
+        steps,
+        tuple(warnings),
+        timings,
+        {"E_N(j,N+j)": values},
+    )
