@@ -78,7 +78,7 @@ def _task(name: str, k: int, photons: int) -> dict:
     return out
 
 
-def _run(name: str, k: int = 0, photons: int = 0, timeout: float = 3600) -> dict:
+def _run(name: str, k: int = 0, photons: int = 0, timeout: float = 1200) -> dict:
     cmd = [sys.executable, __file__, "--task", name, str(k), str(photons)]
     try:
         proc = subprocess.run(
@@ -132,7 +132,7 @@ def main() -> None:
         "|ΔC_kk| | C_kk |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for k, tk, pl, ldim in rows:
+    for k, tk, pl, _ldim in rows:
         if "error" in tk:
             lines.append(f"| {k} | – | {tk['error']} | | | | | | |")
             continue

@@ -52,11 +52,16 @@ class LindbladModel:
     """ℒρ = −i[H, ρ] + Σ_k D[C_k]ρ on a tensor-product space with factor dimensions ``dims``.
 
     ``hamiltonian`` and every jump operator are sparse matrices of size prod(dims).
+    ``charges`` (optional, one integer per basis state) is a conserved charge Q: H conserves it
+    and every jump operator shifts it by a definite amount. Then ℒ maps the Q-block-diagonal
+    operators onto themselves, and the unique steady state is Q-block diagonal; the solver
+    uses this to work on the blocks only.
     """
 
     dims: tuple[int, ...]
     hamiltonian: sp.csr_matrix
     jumps: tuple[sp.csr_matrix, ...]
+    charges: np.ndarray | None = None
 
     @property
     def dim(self) -> int:
@@ -180,6 +185,145 @@ def _residual(model: LindbladModel, rho: np.ndarray, heff: sp.csr_matrix) -> flo
     return float(np.linalg.norm(apply_lindblad(model, rho, heff)) / np.linalg.norm(rho))
 
 
+@dataclass(frozen=True)
+class _BlockLayout:
+    """Q-block-diagonal operators stored as one flat vector of their allowed entries."""
+
+    index: tuple[np.ndarray, ...]  # basis states of each charge block
+    offsets: np.ndarray  # start of each block in the flat vector
+    rows: np.ndarray  # full row index of every flat entry
+    cols: np.ndarray  # full column index of every flat entry
+    heff: tuple[sp.csr_matrix, ...]
+    jumps: tuple[tuple[int, int, sp.csr_matrix], ...]  # (target block, source block, C block)
+
+    @property
+    def size(self) -> int:
+        return int(self.offsets[-1])
+
+    def blocks(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [
+            flat[self.offsets[b] : self.offsets[b + 1]].reshape(len(ix), len(ix))
+            for b, ix in enumerate(self.index)
+        ]
+
+    def apply(self, flat: np.ndarray) -> np.ndarray:
+        """ℒ on the flat allowed entries (block by block, sparse × dense products)."""
+        rho = self.blocks(flat)
+        out = []
+        for b, h in enumerate(self.heff):
+            out.append(-1j * (h @ rho[b]) + 1j * (h @ rho[b].conj().T).conj().T)
+        for tgt, src, c in self.jumps:
+            cr = c @ rho[src]
+            out[tgt] += (c @ cr.conj().T).conj().T
+        return np.concatenate([o.reshape(-1) for o in out])
+
+
+def _block_layout(model: LindbladModel, heff: sp.csr_matrix) -> _BlockLayout:
+    q = np.asarray(model.charges)
+    values = np.unique(q)
+    index = tuple(np.nonzero(q == v)[0] for v in values)
+    where = {int(v): b for b, v in enumerate(values)}
+    sizes = np.array([len(ix) ** 2 for ix in index])
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    rows = np.concatenate([np.repeat(ix, len(ix)) for ix in index])
+    cols = np.concatenate([np.tile(ix, len(ix)) for ix in index])
+    hblocks = []
+    for ix in index:
+        hblocks.append(sp.csr_matrix(heff[ix][:, ix]))
+    coo = sp.coo_matrix(heff)
+    big = np.abs(coo.data) > 1e-14 * max(1.0, float(np.max(np.abs(coo.data), initial=0.0)))
+    if np.any(q[coo.row[big]] != q[coo.col[big]]):
+        raise ValueError("the Hamiltonian does not conserve the charges")
+    jblocks = []
+    for c in model.jumps:
+        cc = sp.coo_matrix(c)
+        keep = np.abs(cc.data) > 1e-14 * max(1.0, float(np.max(np.abs(cc.data), initial=0.0)))
+        shifts = np.unique(q[cc.row[keep]] - q[cc.col[keep]])
+        if shifts.size != 1:
+            raise ValueError(f"a jump operator has no definite charge shift: {shifts.tolist()}")
+        shift = int(shifts[0])
+        for v in values:
+            tgt = where.get(int(v) + shift)
+            if tgt is None:
+                continue
+            src = where[int(v)]
+            blk = sp.csr_matrix(c[index[tgt]][:, index[src]])
+            if blk.nnz:
+                jblocks.append((tgt, src, blk))
+    return _BlockLayout(index, offsets, rows, cols, tuple(hblocks), tuple(jblocks))
+
+
+def _extend_blocks(
+    model: LindbladModel,
+    rho_prev: np.ndarray,
+    heff: sp.csr_matrix,
+    rtol: float,
+    stage: int,
+) -> tuple[np.ndarray, int, int]:
+    """Extension step on the Q-blocks only (GMRES + Jacobi); returns (ρ, unknowns, iterations)."""
+    d = model.dims[-1]
+    lay = _block_layout(model, heff)
+    sub_r, sub_c = lay.rows % d, lay.cols % d
+    is_base = (sub_r == 0) & (sub_c == 0)
+    unknown = np.nonzero(~is_base)[0]
+    # diagonal-type entries (p a, q a), a ≥ 1, carry −X_a into their base entry (p 0, q 0)
+    diag_type = np.nonzero((sub_r == sub_c) & (sub_r > 0))[0]
+    base_pos = np.full(lay.size, -1)
+    base_idx = np.nonzero(is_base)[0]
+    dprev = rho_prev.shape[0]
+    key = (lay.rows[base_idx] // d) * dprev + lay.cols[base_idx] // d
+    lookup = dict(zip(key.tolist(), base_idx.tolist(), strict=True))
+    dkey = (lay.rows[diag_type] // d) * dprev + lay.cols[diag_type] // d
+    base_pos[diag_type] = [lookup[k] for k in dkey.tolist()]
+    targets = base_pos[diag_type]
+
+    def embed(u: np.ndarray) -> np.ndarray:
+        flat = np.zeros(lay.size, dtype=complex)
+        flat[unknown] = u
+        np.subtract.at(flat, targets, flat[diag_type])
+        return flat
+
+    base = np.zeros(lay.size, dtype=complex)
+    base[base_idx] = rho_prev[lay.rows[base_idx] // d, lay.cols[base_idx] // d]
+    rhs = -lay.apply(base)[unknown]
+    dh = heff.diagonal()
+    diag = -1j * dh[lay.rows] + 1j * dh.conj()[lay.cols]
+    for c in model.jumps:
+        dc = c.diagonal()
+        if np.any(dc):
+            diag = diag + dc[lay.rows] * dc.conj()[lay.cols]
+    diag_u = diag[unknown]
+    diag_u[np.abs(diag_u) < 1e-12] = 1.0
+    n = unknown.size
+    counter = {"n": 0}
+
+    def count(_: object) -> None:
+        counter["n"] += 1
+
+    op = spla.LinearOperator((n, n), matvec=lambda u: lay.apply(embed(u))[unknown], dtype=complex)
+    prec = spla.LinearOperator((n, n), matvec=lambda v: v / diag_u, dtype=complex)
+    u, info = spla.gmres(
+        op,
+        rhs,
+        M=prec,
+        rtol=rtol,
+        atol=0.0,
+        restart=60,
+        maxiter=200,
+        callback=count,
+        callback_type="pr_norm",
+    )
+    if info != 0:
+        raise ConvergenceError(
+            f"GMRES did not reach rtol={rtol:g} in the cascaded extension step {stage} "
+            f"({n} unknowns) after {counter['n']} iterations"
+        )
+    flat = base + embed(u)
+    rho = np.zeros((dprev * d, dprev * d), dtype=complex)
+    rho[lay.rows, lay.cols] = flat
+    return rho, n, counter["n"]
+
+
 def _extend(
     model: LindbladModel,
     rho_prev: np.ndarray,
@@ -199,6 +343,14 @@ def _extend(
     heff = model.effective_hamiltonian()
     rhs = -_extract(apply_lindblad(model, base, heff), d, blocks)
     iterations = 0
+    if model.charges is not None and unknowns > direct_limit:
+        method = "gmres+jacobi on charge blocks"
+        rho, unknowns, iterations = _extend_blocks(model, rho_prev, heff, rtol, stage)
+        rho = 0.5 * (rho + rho.conj().T)
+        res = _residual(model, rho, heff)
+        return rho, CascadedSolveInfo(
+            stage, unknowns, method, iterations, res, time.perf_counter() - t0
+        )
     if unknowns <= direct_limit:
         method = "splu"
         lv = liouvillian(model)
