@@ -367,13 +367,15 @@ def _prefix_model(model: DualRail, n_qubits: int, photons: int | None) -> Lindbl
     jumps = [j for j in jumps if j.nnz > 0]
     # conserved charge Q = (excitations of rail A) − (rail B), source photons counted in the
     # Bogoliubov frame (a_A = cosh s a′ + sinh s b′† lowers Q like σ⁻_A does)
-    if photons is None:
-        q = np.zeros(1, dtype=int)
-    else:
-        q = np.array([i - j for i in range(photons + 1) for j in range(photons + 1 - i)])
+    charge = (
+        np.zeros(1, dtype=int)
+        if photons is None
+        else np.array([i - j for i in range(photons + 1) for j in range(photons + 1 - i)])
+    )
     for rail, _ in nodes:
-        q = (q[:, None] + np.array([0, 1 if rail == "A" else -1])[None, :]).reshape(-1)
-    return LindbladModel(dims, sp.csr_matrix(h), tuple(jumps), q)
+        step = np.array([0, 1 if rail == "A" else -1])
+        charge = (charge[:, None] + step[None, :]).reshape(-1)
+    return LindbladModel(dims, sp.csr_matrix(h), tuple(jumps), charge)
 
 
 # --------------------------------------------------------------------------------------------
