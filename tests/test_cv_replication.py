@@ -130,14 +130,14 @@ def test_symmetric_route_equals_full_route():
 
 def test_single_pair_against_qutip_master_equation():
     """N = 1 with losses: the paper's L_S and L_D written with QuTiP operators."""
-    gamma, kappa, nbar, mbar, cutoff = 0.8, 0.3, 0.2, 0.4, 14
+    gamma, kappa, nbar, mbar, cutoff = 0.8, 0.3, 0.1, 0.3, 9
     a1 = qutip.tensor(qutip.destroy(cutoff), qutip.qeye(cutoff))
     a2 = qutip.tensor(qutip.qeye(cutoff), qutip.destroy(cutoff))
     liou = _squeezed_drive(a1, a2, gamma, nbar, mbar)
     for a in (a1, a2):
         liou = liou + kappa * 2.0 * qutip.lindblad_dissipator(a)  # κ(2aρa† − {a†a, ρ})
     rho = qutip.steadystate(liou)
-    # populations of level 13 are < 1e-9 for these occupations (~0.16), so 1e-7 is safe
+    # pair occupation ~0.07: the top level (8) holds ~1e-9, so 1e-7 is safe
     v = covariance(ReplicationArrays(1, 0.0, gamma, nbar, mbar, loss=kappa))
     n_g = 0.5 * (v[0, 0] + v[1, 1]) - 0.5
     m_g = 0.5 * (v[0, 2] - v[1, 3])  # ⟨a₁a₂⟩ (real) from the off-diagonal block
@@ -281,8 +281,7 @@ def _second_chain_z(sites: int) -> qutip.Qobj:
     return qutip.tensor([qutip.qeye(2)] * sites + [qutip.sigmaz()] * sites)
 
 
-@pytest.mark.parametrize("sites", [1, 2, 3])
-@pytest.mark.parametrize("nbar", [0.3, 1.0, 4.0])
+@pytest.mark.parametrize(("sites", "nbar"), [(1, 0.3), (1, 4.0), (2, 1.0), (2, 4.0), (3, 1.0)])
 def test_spin_chain_reaches_eq1_for_squeezed_vacuum(sites, nbar):
     res = spin_chain_steady_state(sites, 1.0, 1.0, nbar, math.sqrt(nbar * (nbar + 1)))
     psi = _second_chain_z(sites) * analytic_pair_state(sites, nbar)
@@ -312,9 +311,8 @@ def test_atom_pair_reaches_eq1_for_squeezed_vacuum():
     assert res.convergence is not None and res.convergence.converged
 
 
-def test_fig3bc_atoms_follow_spins_and_drop_faster_than_cavities():
+def _fig3bc_atoms_vs_spins(mbars: list[float]) -> None:
     nbar = 1.0
-    mbars = [1.25, 1.32, 1.38]
     spins = [
         spin_chain_steady_state(1, 0.0, 1.0, nbar, mb).pair_log_negativities()[0] for mb in mbars
     ]
@@ -326,13 +324,22 @@ def test_fig3bc_atoms_follow_spins_and_drop_faster_than_cavities():
     # convergence is 1e-5 in trace distance, so 1e-3 is a safe bound
     np.testing.assert_allclose(atoms, spins, atol=1e-3)
     assert np.all(np.diff(atoms) > 0)
+    assert atoms[-1] > 0.1
+
+
+def test_fig3bc_atoms_follow_spins_and_drop_faster_than_cavities():
+    _fig3bc_atoms_vs_spins([1.34, 1.39])
     # the cavity pairs stay entangled for every m̄ > n̄; the two-level pairs lose it earlier
-    assert spin_chain_steady_state(1, 0.0, 1.0, nbar, 1.15).pair_log_negativities()[0] == 0.0
-    assert drive_en(nbar, 1.15) > 0
+    assert spin_chain_steady_state(1, 0.0, 1.0, 1.0, 1.15).pair_log_negativities()[0] == 0.0
+    assert drive_en(1.0, 1.15) > 0
 
 
-def test_fig3c_spin_chain_thermal_drive_n3():
-    n = int(ref("fig3bc", "sites"))
+@pytest.mark.slow
+def test_fig3bc_atoms_follow_spins_wide_range():
+    _fig3bc_atoms_vs_spins([1.25, 1.3, 1.35, 1.4])
+
+
+def _fig3c(n: int) -> None:
     prev = None
     for mb in (1.2, 1.3, 1.38, SQ2):
         e = spin_chain_steady_state(n, 1.0, 1.0, 1.0, mb).pair_log_negativities()
@@ -340,6 +347,15 @@ def test_fig3c_spin_chain_thermal_drive_n3():
             assert np.all(e >= prev - 1e-12)  # grows with m̄ for every pair
         prev = e
     np.testing.assert_allclose(prev, ref("pair_log_negativity_log2_eq1_nbar1"), atol=1e-7)
+
+
+def test_fig3c_spin_chain_thermal_drive_n2():
+    _fig3c(2)
+
+
+@pytest.mark.slow
+def test_fig3c_spin_chain_thermal_drive_paper_size():
+    _fig3c(int(ref("fig3bc", "sites")))
 
 
 @pytest.mark.slow
