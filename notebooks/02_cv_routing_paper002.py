@@ -1,0 +1,182 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Paper 002 — routing entanglement through a nonreciprocal bosonic chain
+#
+# Pelka, Aquilina, Xuereb (2026), *Routing entanglement through quantum networks*
+# (shared/papers/002_98661a86d88aaa80.txt), with `qnet_design.schemes.cv_routing` on the
+# Gaussian engine `qnet_design.solvers.gaussian`. A squeezed node a₀ (squeezing rate r) is
+# attached with coupling j to a cascaded chain of M = 10 nodes (γ/ω = 0.8, γ_out/ω = 0.002,
+# zero-temperature baths). Rates in units of ω.
+#
+# The paper's figures are not in the text copy; its content is the parameter set and the
+# qualitative claims in `data/cv_routing_reference.toml`, checked below together with closed
+# forms (isolated squeezed node). `QNET_FAST=1` uses coarse (r, j) grids.
+
+# %%
+import math
+from dataclasses import replace
+
+import matplotlib.pyplot as plt
+import nbtools
+import numpy as np
+from qnet_design.plotting import plot_chain
+from qnet_design.schemes.cv_routing import (
+    ENTANGLEMENT_THRESHOLD,
+    RoutingChain,
+    instability_threshold,
+    is_stable,
+    log_negativity,
+    log_negativity_profile,
+    max_entangled_node,
+    occupation,
+    routing_map,
+)
+
+FAST = nbtools.FAST
+REF = nbtools.reference("cv_routing_reference")
+P, C = REF["parameters"], REF["claims"]
+ALL_ROWS: list[tuple] = []
+
+
+def report(rows):
+    ALL_ROWS.extend(rows)
+    return nbtools.show(nbtools.agreement(rows))
+
+
+def chain(r=0.3, j=0.6, **kw):
+    return RoutingChain(
+        nodes=P["nodes"]["value"], r=r, j=j, gamma=P["gamma"]["value"],
+        gamma_out=P["gamma_out"]["value"], omega=P["omega"]["value"], **kw,
+    )
+
+
+n = 13 if FAST else 121
+# weak squeezing r = 0.02ω is included: the whole chain is reached only there (Fig. 3a)
+r_values = np.unique(np.r_[0.02, np.linspace(0.0, 1.2, n)])
+j_values = np.linspace(0.0, 1.2, n)
+extent = dict(shading="nearest")
+
+# %% [markdown]
+# ## Fig. 2: forward versus backward attachment
+#
+# Forward: E_N(0, +2) = E_N(0, 2), the node after the first nonreciprocal edge. Backward:
+# E_N(0, −2) = E_N(0, M − 1) = E_N(0, 9). Unstable points (no steady state) are blank.
+
+# %%
+fwd = routing_map(chain(), r_values, j_values, target=P["forward_target_node"]["value"])
+bwd = routing_map(chain(direction="backward"), r_values, j_values,
+                  target=P["backward_target_node"]["value"])
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, 2)", "backward E_N(0, 9)")):
+    im = ax.pcolormesh(j_values, r_values, grid.log_negativity_target, **extent)
+    fig.colorbar(im, ax=ax, label="E_N")
+    ax.set(xlabel="j/ω", ylabel="r/ω", title=f"Fig. 2: {title}")
+nbtools.savefig(fig, "002_fig2")
+
+stable = fwd.stable
+interior = stable & (r_values[:, None] > 0) & (j_values[None, :] > 0)
+edges = stable & ((r_values[:, None] == 0) | (j_values[None, :] == 0))
+report(
+    [
+        ("backward max E_N(0, 9)", float(np.nanmax(bwd.log_negativity_target)),
+         C["backward_log_negativity"]["value"], ENTANGLEMENT_THRESHOLD, "Fig. 2 meshed surface"),
+        ("forward E_N(0,2) > 0 for all stable r, j > 0",
+         bool(np.all(fwd.log_negativity_target[interior] > ENTANGLEMENT_THRESHOLD)),
+         C["forward_log_negativity_positive"]["value"], None, "Fig. 2 solid surface"),
+        ("forward max E_N at r = 0 or j = 0", float(np.nanmax(fwd.log_negativity_target[edges])),
+         0.0, ENTANGLEMENT_THRESHOLD, "both r and j needed (vacuum / decoupled a₀)"),
+        ("stable fraction of the grid", float(stable.mean()), 1.0, None, "shown: large r, j unstable"),
+    ]
+);
+
+# %% [markdown]
+# ## Fig. 3: how far does the entanglement get? M_max and the occupation of that node
+#
+# M_max is the last node m with E_N(0, m) > 0 (threshold 10⁻¹⁰); the paper: M_max grows with
+# j, falls with r, reaches the whole chain for low squeezing and large hopping, and the mean
+# occupation of node M_max grows with j and with r until the instability.
+
+# %%
+m_max = fwd.max_entangled_node.astype(float)
+m_max[~fwd.stable] = np.nan
+occ = np.where(fwd.stable, fwd.occupation_at_max, np.nan)
+fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+im = axes[0].pcolormesh(j_values, r_values, m_max, **extent)
+fig.colorbar(im, ax=axes[0], label="M_max")
+axes[0].set(xlabel="j/ω", ylabel="r/ω", title="Fig. 3(a): M_max")
+im = axes[1].pcolormesh(j_values, r_values, np.log10(np.where(occ > 0, occ, np.nan)), **extent)
+fig.colorbar(im, ax=axes[1], label="log₁₀ n̄(M_max)")
+axes[1].set(xlabel="j/ω", ylabel="r/ω", title="Fig. 3(b): occupation of node M_max")
+nbtools.savefig(fig, "002_fig3")
+
+# one profile along the chain (the r, j point of the module docstring)
+profile = log_negativity_profile(chain(r=0.3, j=0.6))
+fig, ax = plt.subplots(figsize=(5, 3.5))
+plot_chain(profile.log_negativity, ax=ax, label="E_N(0, m)", xlabel="node m")
+ax.set_title("E_N along the chain, r = 0.3ω, j = 0.6ω")
+nbtools.savefig(fig, "002_profile")
+print(profile)
+
+# %%
+low_r = 1  # first row with r > 0
+mm = fwd.max_entangled_node
+cols_ok = [
+    np.all(np.diff(mm[fwd.stable[:, c] & (r_values > 0), c]) <= 0) for c in range(j_values.size)
+]
+occ_r = [log_negativity_profile(chain(r=r, j=0.5)).occupation[2] for r in (0.1, 0.2, 0.3, 0.4)]
+occ_j = [log_negativity_profile(chain(r=0.2, j=j)).occupation[2] for j in (0.3, 0.4, 0.5, 0.6)]
+warm = replace(chain(r=0.1, j=1.2), n_local=0.1, n_common=0.1)
+report(
+    [
+        ("M_max non-decreasing in j (lowest r > 0)", bool(np.all(np.diff(mm[low_r][fwd.stable[low_r]]) >= 0)),
+         C["m_max_grows_with_j"]["value"], None, "Fig. 3(a)"),
+        ("M_max non-increasing in r (stable columns)", bool(all(cols_ok)), C["m_max_falls_with_r"]["value"],
+         None, "Fig. 3(a)"),
+        ("largest M_max on the grid", int(np.max(mm)), C["full_chain_reachable"]["value"], 0,
+         "Fig. 3(a) caption: whole chain"),
+        ("n̄ of node 2 grows with r (j = 0.5)", bool(np.all(np.diff(occ_r) > 0)),
+         C["occupation_grows"]["value"], None, "Fig. 3(b)"),
+        ("n̄ of node 2 grows with j (r = 0.2)", bool(np.all(np.diff(occ_j) > 0)),
+         C["occupation_grows"]["value"], None, "Fig. 3(b)"),
+        ("thermal baths (N̄ = 0.1) shorten M_max", max_entangled_node(warm) < max_entangled_node(chain(r=0.1, j=1.2)),
+         True, None, "'Influence of thermal fluctuations'"),
+    ]
+);
+
+# %% [markdown]
+# ## Closed forms of the isolated squeezed node (j = 0)
+#
+# ȧ = −(iω + γ_out/2)a − r a† + noise gives ⟨a†a⟩ = 2r²/(γ_out² + 4ω² − 4r²) and the
+# instability threshold r_c = √(ω² + γ_out²/4). Both are reproduced to rounding (1e-10 relative).
+
+# %%
+rows = []
+g_out = P["gamma_out"]["value"]
+for r in (0.2, 0.6, 0.95):
+    exact = 2 * r**2 / (g_out**2 + 4 - 4 * r**2)
+    rows.append((f"n̄₀ at r = {r}, j = 0", occupation(chain(r=r, j=0.0), 0), exact, 1e-10 * exact,
+                 "closed form (Lyapunov, 1 mode)"))
+r_c = instability_threshold(chain(j=0.0))
+rows += [
+    ("instability threshold r_c", r_c, math.sqrt(1 + g_out**2 / 4), 1e-12, "closed form"),
+    ("stable just below r_c", is_stable(chain(r=r_c * (1 - 1e-6), j=0.0)), True, None, "r_c"),
+    ("unstable just above r_c", is_stable(chain(r=r_c * (1 + 1e-6), j=0.0)), False, None, "r_c"),
+    ("E_N(0, 2) at r = 0.3, j = 0.6 > 0", log_negativity(chain(), 0, 2) > 0, True, None, "Fig. 2"),
+]
+report(rows);
+
+# %% [markdown]
+# ## All comparisons of this notebook
+
+# %%
+summary = nbtools.show(nbtools.agreement(ALL_ROWS))
