@@ -344,6 +344,23 @@ def test_c_kk_decay_versus_beta_and_dephasing() -> None:
 
 
 @pytest.mark.slow
+def test_last_pair_versus_detuning_with_dephasing() -> None:
+    # Fig. 4(d) uses C44 for N = 4; k = 4 needs several GiB and tens of minutes per point on the
+    # 2-core machine, so this check uses the last pair of N = 3 with the same pattern
+    # δ_A,i = (i−1)Δ = −δ_B,i, β = 10, γ_φ = 0.05: C33 first rises with Δ (parallel, faster
+    # preparation beats dephasing) and falls again once δ_max = (N−1)Δ exceeds κ.
+    beta = REF["n_ent_beta"]["value"]
+
+    def c33(delta: float) -> float:
+        model = DualRail(3, R_FIG, delta_a=[delta * i for i in range(3)], beta=beta, gamma_phi=0.05)
+        return float(concurrence_matrix(model).matrix[2, 2])
+
+    c0, c_mid, c_far = c33(0.0), c33(1.5), c33(beta)
+    assert c_mid > c0
+    assert c_far < c_mid
+
+
+@pytest.mark.slow
 def test_lossy_broadband_is_the_limit_of_lossy_eq11() -> None:
     # The broadband loss model (module docstring) is the β → ∞ limit of Eq. 11 with Eq. 48
     # scaling: C22 at β = 300 within 2e-2 of the broadband value (finite-β deficit ~ 1/β).
