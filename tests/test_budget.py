@@ -161,3 +161,26 @@ def test_cv_replication_translation_uses_amplitude_rates():
     f_drive = setup.layout["drive_rate"].m_as("Hz")
     assert kw["hopping"] == pytest.approx(2 * setup.layout["hopping"].m_as("Hz") / f_drive)
     assert kw["loss"] == pytest.approx(setup.layout["cavity_linewidth"].m_as("Hz") / f_drive)
+
+
+@pytest.mark.slow
+def test_dual_rail_budget_agrees_with_scheme():
+    # minutes: every error-budget step is a two-pair finite-bandwidth solve (Eq. 11)
+    from qnet_design.schemes import dual_rail as dr
+
+    path = SETUPS / "dual_rail_ndpa_reversed.toml"
+    b = budget(path)
+    model = dr.DualRail(**translate(load_setup(path)).model_kwargs)
+    two = dr.DualRail(2, model.r, beta=model.beta, beta_b=model.beta_b,
+                      gamma_phi=model.gamma_phi, gamma_loss=model.gamma_loss,
+                      p_loss=model.p_loss)
+    direct = dr.n_ent(two)
+    assert b["C_11"] == pytest.approx(direct.c_kk[0], abs=1e-10)
+    assert b["n_ent"] == pytest.approx(direct.estimate, rel=1e-8)
+    # ideal broadband network: N_ent = ∞; every imperfection can only lower it (paper 000 Fig. 4b)
+    values = [s.value for s in b.error_budget]
+    assert math.isinf(values[0])
+    assert all(v2 <= v1 * (1 + 1e-6) for v1, v2 in itertools.pairwise(values))
+    # ideal C_ij of the layout: tanh 2r on the paired qubits (Eq. 6 with δ = 0)
+    c = b.profiles["C_ij (broadband Eq. 9)"]
+    assert c[0][0] == pytest.approx(math.tanh(2 * model.r), abs=1e-6)
