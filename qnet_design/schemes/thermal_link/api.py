@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ import qutip
 
 from ...errors import NotImplementedSchemeError, ParameterError
 from ...solvers.convergence import Convergence
+from ...units import bose_occupation as bose_occupation  # re-exported for examples
 from . import fock, hierarchy, trajectories
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj
@@ -247,18 +247,6 @@ def exact_kappa_max(
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if entangled(mid) else (lo, mid)
     return 0.5 * (lo + hi)
-
-
-def bose_occupation(frequency_hz: float, temperature_k: float) -> float:
-    """n = 1/(exp(h f / k_B T) − 1) (Sec. II; CONVENTIONS.md). Helper for examples and tests;
-    translators own the unit handling."""
-    from scipy.constants import h, k
-
-    f = float(frequency_hz)
-    t = float(temperature_k)
-    if not (f > 0 and t > 0):
-        raise ParameterError(f"frequency and temperature must be > 0, got {f!r} Hz, {t!r} K")
-    return 1.0 / math.expm1(h * f / (k * t))
 
 
 __all__ = [
