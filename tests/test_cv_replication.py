@@ -281,7 +281,10 @@ def _second_chain_z(sites: int) -> qutip.Qobj:
     return qutip.tensor([qutip.qeye(2)] * sites + [qutip.sigmaz()] * sites)
 
 
-@pytest.mark.parametrize(("sites", "nbar"), [(1, 0.3), (1, 4.0), (2, 1.0), (2, 4.0), (3, 1.0)])
+@pytest.mark.parametrize(
+    ("sites", "nbar"),
+    [(1, 0.3), (1, 4.0), (2, 1.0), (2, 4.0), pytest.param(3, 1.0, marks=pytest.mark.slow)],
+)
 def test_spin_chain_reaches_eq1_for_squeezed_vacuum(sites, nbar):
     res = spin_chain_steady_state(sites, 1.0, 1.0, nbar, math.sqrt(nbar * (nbar + 1)))
     psi = _second_chain_z(sites) * analytic_pair_state(sites, nbar)
@@ -324,11 +327,11 @@ def _fig3bc_atoms_vs_spins(mbars: list[float]) -> None:
     # convergence is 1e-5 in trace distance, so 1e-3 is a safe bound
     np.testing.assert_allclose(atoms, spins, atol=1e-3)
     assert np.all(np.diff(atoms) > 0)
-    assert atoms[-1] > 0.1
+    assert 0.1 < atoms[-1] < ref("pair_log_negativity_log2_eq1_nbar1")
 
 
 def test_fig3bc_atoms_follow_spins_and_drop_faster_than_cavities():
-    _fig3bc_atoms_vs_spins([1.34, 1.39])
+    _fig3bc_atoms_vs_spins([1.39])
     # the cavity pairs stay entangled for every m̄ > n̄; the two-level pairs lose it earlier
     assert spin_chain_steady_state(1, 0.0, 1.0, 1.0, 1.15).pair_log_negativities()[0] == 0.0
     assert drive_en(1.0, 1.15) > 0
