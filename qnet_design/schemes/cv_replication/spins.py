@@ -53,8 +53,8 @@ import contextlib
 import ctypes
 import math
 from collections.abc import Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
