@@ -4,7 +4,8 @@
   test suite (tests/test_notebooks.py) runs every notebook this way.
 * ``reference(name)``: a ``data/<name>.toml`` file as a dict (entries with value/source/note).
 * ``agreement(rows)``: the table of value, reference and deviation every paper notebook prints.
-* ``savefig(fig, name)``: writes ``notebooks/figures/<name>.png`` in full mode only.
+* ``savefig(fig, name)``: writes ``notebooks/figures/<name>.png`` (or ``$QNET_FIGURES``) in full
+  mode only.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = ROOT / "data"
 SETUPS = ROOT / "devices" / "setups"
-FIGURES = HERE / "figures"
+#: where full mode writes PNGs; QNET_FIGURES overrides (the tests point it at a temporary folder)
+FIGURES = Path(os.environ.get("QNET_FIGURES", HERE / "figures"))
 
 
 def reference(name: str) -> dict[str, Any]:
