@@ -57,9 +57,8 @@ def test_notebooks_are_found() -> None:
 def test_notebook_runs_in_fast_mode(path: Path, tmp_path: Path) -> None:
     figures = tmp_path / "figures"
     proc = _run(path, figures)
-    assert proc.returncode == 0, (
-        f"{path.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-    )
+    tail = f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    assert proc.returncode == 0, f"{path.name} failed:\n{tail}"
     # fast mode writes no figures (full mode does, see notebooks/README.md)
     assert not figures.exists()
     if "_paper" in path.stem:
