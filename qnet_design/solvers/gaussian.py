@@ -477,9 +477,19 @@ def steady_covariance_cascaded(
     sub = np.zeros((g, nb, q, q))
     sub[:, 1:] = ab[:, idx[1:], idx[:-1]]  # A_{b, b-1}
     eye = np.eye(q)
-    # Sylvester operators vec(A_bb X + X A_ccᵀ) = (A_bb ⊗ 𝟙 + 𝟙 ⊗ A_cc) vec(X) (row-major vec)
-    kron_left = np.einsum("gbij,kl->gbikjl", diag, eye).reshape(g, nb, q * q, q * q)
-    kron_right = np.einsum("ij,gckl->gcikjl", eye, diag).reshape(g, nb, q * q, q * q)
+    # Sylvester operators vec(A_bb X + X A_ccᵀ) = (A_bb ⊗ 𝟙 + 𝟙 ⊗ A_cc) vec(X) (row-major vec).
+    # Uniform chains have few distinct diagonal blocks: then invert each distinct operator once.
+    uniq, labels = np.unique(diag.reshape(g * nb, q * q), axis=0, return_inverse=True)
+    table = None
+    if uniq.shape[0] <= 16:
+        ud = uniq.reshape(-1, q, q)
+        kl = np.einsum("uij,kl->uikjl", ud, eye).reshape(-1, q * q, q * q)
+        kr = np.einsum("ij,ukl->uikjl", eye, ud).reshape(-1, q * q, q * q)
+        table = np.linalg.inv(kl[:, None] + kr[None, :])
+        labels = labels.reshape(g, nb)
+    else:
+        kron_left = np.einsum("gbij,kl->gbikjl", diag, eye).reshape(g, nb, q * q, q * q)
+        kron_right = np.einsum("ij,gckl->gcikjl", eye, diag).reshape(g, nb, q * q, q * q)
     vb = np.zeros((g, nb, nb, q, q))  # lower triangle (b >= c) filled, upper mirrored
     for s in range(2 * nb - 1):
         bs = np.arange(max(0, s - (nb - 1)), min(s, nb - 1) + 1)
@@ -493,8 +503,13 @@ def steady_covariance_cascaded(
         pc = cs >= 1
         if pc.any():
             rhs[:, pc] -= vb[:, bs[pc], cs[pc] - 1] @ np.swapaxes(sub[:, cs[pc]], -1, -2)
-        ops = kron_left[:, bs] + kron_right[:, cs]
-        sol = np.linalg.solve(ops, rhs.reshape(g, -1, q * q, 1)).reshape(g, -1, q, q)
+        if table is not None:
+            sol = (table[labels[:, bs], labels[:, cs]] @ rhs.reshape(g, -1, q * q, 1)).reshape(
+                g, -1, q, q
+            )
+        else:
+            ops = kron_left[:, bs] + kron_right[:, cs]
+            sol = np.linalg.solve(ops, rhs.reshape(g, -1, q * q, 1)).reshape(g, -1, q, q)
         vb[:, bs, cs] = sol
         vb[:, cs, bs] = np.swapaxes(sol, -1, -2)
     vp = vb.transpose(0, 1, 3, 2, 4).reshape(g, size, size)
