@@ -43,7 +43,7 @@ b = qd.budget(spec)
 print(b)
 
 # %%
-b.to_frame()
+print(b.to_frame().to_string(index=False))
 
 # %% [markdown]
 # The error budget as a table and as a waterfall: which imperfection costs how much.
@@ -87,7 +87,7 @@ ax.axvline(req.required, ls=":", c="C3", label="qd.require")
 ax.set(xlabel="circulator insertion loss (dB)", ylabel="steady-state concurrence C")
 ax.legend()
 nbtools.savefig(fig, "00_sweep_insertion_loss")
-df
+print(df.to_string(index=False))
 
 # %% [markdown]
 # ## 6. The budget figure in one call (profile + waterfall), written to a file

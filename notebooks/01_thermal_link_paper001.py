@@ -236,7 +236,7 @@ def coherent_p1(amp, times):
 
 
 x_l, w_l = np.polynomial.laguerre.laggauss(80)
-static = sum(w * coherent_p1(math.sqrt(phi_b * x), times_b) for x, w in zip(x_l, w_l))
+static = sum(w * coherent_p1(math.sqrt(phi_b * x), times_b) for x, w in zip(x_l, w_l, strict=True))
 coherent = coherent_p1(math.sqrt(phi_b), times_b)
 fig, ax = plt.subplots(figsize=(5, 3.5))
 curves = {}

@@ -77,7 +77,7 @@ bwd = routing_map(chain(direction="backward"), r_values, j_values,
                   target=P["backward_target_node"]["value"])
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, 2)", "backward E_N(0, 9)")):
+for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, 2)", "backward E_N(0, 9)"), strict=True):
     im = ax.pcolormesh(j_values, r_values, grid.log_negativity_target, **extent)
     fig.colorbar(im, ax=ax, label="E_N")
     ax.set(xlabel="j/ω", ylabel="r/ω", title=f"Fig. 2: {title}")
@@ -148,8 +148,9 @@ report(
          C["occupation_grows"]["value"], None, "Fig. 3(b)"),
         ("n̄ of node 2 grows with j (r = 0.2)", bool(np.all(np.diff(occ_j) > 0)),
          C["occupation_grows"]["value"], None, "Fig. 3(b)"),
-        ("thermal baths (N̄ = 0.1) shorten M_max", max_entangled_node(warm) < max_entangled_node(chain(r=0.1, j=1.2)),
-         True, None, "'Influence of thermal fluctuations'"),
+        ("thermal baths (N̄ = 0.1) shorten M_max",
+         max_entangled_node(warm) < max_entangled_node(chain(r=0.1, j=1.2)), True, None,
+         "'Influence of thermal fluctuations'"),
     ]
 );
 

@@ -26,7 +26,6 @@
 import matplotlib.pyplot as plt
 import nbtools
 import numpy as np
-import qutip
 import scipy.linalg
 from qnet_design.schemes.cooperative import (
     Clockwork,
