@@ -35,7 +35,7 @@ from qnet_design.schemes.cv_replication import (
     squeezed_thermal_bath,
 )
 from qnet_design.schemes.cv_replication.oscillators import _full_covariance
-from qnet_design.schemes.cv_replication.spins import _squeezed_drive
+from qnet_design.schemes.cv_replication.spins import _serial_blas, _squeezed_drive
 from qnet_design.solvers import gaussian
 
 REF = tomllib.loads(
@@ -136,7 +136,8 @@ def test_single_pair_against_qutip_master_equation():
     liou = _squeezed_drive(a1, a2, gamma, nbar, mbar)
     for a in (a1, a2):
         liou = liou + kappa * 2.0 * qutip.lindblad_dissipator(a)  # κ(2aρa† − {a†a, ρ})
-    rho = qutip.steadystate(liou)
+    with _serial_blas():
+        rho = qutip.steadystate(liou)
     # pair occupation ~0.07: the top level (8) holds ~1e-9, so 1e-7 is safe
     v = covariance(ReplicationArrays(1, 0.0, gamma, nbar, mbar, loss=kappa))
     n_g = 0.5 * (v[0, 0] + v[1, 1]) - 0.5
@@ -370,7 +371,8 @@ def test_atom_frame_equals_original_frame():
     s1 = qutip.tensor(qutip.qeye(cutoff), qutip.qeye(cutoff), qutip.destroy(2), qutip.qeye(2))
     s2 = qutip.tensor(qutip.qeye(cutoff), qutip.qeye(cutoff), qutip.qeye(2), qutip.destroy(2))
     h = g * (s1.dag() * a1 + a1.dag() * s1 + s2.dag() * a2 + a2.dag() * s2)
-    rho = qutip.steadystate(qutip.liouvillian(h) + _squeezed_drive(a1, a2, gamma, nbar, mbar))
+    with _serial_blas():
+        rho = qutip.steadystate(qutip.liouvillian(h) + _squeezed_drive(a1, a2, gamma, nbar, mbar))
     atoms_lab = rho.ptrace([2, 3])
     res = atom_array_steady_state(1, 0.0, g, gamma, nbar, mbar, cutoff=3, tolerance=1e-7)
     # lab-frame cutoff 9 at n̄ = 0.15 leaves ~1e-7 in the top level (geometric ratio ~0.13)
