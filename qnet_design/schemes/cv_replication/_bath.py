@@ -41,8 +41,8 @@ def squeezed_thermal_bath(r: float, n_thermal: float) -> tuple[float, float]:
     Examples
     --------
     >>> nbar, mbar = squeezed_thermal_bath(0.5, 0.0)
-    >>> round(mbar**2 - nbar * (nbar + 1), 12)  # squeezed vacuum: m̄² = n̄(n̄+1)
-    0.0
+    >>> abs(mbar**2 - nbar * (nbar + 1)) < 1e-12  # squeezed vacuum: m̄² = n̄(n̄+1)
+    True
     """
     r = check_nonnegative("r", r)
     n_t = check_nonnegative("n_thermal", n_thermal)

@@ -113,7 +113,9 @@ class ReplicationArrays:
     hopping
         λ_j: a scalar (uniform), N−1 values (a pattern shared by both arrays) or a (2, N−1)
         array (row 0 the first array, row 1 the second; unequal rows break the equal-array
-        symmetry, as in the disorder study of Fig. 3a). Any real sign.
+        symmetry, as in the disorder study of Fig. 3a). Any real sign. Without losses every
+        normal mode must reach the driven end: a zero λ_j, or a strongly graded pattern that
+        localises modes far from it (damping below rounding), raises ``UnstableError``.
     drive_rate
         Γ > 0, amplitude rate of the squeezed drive L_S (energy rate 2Γ).
     nbar, mbar
