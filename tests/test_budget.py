@@ -184,3 +184,17 @@ def test_dual_rail_budget_agrees_with_scheme():
     # ideal C_ij of the layout: tanh 2r on the paired qubits (Eq. 6 with δ = 0)
     c = b.profiles["C_ij (broadband Eq. 9)"]
     assert c[0][0] == pytest.approx(math.tanh(2 * model.r), abs=1e-6)
+
+
+def test_cv_routing_budget_agrees_with_scheme():
+    from qnet_design.schemes import cv_routing as cr
+
+    path = SETUPS / "cv_routing_electromechanical.toml"
+    setup = with_overrides(load_setup(path), {"layout.squeezing_r": 0.3})
+    b = budget(setup)
+    model = cr.RoutingChain(**translate(setup).model_kwargs)
+    assert b["M_max"] == cr.max_entangled_node(model)
+    assert b["stability_margin"] > 0
+    # switching on local decay and thermal baths cannot extend the routing depth (paper 002)
+    depth = [s.value for s in b.error_budget if not math.isnan(s.value)]
+    assert all(d2 <= d1 for d1, d2 in itertools.pairwise(depth))

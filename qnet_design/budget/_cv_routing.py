@@ -47,13 +47,10 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             Figure("E_N_01", float(en[0]), "", method),
             Figure("E_N_02", float(en[1]) if en.size > 1 else math.nan, "", method),
             Figure("M_max", float(m_max), "", method + f", E_N > {cr.ENTANGLEMENT_THRESHOLD:g}"),
-            Figure(
-                "occupation_M_max",
-                float(profile.occupation[m_max - 1]) if m_max else math.nan,
-                "",
-                method,
-            ),
         ]
+        if m_max:
+            occupation = float(profile.occupation[m_max - 1])
+            figures.append(Figure("occupation_M_max", occupation, "", method))
         profiles["E_N(0,m)"] = en
     steps: tuple[BudgetStep, ...] = ()
     if full:

@@ -95,6 +95,7 @@ __all__ = [
     "max_entangled_node",
     "occupation",
     "routing_map",
+    "stability_margin",
 ]
 
 ENTANGLEMENT_THRESHOLD = 1e-10
@@ -250,6 +251,11 @@ def _instability_hint(model: RoutingChain) -> str:
             f"(lower r or j)"
         )
     return f"gamma_out = {model.gamma_out:g} and gamma = {model.gamma:g} leaving a mode undamped"
+
+
+def stability_margin(model: RoutingChain) -> float:
+    """−max Re eig(A) (unit of ω): the slowest relaxation rate; ≤ 0 means no steady state."""
+    return -_max_real_eigenvalue(model)
 
 
 def is_stable(model: RoutingChain) -> bool:

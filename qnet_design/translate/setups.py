@@ -216,6 +216,12 @@ def _cv_routing(setup: SetupSpec) -> Translation:
         "n_local": em.n_bath,
         "n_common": 0.0,
     }
+    warns = list(em.warnings)
+    if em.gamma < 0.1 * omega:
+        warns.append(
+            f"γ/ω = {em.gamma / omega:.2g}: paper 002 routes entanglement for γ comparable to ω "
+            "(γ/ω = 0.8); a much weaker engineered dissipation entangles few nodes, if any"
+        )
     return Translation(
         "cv_routing",
         setup.name,
@@ -223,7 +229,7 @@ def _cv_routing(setup: SetupSpec) -> Translation:
         tuple(rates),
         tuple(params),
         kwargs,
-        em.warnings,
+        tuple(warns),
     )
 
 
