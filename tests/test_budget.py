@@ -198,3 +198,12 @@ def test_cv_routing_budget_agrees_with_scheme():
     # switching on local decay and thermal baths cannot extend the routing depth (paper 002)
     depth = [s.value for s in b.error_budget if not math.isnan(s.value)]
     assert all(d2 <= d1 for d1, d2 in itertools.pairwise(depth))
+
+
+@pytest.mark.slow
+def test_compare_entire_catalog(capsys):
+    # every setup of the catalog in one table, the dual-rail ones included (minutes)
+    setups = sorted(SETUPS.glob("*.toml"))
+    assert main(["compare", *map(str, setups)]) == 0
+    out = capsys.readouterr().out
+    assert all(load_setup(p).name[:20] in out for p in setups)
