@@ -80,7 +80,7 @@ report(rows);
 # ## Fig. 2(e): entanglement entropy S_n of the first n pairs, δ_A,i = (i−1)Δ, δ_B = −P_rev δ_A
 
 # %%
-n_e = 4 if FAST else 8
+n_e = 4 if FAST else 5  # the entropies of N = 6 take > 1 min (2^12-dim states per solve)
 rev = tuple(range(n_e - 1, -1, -1))
 fig, ax = plt.subplots(figsize=(5, 3.5))
 ent = {}
