@@ -42,13 +42,15 @@ def _run(path: Path, figures: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_notebooks_are_found() -> None:
-    # the quickstart, the three finished paper notebooks and the feasibility study at least
+    # the quickstart, one notebook per paper and the feasibility study at least
     names = {p.name for p in PAPERS}
     assert {
         "00_quickstart.py",
         "01_thermal_link_paper001.py",
         "02_cv_routing_paper002.py",
         "03_cooperative_paper003.py",
+        "04_dual_rail_paper000.py",
+        "05_cv_replication_paper004.py",
         "10_feasibility_thermal_cryolink.py",
     } <= names
 
