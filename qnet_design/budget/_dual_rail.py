@@ -65,10 +65,11 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     warnings: list[str] = []
     with timed(timings, "steady_state"):
         ne = dr.n_ent(two)
-    method = ne.method
+    direct = f"{ne.state.method} steady state at δ = 0, computed directly"
+    evidence = str(ne.state.convergence or "")
     figures = [
-        Figure("C_11", ne.c_kk[0], "", method, converged(ne.state)),
-        Figure("C_22", ne.c_kk[1], "", method, converged(ne.state)),
+        Figure("C_11", ne.c_kk[0], "", direct, converged(ne.state), evidence),
+        Figure("C_22", ne.c_kk[1], "", direct, converged(ne.state), evidence),
         Figure(
             "n_ent",
             ne.estimate,
