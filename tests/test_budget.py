@@ -171,9 +171,15 @@ def test_dual_rail_budget_agrees_with_scheme():
     path = SETUPS / "dual_rail_ndpa_reversed.toml"
     b = budget(path)
     model = dr.DualRail(**translate(load_setup(path)).model_kwargs)
-    two = dr.DualRail(2, model.r, beta=model.beta, beta_b=model.beta_b,
-                      gamma_phi=model.gamma_phi, gamma_loss=model.gamma_loss,
-                      p_loss=model.p_loss)
+    two = dr.DualRail(
+        2,
+        model.r,
+        beta=model.beta,
+        beta_b=model.beta_b,
+        gamma_phi=model.gamma_phi,
+        gamma_loss=model.gamma_loss,
+        p_loss=model.p_loss,
+    )
     direct = dr.n_ent(two)
     assert b["C_11"] == pytest.approx(direct.c_kk[0], abs=1e-10)
     assert b["n_ent"] == pytest.approx(direct.estimate, rel=1e-8)
