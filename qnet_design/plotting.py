@@ -79,7 +79,10 @@ def plot_map(
     zlabel: str = "C",
     log: bool = True,
 ) -> Axes:
-    """Colour map of a figure over two parameters (e.g. C over n_th and κ)."""
+    """Colour map of a figure over two parameters (e.g. C over n_th and κ).
+
+    ``z[i, j]`` belongs to ``(x[i], y[j])`` (x along the horizontal axis).
+    """
     ax = _axes(ax)
     mesh = ax.pcolormesh(x, y, np.asarray(z).T, shading="auto", cmap="magma")
     if log:

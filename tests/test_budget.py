@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 
+import numpy as np
 import pytest
 
 from qnet_design import load_setup, translate
@@ -213,3 +214,27 @@ def test_compare_entire_catalog(capsys):
     assert main(["compare", *map(str, setups)]) == 0
     out = capsys.readouterr().out
     assert all(load_setup(p).name[:20] in out for p in setups)
+
+
+FAST_SETUPS = [p for p in sorted(SETUPS.glob("*.toml")) if not p.stem.startswith("dual_rail")]
+
+
+@pytest.mark.parametrize("path", FAST_SETUPS, ids=lambda p: p.stem)
+def test_headline_budget_of_every_fast_setup(path, capsys):
+    # the dual-rail setups (minutes each) run in the slow catalog comparison
+    assert main(["budget", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"] and all(f["converged"] for f in data["figures"].values())
+    assert data["scheme"] == load_setup(path).scheme
+
+
+def test_thermal_transient_times_match_the_evolution(thermal_budget):
+    # t_50, t_90: first crossing of 50 %/90 % of C_ss by C(t) from |00⟩ on the budget's grid
+    c_t = np.asarray(thermal_budget.profiles["C(t)"])
+    c_ss = thermal_budget["concurrence"]
+    gamma = translate(load_setup(THERMAL)).reference.angular
+    times = np.linspace(0.0, 100.0, c_t.size) / gamma * 1e6
+    for frac, name in ((0.5, "t_50"), (0.9, "t_90")):
+        k = int(np.argmax(c_t >= frac * c_ss))
+        assert thermal_budget[name] == pytest.approx(times[k], rel=1e-12)
+    assert thermal_budget["t_50"] < thermal_budget["t_90"]
