@@ -188,6 +188,18 @@ def two_mode_squeezed_thermal(nbar: float, mbar: float) -> np.ndarray:
     return np.block([[(nbar + 0.5) * i2, mbar * z], [mbar * z, (nbar + 0.5) * i2]])
 
 
+def squeezed_thermal_moments(r: float, n_thermal: float) -> tuple[float, float]:
+    """(n̄, m̄) of a two-mode squeezed thermal state: squeezing r applied to thermal modes n_T.
+
+    n̄ = n_T + (2n_T + 1) sinh² r and m̄ = (n_T + ½) sinh 2r (paper 004; CONVENTIONS.md);
+    the state is entangled iff m̄ > n̄. The one implementation, used by the translators and by
+    ``cv_replication``.
+    """
+    r = check_nonnegative("r", r)
+    n_t = check_nonnegative("n_thermal", n_thermal)
+    return n_t + (2.0 * n_t + 1.0) * np.sinh(r) ** 2, (n_t + 0.5) * np.sinh(2.0 * r)
+
+
 def two_mode_squeezed_vacuum(s: float) -> np.ndarray:
     """Two-mode squeezed vacuum ``exp(s(a†b† − ab))|0,0⟩``: n̄ = sinh² s, m̄ = sinh s cosh s.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..solvers import gaussian
 from ..specs.devices import DeviceSpec
 from ..units import bose_occupation
 
@@ -48,10 +49,9 @@ def squeezing_from_gain(gain: float) -> float:
 
 
 def squeezed_thermal_moments(r: float, n_thermal: float) -> tuple[float, float]:
-    """(n̄, m̄) of a two-mode squeezed thermal state (paper 004)."""
-    nbar = n_thermal + (2.0 * n_thermal + 1.0) * math.sinh(r) ** 2
-    mbar = (n_thermal + 0.5) * math.sinh(2.0 * r)
-    return nbar, mbar
+    """(n̄, m̄) of a two-mode squeezed thermal state (paper 004); see the Gaussian engine."""
+    nbar, mbar = gaussian.squeezed_thermal_moments(r, n_thermal)
+    return float(nbar), float(mbar)
 
 
 def translate_squeezer(spec: DeviceSpec) -> SqueezerRates:

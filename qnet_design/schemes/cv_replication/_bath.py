@@ -17,6 +17,7 @@ import math
 
 from ..._checks import check_nonnegative, check_real
 from ...errors import ParameterError
+from ...solvers import gaussian
 
 # Relative slack when comparing m̄² with n̄(n̄+1): m̄ = √(n̄(n̄+1)) computed in floating point
 # (the squeezed vacuum) must be accepted, a bath more than ~1e-12 beyond it is unphysical.
@@ -44,11 +45,8 @@ def squeezed_thermal_bath(r: float, n_thermal: float) -> tuple[float, float]:
     >>> abs(mbar**2 - nbar * (nbar + 1)) < 1e-12  # squeezed vacuum: m̄² = n̄(n̄+1)
     True
     """
-    r = check_nonnegative("r", r)
-    n_t = check_nonnegative("n_thermal", n_thermal)
-    nbar = n_t + (2.0 * n_t + 1.0) * math.sinh(r) ** 2
-    mbar = (n_t + 0.5) * math.sinh(2.0 * r)
-    return nbar, mbar
+    nbar, mbar = gaussian.squeezed_thermal_moments(r, n_thermal)
+    return float(nbar), float(mbar)
 
 
 def check_bath(nbar: object, mbar: object) -> tuple[float, float]:
