@@ -52,13 +52,15 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _setup(folder: Path, body: str = "", name: str = "setup.toml") -> Path:
+def _setup(folder: Path, body: str = "", name: str = "setup.toml", rail_b: bool = False) -> Path:
     _write(folder, "q.toml", GOOD_TRANSMON)
+    _write(folder, "qb.toml", GOOD_TRANSMON.replace('f01 = "5 GHz"', 'f01 = "6 GHz"'))
     _write(folder, "s.toml", GOOD_SOURCE)
     text = (
         'scheme = "dual_rail"\nname = "test"\n'
         + body
         + '\n[devices]\nqubit = "q.toml"\nsource = "s.toml"\n'
+        + ('qubit_b = "qb.toml"\n' if rail_b else "")
     )
     return _write(folder, name, text)
 
@@ -88,7 +90,7 @@ def _device_case(tmp_path: Path, capsys, text: str, names_setup: bool = True) ->
 
 
 def test_good_files_translate(tmp_path, capsys):
-    assert main(["translate", str(_setup(tmp_path))]) == 0
+    assert main(["translate", str(_setup(tmp_path, rail_b=True))]) == 0
 
 
 def test_malformed_toml(tmp_path, capsys):
@@ -209,3 +211,10 @@ def test_override_is_validated(tmp_path, capsys):
     setup = _setup(tmp_path, '\n[overrides.qubit]\nt2 = "3 GHz"\n')
     line = _run_translate(setup, capsys)
     assert "field `t2` must be a time" in line
+
+
+def test_dual_rail_rail_b_qubit_off_its_output(tmp_path, capsys):
+    # the source's outputs sit at 5 and 6 GHz; one 5 GHz transmon design on both rails leaves
+    # rail B detuned by −1 GHz, which paper 000's δ_B = −P δ_A cannot describe
+    line = _run_translate(_setup(tmp_path), capsys)
+    assert "tune it to f01 = 6e+09 Hz" in line

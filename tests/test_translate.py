@@ -132,3 +132,25 @@ def test_channel_loss_budget():
     assert ch.residual_occupation == pytest.approx(
         1 / math.expm1(6.62607015e-34 * 5e9 / (1.380649e-23 * 0.02))
     )
+
+
+def test_dual_rail_detunings_from_output_centre_frequencies(tmp_path):
+    # rail-A qubit 3 MHz above output A, rail-B qubit 3 MHz below output B: δ_B,1 = −δ_A,1,
+    # and the layout's step adds δ_A,i = δ_A,1 + (i − 1)Δ (units of γ = 2π × 10 MHz)
+    from qnet_design import load_setup, translate
+
+    head = 'name = "t"\nreference = "none"\nnotes = "test"\n'
+    qubit = 'kind = "transmon"\n' + head + 'waveguide_linewidth = "10 MHz"\nf01 = "{f}"\n'
+    (tmp_path / "qa.toml").write_text(qubit.format(f="5.003 GHz"))
+    (tmp_path / "qb.toml").write_text(qubit.format(f="5.997 GHz"))
+    (tmp_path / "s.toml").write_text(
+        'kind = "two_mode_squeezer"\n' + head + 'device_type = "NDPA"\nsqueezing_r = 1.0\n'
+        'center_frequency_a = "5 GHz"\ncenter_frequency_b = "6 GHz"\nlinewidth = "200 MHz"\n'
+    )
+    (tmp_path / "setup.toml").write_text(
+        'scheme = "dual_rail"\nname = "t"\n[devices]\nqubit = "qa.toml"\nqubit_b = "qb.toml"\n'
+        'source = "s.toml"\n[layout]\npairs = 3\ndetuning_step = "5 MHz"\n'
+    )
+    kwargs = translate(load_setup(tmp_path / "setup.toml")).model_kwargs
+    assert kwargs["delta_a"] == pytest.approx((0.3, 0.8, 1.3), rel=1e-9)
+    assert kwargs["beta"] == pytest.approx(20.0)

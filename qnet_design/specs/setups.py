@@ -47,7 +47,7 @@ _QUBITS = ("transmon", "siv")
 SCHEMES: dict[str, Scheme] = {
     "dual_rail": Scheme(
         roles={"qubit": _QUBITS, "source": ("two_mode_squeezer",)},
-        optional_roles={"channel": ("channel",)},
+        optional_roles={"qubit_b": _QUBITS, "channel": ("channel",)},
         layout={
             "pairs": _L("integer", 1, "number of qubit pairs N", minimum=1),
             "detuning_step": _L("frequency", "0 Hz", "Δ/2π with δ_A,i = (i−1)Δ"),

@@ -43,13 +43,22 @@ def _channel_warnings(channel: ChannelRates, label: str) -> list[str]:
 
 
 def _dual_rail(setup: SetupSpec) -> Translation:
+    """Paper 000. Detunings: the first pair's qubits sit at their devices' f01 (``qubit`` on rail
+    A, ``qubit_b`` — default the same device — on rail B), so δ_A,1 = 2π(f01_A − f_A) and
+    δ_B,1 = 2π(f01_B − f_B) against each output's centre frequency; the layout's
+    ``detuning_step`` Δ adds δ_A,i = δ_A,1 + (i − 1)Δ. The pure steady states of paper 000 need
+    δ_B = −P δ_A, which the model imposes; a rail-B qubit tuned elsewhere is refused with the
+    frequency it should have."""
     q = translate_qubit(setup.devices["qubit"])
+    q_b = translate_qubit(setup.devices["qubit_b"]) if "qubit_b" in setup.devices else q
     s = translate_squeezer(setup.devices["source"])
     ch = translate_channel(setup.devices.get("channel"), q.omega / TWO_PI)
     gamma = q.gamma
     pairs = int(setup.layout["pairs"])
     step = TWO_PI * float(setup.layout["detuning_step"].m_as("Hz"))
-    delta_a = tuple(i * step / gamma for i in range(pairs))
+    offset_a = q.omega - s.omega_a
+    offset_b = q_b.omega - s.omega_b
+    delta_a = tuple((offset_a + i * step) / gamma for i in range(pairs))
     perm = setup.layout["permutation"]
     if perm == "identity":
         permutation = None
@@ -62,6 +71,20 @@ def _dual_rail(setup: SetupSpec) -> Translation:
                 f"(layout.pairs), got {len(perm)}"
             )
         permutation = tuple(perm)
+    first_b = permutation[0] if permutation else 0
+    if abs(offset_b + offset_a + first_b * step) > 1e-6 * gamma:
+        wanted = (s.omega_b - offset_a - first_b * step) / TWO_PI
+        raise DeviceFileError(
+            f"{setup.path}: the rail-B qubit at f01 = {q_b.omega / TWO_PI:.6g} Hz is detuned by "
+            f"{offset_b / TWO_PI:.4g} Hz from output B, but paper 000's steady state needs "
+            f"δ_B = −P δ_A: tune it to f01 = {wanted:.6g} Hz (give `qubit_b` or "
+            "[overrides.qubit_b] f01)"
+        )
+    if q_b.gamma != q.gamma or q_b.gamma_phi != q.gamma_phi or q_b.gamma_loss != q.gamma_loss:
+        raise DeviceFileError(
+            f"{setup.path}: `qubit_b` must have the same γ, γ′ and γ_φ as `qubit` (paper 000's "
+            "model has one rate of each); only its frequency may differ"
+        )
     warns = _channel_warnings(ch, str(setup.path))
     if s.n_thermal > 0:
         warns.append(
@@ -77,7 +100,8 @@ def _dual_rail(setup: SetupSpec) -> Translation:
         *_qubit_rates("", q),
         Rate("kappa_a", "κ_A", s.kappa_a, s.notes[1]),
         Rate("kappa_b", "κ_B", s.kappa_b, s.notes[1]),
-        Rate("detuning_step", "Δ", step, "δ_A,i = (i−1)Δ, δ_B = −P δ_A"),
+        Rate("delta_a1", "δ_A,1", offset_a, "f01_A − f_A (rail-A qubit against output A)"),
+        Rate("detuning_step", "Δ", step, "δ_A,i = δ_A,1 + (i−1)Δ, δ_B = −P δ_A"),
     ]
     params = [
         Parameter("r", "r", s.r, s.notes[0]),
