@@ -122,8 +122,8 @@ def _parse_target(target: str) -> tuple[str, Callable[[float, float], bool], flo
     return name, _OPS[op], float(value)
 
 
-def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, float]]:
-    """The SI value of a dotted parameter and its physical range."""
+def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, float], str]:
+    """The value of a dotted parameter in SI units (dB for losses), its physical range and unit."""
     head, _, key = path.partition(".")
     if head == "layout":
         value = setup.layout.get(key)
@@ -135,13 +135,27 @@ def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, flo
         raise ParameterError(f"`vary` must name a parameter the setup sets, got {path!r}")
     number = float(value.to_base_units().magnitude) if hasattr(value, "to_base_units") else value
     number = float(number)
+    unit = _unit_of(setup, head, key)
     if key in ("p_loss",):
-        return number, (0.0, 1.0 - 1e-9)
+        return number, (0.0, 1.0 - 1e-9), unit
     if key in ("directionality",):
-        return number, (1e-6, 1.0)
+        return number, (1e-6, 1.0), unit
     if number <= 0:
         raise ParameterError(f"`vary` needs a positive parameter to scale, {path} = {number}")
-    return number, (number * 1e-4, number * 1e4)
+    return number, (number * 1e-4, number * 1e4), unit
+
+
+def _unit_of(setup: SetupSpec, head: str, key: str) -> str:
+    """The unit in which ``require`` reports a parameter (SI; dB for losses)."""
+    from ..specs.fields import DEVICE_FIELDS
+    from ..specs.setups import SCHEMES
+    from ..units import FIELD_KINDS
+
+    if head == "layout":
+        kind = SCHEMES[setup.scheme].layout[key].kind
+    else:
+        kind = DEVICE_FIELDS[setup.devices[head].kind][key].kind
+    return {"db": "dB", "db_per_length": "dB/m"}.get(kind, FIELD_KINDS.get(kind, ("", "", ""))[1])
 
 
 def require(
@@ -161,7 +175,7 @@ def require(
     """
     spec = _as_setup(setup)
     name, meets, threshold = _parse_target(target)
-    original, (low, high) = _current_value(spec, vary)
+    original, (low, high), unit = _current_value(spec, vary)
     evaluations = 0
 
     def figure_at(x: float) -> float:
@@ -216,7 +230,7 @@ def require(
             False,
             evaluations,
             f"{target} cannot be met by varying {vary} within "
-            f"[{low:.3g}, {high:.3g}] (SI units): {name} = {value0:.4g} now",
+            f"[{low:.3g}, {high:.3g}] {unit}: {name} = {value0:.4g} now",
         )
     x_fail, x_ok, value_ok = best
     while abs(math.log(x_ok / x_fail)) > rtol and evaluations < max_evaluations:
@@ -234,7 +248,7 @@ def require(
         value_ok,
         True,
         evaluations,
-        f"{target} is met with {vary} = {x_ok:.4g} (SI units; now {original:.4g}): "
+        f"{target} is met with {vary} = {x_ok:.4g} {unit} (now {original:.4g} {unit}): "
         f"{name} = {value_ok:.4g}",
     )
 
