@@ -161,11 +161,11 @@ nbtools.savefig(fig, "12_position_scan")
 
 # %% [markdown]
 # **Reading.** The concurrence survives only near k₀(z₂ − z₁) = nπ: C falls to half its
-# value after a shift of ≈ 0.05π–0.1π of k₀z₂ (the fast-mode grid is coarser), i.e. a
-# placement accuracy of a few hundred nm for the spin transitions (λ ≈ 5.8 µm) but of
-# ~10–20 nm for the orbital ones (λ ≈ 0.35 µm). For the strain-coupled SiV the *effective*
-# position differs from the physical one by λ/4 (paper 001 App. C); the setups use the
-# effective positions.
+# value after a shift of ≈ 0.09π of k₀z₂ (full-mode grid; 0.08π on the coarse fast grid), i.e.
+# a placement accuracy of ≈ ±250 nm for the spin transitions (λ ≈ 5.8 µm) but of ≈ ±15 nm for
+# the orbital ones (λ ≈ 0.35 µm); in between (k₀(z₂ − z₁) ≈ 2.2π … 2.85π) C = 0. For the
+# strain-coupled SiV the *effective* position differs from the physical one by λ/4 (paper 001
+# App. C); the setups use the effective positions.
 
 # %% [markdown]
 # ## 5. What to improve first? `qd.require` (full mode only)
@@ -212,4 +212,4 @@ print(table.to_string())
 #   (waveguide phonon loss is not specified in the channel file — worth measuring).
 # * **First improvement:** the orbital SiV's coherence: T_φ from 10 µs to ≈ 19 µs for C ≥ 0.35
 #   (a colder or spin-based qubit); the source (Q, temperature) is not the bottleneck. Then
-#   placement accuracy: ≲ 20 nm (orbital) or a few hundred nm (spin).
+#   placement accuracy: ≈ ±15 nm (orbital) or ≈ ±250 nm (spin) for half the peak C.
