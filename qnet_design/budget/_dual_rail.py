@@ -10,8 +10,9 @@ Figures:
   the directly computed C_kk, never instead of them;
 * ``t_prep`` — T_prep of the setup's N pairs in the ideal broadband network (Eq. 1, Fig. 3:
   [1 − Tr ρ²]/N falls to 10⁻³ from all qubits in |0⟩), in µs;
-* ``pair_rate`` — entangled pairs delivered per second, min(N, ⌊N_ent⌋)/T_prep (the number of
-  the setup's pairs the source can entangle, divided by the time to prepare them);
+* ``pair_rate`` — entangled pairs delivered per second, min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep
+  (the setup's pairs known to be entangled — computed directly or extrapolated — divided by the
+  time to prepare them);
 * profile ``C_ij`` — the concurrence matrix of the setup's layout in the ideal broadband state
   (Eq. 9: which qubits the detuning pattern and permutation entangle with which).
 
@@ -88,14 +89,14 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             warnings.append(f"T_prep not computed: {exc}")
     if prep is not None:
         t_prep_s = prep.t_prep / gamma
-        usable = (
-            min(model.pairs, math.floor(ne.estimate))
-            if math.isfinite(ne.estimate)
-            else (model.pairs)
-        )
+        # pairs known to be entangled: the directly computed C_kk > 0, or the extrapolation
+        estimate = math.floor(ne.estimate) if math.isfinite(ne.estimate) else model.pairs
+        usable = min(model.pairs, max(ne.direct, estimate))
         figures += [
             Figure("t_prep", t_prep_s * 1e6, "us", "broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"),
-            Figure("pair_rate", usable / t_prep_s, "1/s", "min(N, ⌊N_ent⌋)/T_prep"),
+            Figure(
+                "pair_rate", usable / t_prep_s, "1/s", "min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep"
+            ),
         ]
     with timed(timings, "concurrence_matrix"):
         c_ideal = dr.concurrence_matrix(ideal).matrix
