@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DeviceFileError, NotImplementedSchemeError, ParameterError
+from ..errors import DeviceFileError, ParameterError
 from ..specs.setups import SetupSpec, load_setup, with_overrides
 from ..translate import Translation, translate
 from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
@@ -31,17 +31,7 @@ SchemeBudget = Callable[[SetupSpec, Translation, bool], Budget]
 
 def _scheme_budget(scheme: str) -> SchemeBudget:
     """The scheme's budget function (one module per scheme, imported when first needed)."""
-    name = f"{__package__}._{scheme}"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise NotImplementedSchemeError(
-            f"the budget of scheme {scheme!r} is not implemented yet; `qnet-design translate` "
-            "prints its model rates"
-        ) from None
-    budget_function: SchemeBudget = module.budget
+    budget_function: SchemeBudget = importlib.import_module(f"{__package__}._{scheme}").budget
     return budget_function
 
 
