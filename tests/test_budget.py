@@ -91,15 +91,6 @@ def test_cli_budget_json_and_plot(tmp_path, capsys):
     assert png.stat().st_size > 1000
 
 
-def test_compare_whole_catalog(capsys, tmp_path):
-    fast = [p for p in sorted(SETUPS.glob("*.toml")) if "dual_rail" not in p.stem]
-    csv = tmp_path / "catalog.csv"
-    assert main(["compare", *map(str, fast), "--csv", str(csv)]) == 0
-    out = capsys.readouterr().out
-    assert all(load_setup(p).name[:20] in out for p in fast)
-    assert len(csv.read_text().splitlines()) == len(fast) + 1
-
-
 def test_require_finds_a_value_that_meets_the_target():
     setup = load_setup(THERMAL)
     before = budget(setup, full=False)["concurrence"]
@@ -164,9 +155,8 @@ def test_cv_replication_translation_uses_amplitude_rates():
     assert kw["loss"] == pytest.approx(setup.layout["cavity_linewidth"].m_as("Hz") / f_drive)
 
 
-@pytest.mark.slow
 def test_dual_rail_budget_agrees_with_scheme():
-    # minutes: every error-budget step is a two-pair finite-bandwidth solve (Eq. 11)
+    # every error-budget step is a two-pair finite-bandwidth solve (Eq. 11): ~10 s in all
     from qnet_design.schemes import dual_rail as dr
 
     path = SETUPS / "dual_rail_ndpa_reversed.toml"
@@ -207,13 +197,14 @@ def test_cv_routing_budget_agrees_with_scheme():
     assert all(d2 <= d1 for d1, d2 in itertools.pairwise(depth))
 
 
-@pytest.mark.slow
-def test_compare_entire_catalog(capsys):
-    # every setup of the catalog in one table, the dual-rail ones included (minutes)
+def test_compare_entire_catalog(capsys, tmp_path):
+    # every setup of the catalog in one table, the dual-rail ones included (~10 s)
     setups = sorted(SETUPS.glob("*.toml"))
-    assert main(["compare", *map(str, setups)]) == 0
+    csv = tmp_path / "catalog.csv"
+    assert main(["compare", *map(str, setups), "--csv", str(csv)]) == 0
     out = capsys.readouterr().out
     assert all(load_setup(p).name[:20] in out for p in setups)
+    assert len(csv.read_text().splitlines()) == len(setups) + 1
 
 
 FAST_SETUPS = [p for p in sorted(SETUPS.glob("*.toml")) if not p.stem.startswith("dual_rail")]
@@ -221,7 +212,7 @@ FAST_SETUPS = [p for p in sorted(SETUPS.glob("*.toml")) if not p.stem.startswith
 
 @pytest.mark.parametrize("path", FAST_SETUPS, ids=lambda p: p.stem)
 def test_headline_budget_of_every_fast_setup(path, capsys):
-    # the dual-rail setups (minutes each) run in the slow catalog comparison
+    # the dual-rail setups are covered by test_compare_entire_catalog and the dual-rail test
     assert main(["budget", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["figures"] and all(f["converged"] for f in data["figures"].values())
