@@ -154,3 +154,29 @@ def test_dual_rail_detunings_from_output_centre_frequencies(tmp_path):
     kwargs = translate(load_setup(tmp_path / "setup.toml")).model_kwargs
     assert kwargs["delta_a"] == pytest.approx((0.3, 0.8, 1.3), rel=1e-9)
     assert kwargs["beta"] == pytest.approx(20.0)
+
+
+def test_bidirectional_link_reports_the_total_radiative_rate(tmp_path):
+    # a symmetric (d = 0.5) transmon on a two-way waveguide: the reference rate and the reported
+    # γ₁ are the whole radiative rate, nothing is counted as wrong-direction loss
+    from qnet_design import load_setup, translate
+
+    head = 'name = "t"\nreference = "none"\nnotes = "test"\n'
+    (tmp_path / "q.toml").write_text(
+        'kind = "transmon"\n' + head + 'f01 = "5 GHz"\nwaveguide_linewidth = "10 MHz"\n'
+        "directionality = 0.5\n"
+    )
+    (tmp_path / "s.toml").write_text(
+        'kind = "thermal_source"\n'
+        + head
+        + 'temperature = "293 K"\nfilter_frequency = "5 GHz"\nfilter_q = 2.5e5\n'
+    )
+    (tmp_path / "c.toml").write_text('kind = "channel"\n' + head + 'phase_velocity = "1e8 m/s"\n')
+    (tmp_path / "setup.toml").write_text(
+        'scheme = "thermal_link"\nname = "t"\n[devices]\nqubit = "q.toml"\nsource = "s.toml"\n'
+        'channel = "c.toml"\n[layout]\ngeometry = "bidirectional"\npositions = ["0.1 m", "0.2 m"]\n'
+    )
+    tr = translate(load_setup(tmp_path / "setup.toml"))
+    assert tr.reference.angular == pytest.approx(TWO_PI * 10e6, rel=1e-12)
+    assert tr.dimensionless(tr.rate("gamma1")) == pytest.approx(1.0, rel=1e-12)
+    assert tr.rate("gamma_loss1").angular == 0.0

@@ -20,16 +20,25 @@ from .sources import translate_squeezer, translate_thermal_source
 TWO_PI = 2.0 * math.pi
 
 
-def _qubit_rates(prefix: str, q: QubitRates) -> list[Rate]:
-    sym = "" if not prefix else prefix
+def _qubit_rates(prefix: str, q: QubitRates, both_directions: bool = False) -> list[Rate]:
+    """The qubit's rates; ``both_directions`` for geometries that use the whole waveguide (the
+    radiative rate counts both directions, γ′ only the non-guided decay)."""
+    gamma, gamma_loss = (
+        (q.gamma_radiative, q.gamma_intrinsic)
+        if both_directions
+        else (
+            q.gamma,
+            q.gamma_loss,
+        )
+    )
     rates = [
-        Rate(f"omega{sym}", f"ω_q{sym}", q.omega, q.notes[0]),
-        Rate(f"gamma{sym}", f"γ{sym}", q.gamma, q.notes[1]),
-        Rate(f"gamma_loss{sym}", f"γ′{sym}", q.gamma_loss, q.notes[2]),
-        Rate(f"gamma_phi{sym}", f"γ_φ{sym}", q.gamma_phi, q.notes[3]),
+        Rate(f"omega{prefix}", f"ω_q{prefix}", q.omega, q.notes[0]),
+        Rate(f"gamma{prefix}", f"γ{prefix}", gamma, q.notes[1]),
+        Rate(f"gamma_loss{prefix}", f"γ′{prefix}", gamma_loss, q.notes[2]),
+        Rate(f"gamma_phi{prefix}", f"γ_φ{prefix}", q.gamma_phi, q.notes[3]),
     ]
     if q.anharmonicity is not None:
-        rates.append(Rate(f"anharmonicity{sym}", f"α{sym}", q.anharmonicity, q.notes[0]))
+        rates.append(Rate(f"anharmonicity{prefix}", f"α{prefix}", q.anharmonicity, q.notes[0]))
     return rates
 
 
@@ -174,8 +183,8 @@ def _thermal_link(setup: SetupSpec) -> Translation:
             f"{setup.path}: field `layout.positions` is only allowed with geometry 'bidirectional'"
         )
     rates = [
-        *_qubit_rates("1", q1),
-        *(_qubit_rates("2", q2)[1:2] if "qubit2" in setup.devices else []),
+        *_qubit_rates("1", q1, bidirectional),
+        *(_qubit_rates("2", q2, bidirectional)[1:2] if "qubit2" in setup.devices else []),
         Rate("kappa", "κ", src.kappa, src.notes[1]),
         Rate("flux", "Φ", src.flux, src.notes[2]),
         Rate("delta1", "Δ₁", d1, "layout.detuning1"),
