@@ -22,8 +22,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DeviceFileError, ParameterError
-from ..specs.setups import SetupSpec, load_setup, with_overrides
+from ..specs.fields import DEVICE_FIELDS
+from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
 from ..translate import Translation, translate
+from ..units import FIELD_KINDS
 from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
 
 SchemeBudget = Callable[[SetupSpec, Translation, bool], Budget]
@@ -137,10 +139,6 @@ def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, flo
 
 def _unit_of(setup: SetupSpec, head: str, key: str) -> str:
     """The unit in which ``require`` reports a parameter (SI; dB for losses)."""
-    from ..specs.fields import DEVICE_FIELDS
-    from ..specs.setups import SCHEMES
-    from ..units import FIELD_KINDS
-
     if head == "layout":
         kind = SCHEMES[setup.scheme].layout[key].kind
     else:

@@ -16,8 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import DeviceFileError, UnitError
-from ..units import parse_quantity
+from ..units import FIELD_KINDS, parse_quantity
 from .devices import DeviceSpec, parse_device, read_toml
+from .fields import DEVICE_FIELDS, DEVICE_GROUPS
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,6 @@ def load_setup(path: str | Path) -> SetupSpec:
 
 def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Apply inline overrides; a field of an exclusive group replaces its alternatives."""
-    from .fields import DEVICE_GROUPS
-
     out = dict(raw)
     for group in DEVICE_GROUPS.get(str(raw.get("kind")), ()):
         if group.rule == "requires":
@@ -312,8 +311,6 @@ def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def _as_field_text(value: Any, unit_kind: str | None) -> Any:
     """A sweep or requirement value for a field: a number in a unit field is read in SI units
     (Hz, s, K, m; dB and dB/m for losses)."""
-    from ..units import FIELD_KINDS
-
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return value
     number = repr(float(value))  # numpy scalars from grids print as plain numbers
@@ -338,8 +335,6 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
     DeviceFileError
         For an unknown role, field or layout key, or a value the field refuses.
     """
-    from .fields import DEVICE_FIELDS
-
     label = setup.path if setup.path is not None else setup.name
     scheme = SCHEMES[setup.scheme]
     raws = {role: device.raw() for role, device in setup.devices.items()}
