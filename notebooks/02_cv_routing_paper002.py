@@ -19,10 +19,11 @@
 #
 # The paper's figures are not in the text copy; its content is the parameter set and the
 # qualitative claims in `data/cv_routing_reference.toml`, checked below together with closed
-# forms (isolated squeezed node). `QNET_FAST=1` uses coarse (r, j) grids.
+# forms (isolated squeezed node, evaluated in the same data file with the arithmetic in its
+# notes). Every reference column comes from that file; the source column quotes the sentence of
+# the paper behind it. `QNET_FAST=1` uses coarse (r, j) grids.
 
 # %%
-import math
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -43,7 +44,7 @@ from qnet_design.schemes.cv_routing import (
 
 FAST = nbtools.FAST
 REF = nbtools.reference("cv_routing_reference")
-P, C = REF["parameters"], REF["claims"]
+P, C, CF = REF["parameters"], REF["claims"], REF["closed_forms"]
 ALL_ROWS: list[tuple] = []
 
 
@@ -86,16 +87,21 @@ nbtools.savefig(fig, "002_fig2")
 stable = fwd.stable
 interior = stable & (r_values[:, None] > 0) & (j_values[None, :] > 0)
 edges = stable & ((r_values[:, None] == 0) | (j_values[None, :] == 0))
+print(f"stable fraction of the (r, j) grid: {stable.mean():.2f}")
 report(
     [
         ("backward max E_N(0, 9)", float(np.nanmax(bwd.log_negativity_target)),
-         C["backward_log_negativity"]["value"], ENTANGLEMENT_THRESHOLD, "Fig. 2 meshed surface"),
+         C["backward_log_negativity"]["value"], ENTANGLEMENT_THRESHOLD,
+         "Fig. 2 meshed: 'zero … irrespective of'"),
         ("forward E_N(0,2) > 0 for all stable r, j > 0",
          bool(np.all(fwd.log_negativity_target[interior] > ENTANGLEMENT_THRESHOLD)),
-         C["forward_log_negativity_positive"]["value"], None, "Fig. 2 solid surface"),
+         C["forward_log_negativity_positive"]["value"], None, "Fig. 2 solid surface: 'nonzero'"),
         ("forward max E_N at r = 0 or j = 0", float(np.nanmax(fwd.log_negativity_target[edges])),
-         0.0, ENTANGLEMENT_THRESHOLD, "both r and j needed (vacuum / decoupled a₀)"),
-        ("stable fraction of the grid", float(stable.mean()), 1.0, None, "shown: large r, j unstable"),
+         C["edge_log_negativity"]["value"], ENTANGLEMENT_THRESHOLD,
+         "Fig. 2 text: 'both … are required'"),
+        ("unstable at largest r, j; stable at smallest",
+         bool(not stable[-1, -1] and stable[r_values > 0][0, 1]),
+         C["unstable_at_large_r_and_j"]["value"], None, "Fig. 2 text: 'large … unstable'"),
     ]
 );
 
@@ -139,18 +145,18 @@ warm = replace(chain(r=0.1, j=1.2), n_local=0.1, n_common=0.1)
 report(
     [
         ("M_max non-decreasing in j (lowest r > 0)", bool(np.all(np.diff(mm[low_r][fwd.stable[low_r]]) >= 0)),
-         C["m_max_grows_with_j"]["value"], None, "Fig. 3(a)"),
+         C["m_max_grows_with_j"]["value"], None, "Fig. 3(a) caption: 'increases with … coupling'"),
         ("M_max non-increasing in r (stable columns)", bool(all(cols_ok)), C["m_max_falls_with_r"]["value"],
-         None, "Fig. 3(a)"),
+         None, "Fig. 3(a) caption: 'decreases with the squeezing'"),
         ("largest M_max on the grid", int(np.max(mm)), C["full_chain_reachable"]["value"], 0,
-         "Fig. 3(a) caption: whole chain"),
+         "Fig. 3(a) caption: 'entire system'"),
         ("n̄ of node 2 grows with r (j = 0.5)", bool(np.all(np.diff(occ_r) > 0)),
-         C["occupation_grows"]["value"], None, "Fig. 3(b)"),
+         C["occupation_grows"]["value"], None, "Fig. 3(b) caption: 'increases … with the squeezing'"),
         ("n̄ of node 2 grows with j (r = 0.2)", bool(np.all(np.diff(occ_j) > 0)),
-         C["occupation_grows"]["value"], None, "Fig. 3(b)"),
+         C["occupation_grows"]["value"], None, "Fig. 3(b) caption: 'increases with larger coupling'"),
         ("thermal baths (N̄ = 0.1) shorten M_max",
-         max_entangled_node(warm) < max_entangled_node(chain(r=0.1, j=1.2)), True, None,
-         "'Influence of thermal fluctuations'"),
+         max_entangled_node(warm) < max_entangled_node(chain(r=0.1, j=1.2)),
+         C["thermal_baths_limit_distance"]["value"], None, "abstract: 'thermal fluctuations limit'"),
     ]
 );
 
@@ -158,21 +164,23 @@ report(
 # ## Closed forms of the isolated squeezed node (j = 0)
 #
 # ȧ = −(iω + γ_out/2)a − r a† + noise gives ⟨a†a⟩ = 2r²/(γ_out² + 4ω² − 4r²) and the
-# instability threshold r_c = √(ω² + γ_out²/4). Both are reproduced to rounding (1e-10 relative).
+# instability threshold r_c = √(ω² + γ_out²/4) (Eq. 1–2 for one mode; the evaluated numbers are
+# `closed_forms.*` in the data file). Both are reproduced to rounding (1e-10 relative).
 
 # %%
 rows = []
-g_out = P["gamma_out"]["value"]
-for r in (0.2, 0.6, 0.95):
-    exact = 2 * r**2 / (g_out**2 + 4 - 4 * r**2)
+occ0 = CF["isolated_node_occupation"]
+for r, exact in zip(occ0["r"], occ0["value"], strict=True):
     rows.append((f"n̄₀ at r = {r}, j = 0", occupation(chain(r=r, j=0.0), 0), exact, 1e-10 * exact,
-                 "closed form (Lyapunov, 1 mode)"))
+                 "Eq. 1-2, one mode (data: closed form)"))
 r_c = instability_threshold(chain(j=0.0))
 rows += [
-    ("instability threshold r_c", r_c, math.sqrt(1 + g_out**2 / 4), 1e-12, "closed form"),
-    ("stable just below r_c", is_stable(chain(r=r_c * (1 - 1e-6), j=0.0)), True, None, "r_c"),
-    ("unstable just above r_c", is_stable(chain(r=r_c * (1 + 1e-6), j=0.0)), False, None, "r_c"),
-    ("E_N(0, 2) at r = 0.3, j = 0.6 > 0", log_negativity(chain(), 0, 2) > 0, True, None, "Fig. 2"),
+    ("instability threshold r_c", r_c, CF["instability_threshold"]["value"], 1e-12,
+     "Eq. 1-2, one mode (data: closed form)"),
+    ("stable just below r_c", is_stable(chain(r=r_c * (1 - 1e-6), j=0.0)), True, None, "r_c (data)"),
+    ("unstable just above r_c", is_stable(chain(r=r_c * (1 + 1e-6), j=0.0)), False, None, "r_c (data)"),
+    ("E_N(0, 2) at r = 0.3, j = 0.6 > 0", log_negativity(chain(), 0, 2) > 0,
+     C["forward_log_negativity_positive"]["value"], None, "Fig. 2 solid surface: 'nonzero'"),
 ]
 report(rows);
 
