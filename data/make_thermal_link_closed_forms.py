@@ -110,7 +110,9 @@ def _static_average_p1(phi: float, times: np.ndarray, nodes: int) -> np.ndarray:
 def _params() -> dict[str, float]:
     with (HERE / "thermal_link_reference.toml").open("rb") as fh:
         ref = tomllib.load(fh)
-    return {k: ref[k]["value"] for k in ("fig2d_n_th", "sc_n_th", "sc_kappa_over_gamma", "fig3b_flux")}
+    return {
+        k: ref[k]["value"] for k in ("fig2d_n_th", "sc_n_th", "sc_kappa_over_gamma", "fig3b_flux")
+    }
 
 
 def entries() -> dict[str, dict[str, object]]:
@@ -125,8 +127,8 @@ def entries() -> dict[str, dict[str, object]]:
         "phi": QUASISTATIC_PHI,
         "kappa": QUASISTATIC_KAPPA,
         "source": f"{PAPER}, Eq. 21-23 (quasistatic limit), Fig. 3(a) dashed lines",
-        "note": "C = 1 - Upsilon(Phi/gamma) at Phi = 0.5 gamma; the notebook compares the exact C at "
-        "kappa = 1e-4, n_th = 2 Phi/kappa = 1e4 (correction O(sqrt(kappa)), Eq. 31)",
+        "note": "C = 1 - Upsilon(Phi/gamma) at Phi = 0.5 gamma; the notebook compares the exact "
+        "C at kappa = 1e-4, n_th = 2 Phi/kappa = 1e4 (correction O(sqrt(kappa)), Eq. 31)",
     }
     out["fig6_static_concurrence"] = {
         "value": 1.0 - _upsilon(FIG6_PHI / 4.0),
@@ -182,7 +184,8 @@ def entries() -> dict[str, dict[str, object]]:
     out["fig3b_static_p1"] = {
         "value": [float(x) for x in static],
         "flux": phi_b,
-        "source": f"{PAPER}, Fig. 3(b) and Sec. III C (kappa -> 0 at fixed Phi = 10 gamma, gamma_2 = 0)",
+        "source": f"{PAPER}, Fig. 3(b) and Sec. III C "
+        "(kappa -> 0 at fixed Phi = 10 gamma, gamma_2 = 0)",
         "note": "p1(t) averaged over the thermal amplitude distribution (Eq. 20): coherent p1 with "
         "drive amplitude A = sqrt(Phi u), u ~ Exp(1), 80-node Gauss-Laguerre sum (120 nodes "
         "agree to 1e-9); the exact p1 at small kappa must approach it",
