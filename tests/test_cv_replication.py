@@ -439,7 +439,7 @@ def test_bad_spin_negative_drive_rate():
 
 def test_bad_atom_sites_too_many():
     with pytest.raises(ParameterError, match="sites"):
-        atom_array_steady_state(2, 1.0, 0.1, 1.0, 1.0, SQ2, cutoff=2)
+        atom_array_steady_state(2, 1.0, 0.1, 1.0, 1.0, SQ2, cutoff=2, method="exact")
 
 
 def test_bad_atom_negative_loss():

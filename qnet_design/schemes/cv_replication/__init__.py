@@ -10,6 +10,7 @@ arrays, as the pure pair state of Eq. (1) for atoms and XX spins under a squeeze
 
 Modules: :mod:`.oscillators` (Gaussian cavity arrays, engine :mod:`qnet_design.solvers.gaussian`),
 :mod:`.spins` (master equations for XX spin chains and Jaynes–Cummings arrays, QuTiP),
+:mod:`.effective` (the atoms' effective spin model with the cavities eliminated, Fig. 3b),
 :mod:`._bath` (the driving field).
 
 Symbols reconstructed from the garbled extraction
@@ -55,6 +56,10 @@ N = 3, κ_j = 0, Γ = λ, g = 0.01λ (atoms), J_j = Γ (spins).
 """
 
 from ._bath import squeezed_thermal_bath as squeezed_thermal_bath
+from .effective import (
+    EffectiveSpinModel as EffectiveSpinModel,
+    WeakCouplingWarning as WeakCouplingWarning,
+)
 from .oscillators import (
     DisorderAverage as DisorderAverage,
     PairLogNegativities as PairLogNegativities,
@@ -72,9 +77,11 @@ from .spins import (
 
 __all__ = [
     "DisorderAverage",
+    "EffectiveSpinModel",
     "PairLogNegativities",
     "PairStates",
     "ReplicationArrays",
+    "WeakCouplingWarning",
     "analytic_pair_state",
     "atom_array_steady_state",
     "covariance",
