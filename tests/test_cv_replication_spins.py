@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 import qutip
 
-from qnet_design.errors import ParameterError
+from qnet_design.errors import ParameterError, UnstableError
 from qnet_design.schemes.cv_replication import (
     ReplicationArrays,
     WeakCouplingWarning,
@@ -232,3 +232,9 @@ def test_bad_effective_zero_coupling():
 def test_bad_effective_too_many_sites():
     with pytest.raises(ParameterError, match="sites"):
         atom_array_steady_state(4, 1.0, 0.01, 1.0, 1.0, SQ2, cutoff=2)
+
+
+def test_bad_effective_zero_hopping_is_unstable():
+    # λ = 0 without losses cuts cavity 2 off the drive: the cavity bath has no steady state
+    with pytest.raises(UnstableError, match="hopping"):
+        atom_array_steady_state(2, 0.0, 0.01, 1.0, 1.0, SQ2, cutoff=2)
