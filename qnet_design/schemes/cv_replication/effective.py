@@ -40,9 +40,12 @@ Derivation
    γ_βα' = ∫_{−∞}^{∞} ⟨B_α'†(τ) B_β(0)⟩ dτ is the bath spectral matrix at the atomic
    frequency, positive semidefinite by Bochner's theorem: the code checks this (eigenvalues
    below −1e-10·max raise, smaller negative round-off is clipped to 0) and diagonalises
-   γ = U diag(γ_k) U† into the collective jump operators L_k = √γ_k Σ_β U_βk S_β. H_LS holds
-   the long-range XX-type couplings σ_i†σ_j and the two-array pairing terms σ_iσ_j, σ_i†σ_j†
-   (paper: "long-range interactions and collective decay").
+   γ = U diag(γ_k) U† into the collective jump operators L_k = √γ_k Σ_β U_βk S_β, which
+   involve the atoms of all sites (dissipative long-range couplings; rank γ = 4 for lossless
+   cavities: two driven inputs and their adjoints). H_LS holds XX-type couplings σ_i†σ_j within
+   each array and pairing terms σ_iσ_k + H.c. between the arrays (for N = 3, λ = Γ: atoms 2–3
+   and the pairs (2, N+3), (3, N+2), of size ~g²/λ, the pairing ones ∝ m̄). Paper:
+   "long-range interactions and collective decay of the spins".
 
 Checks of the derivation (tests): N = 1, λ = 0 reduces to the paper's L_S acting directly on
 the atoms at rate g²/Γ with m̄ → −m̄ (the spin-chain sign of :mod:`.spins`), η = 0; in the

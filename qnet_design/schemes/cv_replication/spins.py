@@ -11,14 +11,14 @@ Two master-equation models, solved for their steady state with QuTiP (small N):
   and L_S the squeezed drive of spins 1 and N+1 (same form as for the cavities, σ for a).
 * **Jaynes–Cummings arrays** (p. 1-2): cavities a_j with hopping λ_j, one two-level atom σ_j
   per cavity with coupling g_j, cavity losses κ_j, and the drive L_S on cavities 1 and N+1.
-  Two methods (``method=``):
+  Three choices of ``method``:
 
   - ``"exact"``: the full master equation, in practice N = 1 (two cavities + two atoms): the
     sparse LU of the Liouvillian fills in almost completely and N = 2 (4 cavities, 4 atoms)
     is out of reach.
   - ``"effective"``: the effective spin model the paper uses for Fig. 3b (N = 3): cavities
     eliminated at second order in g (Born–Markov, cavity arrays as a Gaussian bath), giving a
-    Lamb-shift Hamiltonian with long-range couplings and a collective dissipator; derived and
+    Lamb-shift Hamiltonian (coherent spin–spin couplings) and a collective dissipator; derived and
     checked in :mod:`.effective`, valid for g ≪ Γ, λ (a :class:`WeakCouplingWarning` says when
     not), N ≤ 3.
   - ``"auto"`` (default): exact for N = 1, effective for N ≥ 2; ``PairStates.method`` says
