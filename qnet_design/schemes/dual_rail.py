@@ -613,25 +613,64 @@ class _Run:
     rho_q: np.ndarray
     solves: tuple[CascadedSolveInfo, ...]
     top_population: float
+    photons: int | None
+    stages: tuple[np.ndarray, ...] = field(repr=False)  # full prefix states, for warm starts
 
 
-def _run_cascade(model: DualRail, pairs: int, photons: int | None) -> _Run:
+def _source_basis(photons: int) -> list[tuple[int, int]]:
+    """Primed Fock states (n′_A, n′_B) with n′_A + n′_B ≤ photons, in the order of the model."""
+    return [(i, j) for i in range(photons + 1) for j in range(photons + 1 - i)]
+
+
+def _widen_source(rho: np.ndarray, old: int, new: int) -> np.ndarray:
+    """Embed a prefix state truncated at ``old`` source photons into the ``new`` > old space."""
+    index = {b: k for k, b in enumerate(_source_basis(new))}
+    n_src_old = len(_source_basis(old))
+    n_q = rho.shape[0] // n_src_old
+    src = np.array([index[b] for b in _source_basis(old)])
+    full = (src[:, None] * n_q + np.arange(n_q)[None, :]).reshape(-1)
+    out = np.zeros((len(index) * n_q,) * 2, dtype=complex)
+    out[np.ix_(full, full)] = rho
+    return out
+
+
+def _run_cascade(
+    model: DualRail, pairs: int, photons: int | None, warm: _Run | None = None
+) -> _Run:
+    """Cascade the source and the first ``pairs`` pairs; ``warm`` is a run at fewer photons.
+
+    The warm run's prefix states, embedded in the wider source space, start the Krylov
+    iterations (the change between successive truncations is ~1e-5, so few iterations remain).
+    """
+    guesses: list[np.ndarray | None] | None = None
+    if warm is not None and photons is not None and warm.photons is not None:
+        guesses = [_widen_source(r, warm.photons, photons) for r in warm.stages]
     solves = []
+    stages = []
     rho = np.ones((1, 1), dtype=complex)
     top = 0.0
     for stage, (rho, info) in enumerate(
-        cascaded_steady_states(lambda m: _prefix_model(model, m, photons), 2 * pairs)
+        cascaded_steady_states(
+            lambda m: _prefix_model(model, m, photons), 2 * pairs, guesses=guesses
+        )
     ):
         solves.append(info)
+        stages.append(rho)
         if stage == 0 and photons is not None:
-            basis = [(i, j) for i in range(photons + 1) for j in range(photons + 1 - i)]
             pops = np.real(np.diag(rho))
+            basis = _source_basis(photons)
             top = float(sum(p for p, (i, j) in zip(pops, basis, strict=True) if i + j == photons))
     head_dim = 1 if photons is None else rho.shape[0] // 4**pairs
-    return _Run(_qubit_marginal(rho, head_dim), tuple(solves), top)
+    return _Run(_qubit_marginal(rho, head_dim), tuple(solves), top, photons, tuple(stages))
 
 
-def steady_state(model: DualRail, pairs: int | None = None) -> SteadyState:
+def steady_state(
+    model: DualRail,
+    pairs: int | None = None,
+    *,
+    fock_tolerance: float = FOCK_TOLERANCE,
+    fock_start: int = FOCK_START,
+) -> SteadyState:
     """Numerical steady state of the qubits of the first ``pairs`` pairs (default: all).
 
     Broadband (``beta=None``): Eq. 1 (with loss, dephasing, γ′ as in the module docstring).
@@ -640,9 +679,19 @@ def steady_state(model: DualRail, pairs: int | None = None) -> SteadyState:
     qubit at a time (:func:`qnet_design.solvers.cascaded.cascaded_steady_states`).
 
     The source truncation is widened (total photon number in the Bogoliubov frame, from
-    ``FOCK_START`` up to ``FOCK_LIMIT``) until the concurrence of the last pair changes by at
-    most ``FOCK_TOLERANCE``; otherwise :class:`~qnet_design.errors.ConvergenceError` is raised.
+    ``fock_start`` up to ``FOCK_LIMIT``) until the concurrence of the last pair changes by at
+    most ``fock_tolerance``; otherwise :class:`~qnet_design.errors.ConvergenceError` is raised.
+    Each widened solve starts its Krylov iterations from the previous truncation's states.
+    The change per added photon falls ~10× per photon at r = 1 (β = 10, two pairs: 9e-4 from 4
+    to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser ``fock_tolerance`` with a
+    lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots read to ~1e-3; the
+    default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10, γ_φ = 0.01 on the
+    2-core machine: k = 3 pairs ~1 min, k = 4 pairs ~15-20 min and ~7 GiB at the default.
     """
+    tol = check_positive("fock_tolerance", fock_tolerance)
+    start = check_int("fock_start", fock_start, minimum=1)
+    if start > FOCK_LIMIT:
+        raise ParameterError(f"`fock_start` must be <= FOCK_LIMIT = {FOCK_LIMIT}, got {start}")
     k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
     if k > model.pairs:
         raise ParameterError(f"`pairs` must be <= model.pairs = {model.pairs}, got {k}")
@@ -657,14 +706,21 @@ def steady_state(model: DualRail, pairs: int | None = None) -> SteadyState:
     def figure(run: _Run) -> float:
         return _pair_concurrence(run.rho_q, n_q, n_q - 2, n_q - 1)
 
+    last: list[_Run] = []
+
+    def compute(photons: int) -> _Run:
+        run = _run_cascade(model, k, photons, last[-1] if last else None)
+        last[:] = [run]
+        return run
+
     conv = widen_until_converged(
-        lambda m: _run_cascade(model, k, m),
+        compute,
         figure,
         parameter="source_photons",
-        start=FOCK_START,
+        start=start,
         step=lambda m: m + 1,
         limit=FOCK_LIMIT,
-        tolerance=FOCK_TOLERANCE,
+        tolerance=tol,
     )
     run = conv.result
     evidence = Convergence(
@@ -685,9 +741,14 @@ def steady_state(model: DualRail, pairs: int | None = None) -> SteadyState:
     )
 
 
-def concurrence_matrix(model: DualRail) -> ConcurrenceMatrix:
-    """C_ij = C(ρ_{A_i|B_j}) of the numerical steady state of all ``model.pairs`` pairs."""
-    state = steady_state(model)
+def concurrence_matrix(
+    model: DualRail, *, fock_tolerance: float = FOCK_TOLERANCE, fock_start: int = FOCK_START
+) -> ConcurrenceMatrix:
+    """C_ij = C(ρ_{A_i|B_j}) of the numerical steady state of all ``model.pairs`` pairs.
+
+    ``fock_tolerance`` and ``fock_start`` are passed to :func:`steady_state`.
+    """
+    state = steady_state(model, fock_tolerance=fock_tolerance, fock_start=fock_start)
     n = model.pairs
     mat = np.array(
         [
@@ -698,23 +759,37 @@ def concurrence_matrix(model: DualRail) -> ConcurrenceMatrix:
     return ConcurrenceMatrix(mat, state)
 
 
+def _schmidt_entropy(psi: np.ndarray, n_qubits: int, part: Sequence[int]) -> float:
+    """Entanglement entropy (nats) of a pure ket of ``n_qubits`` qubits across ``part``|rest.
+
+    From the Schmidt coefficients (SVD of the ket reshaped to part × rest): no density matrix
+    of dimension 4^N is formed, so N = 8 pairs (a 2¹⁶ ket) takes milliseconds.
+    """
+    rest = [q for q in range(n_qubits) if q not in part]
+    t = np.moveaxis(psi.reshape((2,) * n_qubits), list(part) + rest, range(n_qubits))
+    sv = np.linalg.svd(t.reshape(2 ** len(part), -1), compute_uv=False)
+    p = sv**2 / np.sum(sv**2)
+    p = p[p > 1e-300]
+    return float(-np.sum(p * np.log(p)))
+
+
 def entropies(model: DualRail) -> Entropies:
     """S_A = S(ρ_A) and S_n = S(ρ_{[1..n]}), n = 1 … N−1, in nats (Fig. 2e).
 
     Uses the analytic pure state Eq. 9 when the model is ideal (broadband, no dephasing or
-    loss), otherwise the numerical steady state (then the entropies are of a mixed state and
-    are not entanglement measures by themselves).
+    loss; entropies from its Schmidt coefficients), otherwise the numerical steady state (then
+    the entropies are of a mixed state and are not entanglement measures by themselves).
     """
     n = model.pairs
     if model.ideal:
-        rho = analytic_state(model).proj()
-        source = "analytic Eq. 9"
-    else:
-        rho = steady_state(model).rho
-        source = "numerical steady state"
+        psi = analytic_state(model).full().ravel()
+        s_a = _schmidt_entropy(psi, 2 * n, range(0, 2 * n, 2))
+        s_n = tuple(_schmidt_entropy(psi, 2 * n, range(2 * m)) for m in range(1, n))
+        return Entropies(s_a, s_n, "analytic Eq. 9")
+    rho = steady_state(model).rho
     s_a = entropy(rho.ptrace(list(range(0, 2 * n, 2))))
     s_n = tuple(entropy(rho.ptrace(list(range(2 * m)))) for m in range(1, n))
-    return Entropies(s_a, s_n, source)
+    return Entropies(s_a, s_n, "numerical steady state")
 
 
 def _krylov_propagate(
@@ -821,16 +896,19 @@ def prep_time(model: DualRail, threshold: float = 1e-3) -> PrepTime:
     return PrepTime(t_prep, thr, t_all, i_all)
 
 
-def n_ent(model: DualRail) -> NEnt:
+def n_ent(
+    model: DualRail, *, fock_tolerance: float = FOCK_TOLERANCE, fock_start: int = FOCK_START
+) -> NEnt:
     """Number of entangled pairs: C₁₁/(C₁₁ − C₂₂) and the directly computed C_kk.
 
     Solves the model's steady state (finite bandwidth Eq. 11 when ``beta`` is set, as in
     Fig. 4b; the broadband model gives C_kk = tanh 2r for all k and an infinite estimate) for
     all ``model.pairs`` ≥ 2 pairs and returns C_kk for every k; the estimate uses C₁₁, C₂₂.
+    ``fock_tolerance`` and ``fock_start`` are passed to :func:`steady_state`.
     """
     if model.pairs < 2:
         raise ParameterError(f"`model.pairs` must be >= 2 for n_ent (needs C22), got {model.pairs}")
-    state = steady_state(model)
+    state = steady_state(model, fock_tolerance=fock_tolerance, fock_start=fock_start)
     n = model.pairs
     ckk = tuple(_pair_concurrence(state.rho.full(), 2 * n, 2 * k, 2 * k + 1) for k in range(n))
     method = (

@@ -16,7 +16,8 @@ differences |a⟩⟨a| − |0⟩⟨0|) and R reads them back. This operator is n
 network has a unique steady state (its spectrum is that of ℒ_m on ker Tr_s, all Re λ < 0), so
 unlike the singular problem ℒρ = 0 it is well suited to Krylov solvers. Small extensions are
 solved with a sparse direct solver (:func:`scipy.sparse.linalg.splu`), large ones matrix-free
-with GMRES and a Jacobi preconditioner; either way the residual ‖ℒρ‖ is recorded.
+with BiCGSTAB (GMRES as fallback) and a Jacobi preconditioner on the charge blocks; either way
+the residual ‖ℒρ‖ is recorded.
 
 Vectorisation is column stacking, vec(A X B) = (Bᵀ ⊗ A) vec X, and the new subsystem is always
 the last (fastest) tensor factor. All rates are in the caller's units.
@@ -206,16 +207,23 @@ class _BlockLayout:
             for b, ix in enumerate(self.index)
         ]
 
-    def apply(self, flat: np.ndarray) -> np.ndarray:
-        """ℒ on the flat allowed entries (block by block, sparse × dense products)."""
+    def apply(self, flat: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """ℒ on the flat allowed entries (block by block, sparse × dense products).
+
+        ``out`` (same shape as ``flat``) is overwritten and returned; passing a reused buffer
+        avoids allocating (and page-faulting) a fresh multi-megabyte vector at every Krylov step.
+        """
         rho = self.blocks(flat)
-        out = []
+        res = np.empty_like(flat) if out is None else out
+        views = self.blocks(res)
         for b, h in enumerate(self.heff):
-            out.append(-1j * (h @ rho[b]) + 1j * (h @ rho[b].conj().T).conj().T)
+            x = rho[b]
+            np.multiply(h @ x, -1j, out=views[b])
+            views[b] += 1j * (h @ x.conj().T).conj().T
         for tgt, src, c in self.jumps:
             cr = c @ rho[src]
-            out[tgt] += (c @ cr.conj().T).conj().T
-        return np.concatenate([o.reshape(-1) for o in out])
+            views[tgt] += (c @ cr.conj().T).conj().T
+        return res
 
 
 def _block_layout(model: LindbladModel, heff: sp.csr_matrix) -> _BlockLayout:
@@ -253,14 +261,57 @@ def _block_layout(model: LindbladModel, heff: sp.csr_matrix) -> _BlockLayout:
     return _BlockLayout(index, offsets, rows, cols, tuple(hblocks), tuple(jblocks))
 
 
+def _krylov(
+    op: spla.LinearOperator,
+    rhs: np.ndarray,
+    prec: spla.LinearOperator,
+    x0: np.ndarray | None,
+    rtol: float,
+    *,
+    counter: Callable[[object], None],
+) -> np.ndarray | None:
+    """Solve op·x = rhs: BiCGSTAB first, restarted GMRES from its iterate if it stalls.
+
+    BiCGSTAB keeps eight vectors and needs no orthogonalisation. GMRES(60) keeps 61, whose
+    Gram–Schmidt dominates at millions of unknowns: measured on the last stage of four dual-rail
+    pairs (3.2·10⁶ unknowns) 1372 s for GMRES(60) against 628 s for BiCGSTAB (with the reused
+    buffers of :meth:`_BlockLayout.apply`); at 2·10⁵ unknowns both take ~12 s. GMRES is the
+    robust fallback when BiCGSTAB breaks down.
+    """
+    u, info = spla.bicgstab(
+        op, rhs, x0=x0, M=prec, rtol=rtol, atol=0.0, maxiter=2000, callback=counter
+    )
+    if info == 0:
+        return u
+    u, info = spla.gmres(
+        op,
+        rhs,
+        x0=u,
+        M=prec,
+        rtol=rtol,
+        atol=0.0,
+        restart=60,
+        maxiter=200,
+        callback=counter,
+        callback_type="pr_norm",
+    )
+    return u if info == 0 else None
+
+
 def _extend_blocks(
     model: LindbladModel,
     rho_prev: np.ndarray,
     heff: sp.csr_matrix,
     rtol: float,
     stage: int,
+    guess: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int, int]:
-    """Extension step on the Q-blocks only (GMRES + Jacobi); returns (ρ, unknowns, iterations)."""
+    """Extension step on the Q-blocks only (Krylov + Jacobi); returns (ρ, unknowns, iterations).
+
+    ``guess`` (a full prefix state, e.g. the solution at a smaller source truncation embedded
+    in this space) is the Krylov starting vector: its entries off the (0, 0) block of the new
+    factor are exactly the unknowns.
+    """
     d = model.dims[-1]
     lay = _block_layout(model, heff)
     sub_r, sub_c = lay.rows % d, lay.cols % d
@@ -277,11 +328,23 @@ def _extend_blocks(
     base_pos[diag_type] = [lookup[k] for k in dkey.tolist()]
     targets = base_pos[diag_type]
 
-    def embed(u: np.ndarray) -> np.ndarray:
-        flat = np.zeros(lay.size, dtype=complex)
+    # d = 2 (qubits) has one diagonal-type entry per base entry; larger d needs ufunc.at
+    unique_targets = np.unique(targets).size == targets.size
+    flat_buf = np.zeros(lay.size, dtype=complex)
+    out_buf = np.empty(lay.size, dtype=complex)
+
+    def embed(u: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
+        flat = np.zeros(lay.size, dtype=complex) if flat is None else flat
+        flat[base_idx] = 0.0
         flat[unknown] = u
-        np.subtract.at(flat, targets, flat[diag_type])
+        if unique_targets:
+            flat[targets] -= flat[diag_type]
+        else:
+            np.subtract.at(flat, targets, flat[diag_type])
         return flat
+
+    def matvec(u: np.ndarray) -> np.ndarray:
+        return lay.apply(embed(u, flat_buf), out_buf)[unknown]
 
     base = np.zeros(lay.size, dtype=complex)
     base[base_idx] = rho_prev[lay.rows[base_idx] // d, lay.cols[base_idx] // d]
@@ -300,23 +363,14 @@ def _extend_blocks(
     def count(_: object) -> None:
         counter["n"] += 1
 
-    op = spla.LinearOperator((n, n), matvec=lambda u: lay.apply(embed(u))[unknown], dtype=complex)
+    op = spla.LinearOperator((n, n), matvec=matvec, dtype=complex)
     prec = spla.LinearOperator((n, n), matvec=lambda v: v / diag_u, dtype=complex)
-    u, info = spla.gmres(
-        op,
-        rhs,
-        M=prec,
-        rtol=rtol,
-        atol=0.0,
-        restart=60,
-        maxiter=200,
-        callback=count,
-        callback_type="pr_norm",
-    )
-    if info != 0:
+    x0 = None if guess is None else np.asarray(guess[lay.rows, lay.cols][unknown], dtype=complex)
+    u = _krylov(op, rhs, prec, x0, rtol, counter=count)
+    if u is None:
         raise ConvergenceError(
-            f"GMRES did not reach rtol={rtol:g} in the cascaded extension step {stage} "
-            f"({n} unknowns) after {counter['n']} iterations"
+            f"BiCGSTAB and GMRES did not reach rtol={rtol:g} in the cascaded extension step "
+            f"{stage} ({n} unknowns) after {counter['n']} iterations"
         )
     flat = base + embed(u)
     rho = np.zeros((dprev * d, dprev * d), dtype=complex)
@@ -338,19 +392,19 @@ def _extend(
     dprev = rho_prev.shape[0]
     _, _, blocks = _kernel_layout(dprev, d)
     unknowns = len(blocks) * dprev * dprev
-    base = np.zeros((dprev * d, dprev * d), dtype=complex)
-    base[0::d, 0::d] = rho_prev
     heff = model.effective_hamiltonian()
-    rhs = -_extract(apply_lindblad(model, base, heff), d, blocks)
     iterations = 0
     if model.charges is not None and unknowns > direct_limit:
-        method = "gmres+jacobi on charge blocks"
-        rho, unknowns, iterations = _extend_blocks(model, rho_prev, heff, rtol, stage)
+        method = "bicgstab+jacobi on charge blocks"
+        rho, unknowns, iterations = _extend_blocks(model, rho_prev, heff, rtol, stage, guess)
         rho = 0.5 * (rho + rho.conj().T)
         res = _residual(model, rho, heff)
         return rho, CascadedSolveInfo(
             stage, unknowns, method, iterations, res, time.perf_counter() - t0
         )
+    base = np.zeros((dprev * d, dprev * d), dtype=complex)
+    base[0::d, 0::d] = rho_prev
+    rhs = -_extract(apply_lindblad(model, base, heff), d, blocks)
     if unknowns <= direct_limit:
         method = "splu"
         lv = liouvillian(model)
@@ -423,11 +477,11 @@ def cascaded_steady_states(
     stages
         Number of subsystems appended after the head.
     direct_limit
-        Extensions with at most this many unknowns use sparse LU, larger ones GMRES.
+        Extensions with at most this many unknowns use sparse LU, larger ones a Krylov solver.
     rtol
-        Relative residual tolerance of GMRES.
+        Relative residual tolerance of the Krylov solver.
     guesses
-        Optional initial guesses (full prefix states) for the GMRES stages, e.g. a coarser
+        Optional initial guesses (full prefix states) for the Krylov stages, e.g. a coarser
         solution embedded in this space; ``None`` entries are ignored.
 
     Yields
