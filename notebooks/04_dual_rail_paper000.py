@@ -31,6 +31,7 @@ from qnet_design.schemes.dual_rail import DualRail, concurrence_matrix, entropie
 
 FAST = nbtools.FAST
 REF = nbtools.reference("dual_rail_reference")
+CF = nbtools.reference("dual_rail_closed_forms_reference")  # Eq. 5, 10, S_A by data/make_*.py
 R = REF["figure_squeezing"]["value"]
 ALL_ROWS: list[tuple] = []
 
@@ -38,10 +39,6 @@ ALL_ROWS: list[tuple] = []
 def report(rows):
     ALL_ROWS.extend(rows)
     return nbtools.show(nbtools.agreement(rows))
-
-
-def h(x):
-    return -(x * math.log(x) + (1 - x) * math.log(1 - x))
 
 
 # %% [markdown]
@@ -63,16 +60,26 @@ ax_b.legend()
 ax_c.legend()
 nbtools.savefig(fig, "000_fig2bc")
 
-t2r = math.tanh(2 * R)
+t2r = CF["one_pair_concurrence"]["value"]
+# the toolkit at the points where data/make_dual_rail_closed_forms.py evaluated Eq. 10
+cm_b = [concurrence_matrix(DualRail(2, r, delta_a=[CF["fig2b_delta"]["value"], 0.0], permutation=(1, 0))).matrix
+        for r in CF["fig2b_r"]["value"]]
+cm_c = [concurrence_matrix(DualRail(2, R, delta_a=[d, 0.0], permutation=(1, 0))).matrix
+        for d in CF["fig2c_deltas"]["value"]]
+dev_b = max(max(abs(m[0, 0] - a), abs(m[0, 1] - b))
+            for m, a, b in zip(cm_b, CF["fig2b_c11"]["value"], CF["fig2b_c12"]["value"]))
+dev_c = max(max(abs(m[0, 0] - a), abs(m[0, 1] - b))
+            for m, a, b in zip(cm_c, CF["fig2c_c11"]["value"], CF["fig2c_c12"]["value"]))
 rows = [
     ("one pair: C vs tanh 2r", concurrence_matrix(DualRail(1, R)).matrix[0, 0], t2r, 1e-10, "Eq. 5"),
-    ("Δ = 0: C11", cm_d[0][0, 0], t2r, 1e-6, "Eq. 10 (Wootters sqrt of round-off)"),
-    ("Δ = 0: C12", cm_d[0][0, 1], 0.0, 1e-6, "Eq. 10"),
-    ("Δ = 20γ: C12", cm_d[-1][0, 1], t2r, 0.01, "Eq. 10: mixing ∝ (γ/Δ)²"),
+    # Wootters' square roots turn round-off 1e-16 in a zero eigenvalue into 1e-8
+    ("Fig. 2(b): max |C11, C12 − Eq. 10| over r", dev_b, 0.0, 1e-6, "Eq. 10 at Δ = γ"),
+    ("Fig. 2(c): max |C11, C12 − Eq. 10| over Δ", dev_c, 0.0, 1e-6, "Eq. 10 at r = 1"),
     ("C11 falls, C12 rises with Δ",
      bool(np.all(np.diff([m[0, 0] for m in cm_d]) <= 1e-9) and np.all(np.diff([m[0, 1] for m in cm_d]) >= -1e-9)),
      True, None, "Fig. 2(c)"),
-    ("C ≃ 1 for r ≳ 1: tanh 2 > 0.96", t2r > 0.96, True, None, "text below Eq. 10"),
+    # "≃ 1" read as within 4 % (tanh 2 = 0.964)
+    ("C at r = 1 (≃ 1)", t2r, 1.0, 0.04, "text below Eq. 10: 'C_ii ≃ 1 already for moderate values of r ≳ 1'"),
 ]
 report(rows);
 
@@ -90,13 +97,12 @@ for d in (0.2, 1.0, 1e3):
 ax.set(xlabel="n", ylabel="S_n (nats)", title=f"Fig. 2(e): N = {n_e}, r = 1")
 ax.legend()
 nbtools.savefig(fig, "000_fig2e")
-x = math.cosh(R) ** 2 / math.cosh(2 * R)
 s_pair = ent[1e3].s_a / n_e
 coef = REF["s_n_far_detuned_coefficient"]["value"]
 far_dev = max(abs(s - coef * min(k, n_e - k) * s_pair) for k, s in enumerate(ent[1e3].s_n, start=1))
 report(
     [
-        ("S_A", ent[0.2].s_a, n_e * h(x), 1e-10, "closed form, x = cosh²r/cosh 2r"),
+        ("S_A", ent[0.2].s_a, n_e * CF["s_pair"]["value"], 1e-10, "closed form, x = cosh²r/cosh 2r"),
         ("S_pair / ln 2", s_pair / math.log(2), 1.0, 0.06, "'≈ 2n ln 2' (S_pair = 0.95 ln 2 at r = 1)"),
         ("max |S_n − 2 min(n, N−n) S_pair|, Δ = 1e3γ", far_dev, 0.0, 1e-3, "text below Fig. 2; O((γ/Δ)²)"),
         ("S_n at Δ = 0.2γ below far-detuned", bool(np.all(np.array(ent[0.2].s_n) < np.array(ent[1e3].s_n) - 0.05)),

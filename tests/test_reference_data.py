@@ -31,6 +31,7 @@ MAKE_SCRIPTS = sorted(DATA.glob("make_*.py"))
 REGENERATED = [
     DATA / "make_thermal_link_closed_forms.py",
     DATA / "make_cooperative_closed_forms.py",
+    DATA / "make_dual_rail_closed_forms.py",
 ]
 
 
