@@ -24,7 +24,6 @@ decays into |Ψ₊⟩ only (o|11⟩ = √2|Ψ₊⟩). Hence, with E = ħω × (n
 
 from __future__ import annotations
 
-import json
 import sys
 import tomllib
 from pathlib import Path
@@ -33,6 +32,9 @@ import numpy as np
 from scipy.linalg import expm
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the shared writer data/_toml_out.py sits next to this script
+import _toml_out  # noqa: E402
+
 OUTPUT = HERE / "cooperative_closed_forms_reference.toml"
 PAPER = "paper 003"
 
@@ -109,38 +111,18 @@ def entries() -> dict[str, dict[str, object]]:
     return out
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        items = [_fmt(v) for v in value]
-        lines = [", ".join(items[i : i + 4]) for i in range(0, len(items), 4)]
-        return "[\n    " + ",\n    ".join(lines) + ",\n]"
-    return repr(float(value))  # type: ignore[arg-type]
-
-
-def render(data: dict[str, dict[str, object]]) -> str:
-    head = [
-        "# Closed forms of paper 003 (Yang, Wang, Li, Hu, You 2021,",
-        "# shared/papers/003_1bb0cc4e74ac9f17.txt) on the time grids of notebook 03.",
-        "# WRITTEN BY data/make_cooperative_closed_forms.py (numpy/scipy only, no qnet_design):",
-        "# do not edit by hand, rerun `python data/make_cooperative_closed_forms.py`.",
-        "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",
-        "# omega = 1, times omega t, energies in hbar omega, F = <Psi-|rho|Psi->.",
-    ]
-    body = []
-    for name, entry in data.items():
-        body.append(f"\n[{name}]")
-        body += [f"{key} = {_fmt(entry[key])}" for key in ("value", "source", "note")]
-    return "\n".join(head + body) + "\n"
+HEAD = [
+    "# Closed forms of paper 003 (Yang, Wang, Li, Hu, You 2021,",
+    "# shared/papers/003_1bb0cc4e74ac9f17.txt) on the time grids of notebook 03.",
+    "# WRITTEN BY data/make_cooperative_closed_forms.py (numpy/scipy only, no qnet_design):",
+    "# do not edit by hand, rerun `python data/make_cooperative_closed_forms.py`.",
+    "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",
+    "# omega = 1, times omega t, energies in hbar omega, F = <Psi-|rho|Psi->.",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else OUTPUT
-    target.write_text(render(entries()), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    return _toml_out.main(entries, HEAD, OUTPUT, argv)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ numpy only (does NOT import qnet_design), so the reference is independent of the
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import tomllib
@@ -29,6 +28,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the shared writer data/_toml_out.py sits next to this script
+import _toml_out  # noqa: E402
+
 OUTPUT = HERE / "dual_rail_closed_forms_reference.toml"
 PAPER = "paper 000"
 
@@ -112,38 +114,18 @@ def entries() -> dict[str, dict[str, object]]:
     return out
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        items = [_fmt(v) for v in value]
-        lines = [", ".join(items[i : i + 4]) for i in range(0, len(items), 4)]
-        return "[\n    " + ",\n    ".join(lines) + ",\n]"
-    return repr(float(value))  # type: ignore[arg-type]
-
-
-def render(data: dict[str, dict[str, object]]) -> str:
-    head = [
-        "# Closed forms of paper 000 (Agusti, Zhang, Minoguchi, Rabl, PRL 131, 250801 (2023),",
-        "# shared/papers/000_5a924a4abf41bd24.txt) at the points notebook 04 compares against.",
-        "# WRITTEN BY data/make_dual_rail_closed_forms.py (numpy only, no qnet_design):",
-        "# do not edit by hand, rerun `python data/make_dual_rail_closed_forms.py`.",
-        "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",
-        "# Rates in units of gamma; concurrences (Wootters); entropies in nats.",
-    ]
-    body = []
-    for name, entry in data.items():
-        body.append(f"\n[{name}]")
-        body += [f"{key} = {_fmt(entry[key])}" for key in ("value", "source", "note")]
-    return "\n".join(head + body) + "\n"
+HEAD = [
+    "# Closed forms of paper 000 (Agusti, Zhang, Minoguchi, Rabl, PRL 131, 250801 (2023),",
+    "# shared/papers/000_5a924a4abf41bd24.txt) at the points notebook 04 compares against.",
+    "# WRITTEN BY data/make_dual_rail_closed_forms.py (numpy only, no qnet_design):",
+    "# do not edit by hand, rerun `python data/make_dual_rail_closed_forms.py`.",
+    "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",
+    "# Rates in units of gamma; concurrences (Wootters); entropies in nats.",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else OUTPUT
-    target.write_text(render(entries()), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    return _toml_out.main(entries, HEAD, OUTPUT, argv)
 
 
 if __name__ == "__main__":

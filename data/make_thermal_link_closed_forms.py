@@ -23,7 +23,6 @@ The reference must not depend on the code it checks, so this script uses numpy a
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import tomllib
@@ -36,6 +35,9 @@ from scipy.optimize import brentq
 from scipy.special import exp1
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the shared writer data/_toml_out.py sits next to this script
+import _toml_out  # noqa: E402
+
 OUTPUT = HERE / "thermal_link_closed_forms_reference.toml"
 PAPER = "paper 001"
 
@@ -201,41 +203,18 @@ def entries() -> dict[str, dict[str, object]]:
     return out
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        items = [_fmt(v) for v in value]
-        if len(items) <= 4:
-            return "[" + ", ".join(items) + "]"
-        lines = [", ".join(items[i : i + 4]) for i in range(0, len(items), 4)]
-        return "[\n    " + ",\n    ".join(lines) + ",\n]"
-    return repr(float(value))  # type: ignore[arg-type]
-
-
-def render(data: dict[str, dict[str, object]]) -> str:
-    head = [
-        "# Closed forms of paper 001 (Agusti, Schneider, Fedorov, Filipp, Rabl 2025,",
-        "# shared/papers/001_847e8d169d888f8a.txt) evaluated at the parameters of notebook 01.",
-        "# WRITTEN BY data/make_thermal_link_closed_forms.py (numpy/scipy only, no qnet_design):",
-        "# do not edit by hand, rerun `python data/make_thermal_link_closed_forms.py`.",
-        "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula);",
-        "# extra keys are the arguments it was evaluated at. Rates in gamma, times in 1/gamma.",
-    ]
-    body = []
-    for name, entry in data.items():
-        body.append(f"\n[{name}]")
-        keys = ["value", *[k for k in entry if k not in ("value", "source", "note")]]
-        body += [f"{k} = {_fmt(entry[k])}" for k in [*keys, "source", "note"]]
-    return "\n".join(head + body) + "\n"
+HEAD = [
+    "# Closed forms of paper 001 (Agusti, Schneider, Fedorov, Filipp, Rabl 2025,",
+    "# shared/papers/001_847e8d169d888f8a.txt) evaluated at the parameters of notebook 01.",
+    "# WRITTEN BY data/make_thermal_link_closed_forms.py (numpy/scipy only, no qnet_design):",
+    "# do not edit by hand, rerun `python data/make_thermal_link_closed_forms.py`.",
+    "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula);",
+    "# extra keys are the arguments it was evaluated at. Rates in gamma, times in 1/gamma.",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else OUTPUT
-    target.write_text(render(entries()), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    return _toml_out.main(entries, HEAD, OUTPUT, argv)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,11 @@ def test_krylov_route_matches_direct_route() -> None:
     *_, (rho_kr, info) = cascaded_steady_states(build, 2, direct_limit=0)
     assert info.method.startswith("bicgstab")
     assert np.max(np.abs(rho_lu - rho_kr)) < 1e-8
+    # the same without the charge (the whole ker Tr_s, for models without a conserved charge)
+    no_charge = lambda m: replace(build(m), charges=None)  # noqa: E731
+    *_, (rho_nc, info_nc) = cascaded_steady_states(no_charge, 2, direct_limit=0)
+    assert info_nc.method == "bicgstab+jacobi"
+    assert np.max(np.abs(rho_lu - rho_nc)) < 1e-8
 
 
 def test_warm_start_from_a_smaller_truncation_gives_the_same_state() -> None:

@@ -412,7 +412,7 @@ def _extend(
         a_mat = sp.csc_matrix(lv[rows, :] @ _embedding_matrix(dprev, d, blocks))
         u = spla.splu(a_mat).solve(rhs)
     else:
-        method = "gmres+jacobi"
+        method = "bicgstab+jacobi"
         diag_h = heff.diagonal()
         dfull = dprev * d
         diag = -1j * diag_h[:, None] + 1j * diag_h.conj()[None, :]
@@ -433,24 +433,14 @@ def _extend(
         op = spla.LinearOperator((unknowns, unknowns), matvec=matvec, dtype=complex)
         prec = spla.LinearOperator((unknowns, unknowns), matvec=lambda v: v / diag_u, dtype=complex)
         x0 = None if guess is None else _extract(guess - base, d, blocks)
-        u, info = spla.gmres(
-            op,
-            rhs,
-            x0=x0,
-            M=prec,
-            rtol=rtol,
-            atol=0.0,
-            restart=60,
-            maxiter=200,
-            callback=count,
-            callback_type="pr_norm",
-        )
+        solved = _krylov(op, rhs, prec, x0, rtol, counter=count)
         iterations = counter["n"]
-        if info != 0:
+        if solved is None:
             raise ConvergenceError(
-                f"GMRES did not reach rtol={rtol:g} in the cascaded extension step {stage} "
-                f"({unknowns} unknowns) after {iterations} iterations"
+                f"BiCGSTAB and GMRES did not reach rtol={rtol:g} in the cascaded extension step "
+                f"{stage} ({unknowns} unknowns) after {iterations} iterations"
             )
+        u = solved
     rho = base + _embed(u, dprev, d, blocks)
     rho = 0.5 * (rho + rho.conj().T)
     res = _residual(model, rho, heff)
