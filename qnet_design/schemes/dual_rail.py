@@ -686,7 +686,8 @@ def steady_state(
     to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser ``fock_tolerance`` with a
     lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots read to ~1e-3; the
     default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10, γ_φ = 0.01 on the
-    2-core machine: k = 3 pairs ~1 min, k = 4 pairs ~15-20 min and ~7 GiB at the default.
+    2-core machine (benchmarks/results/dual_rail.md): k = 3 pairs 46 s, k = 4 pairs 29 min and
+    11 GiB at the default; k = 4 with ``fock_tolerance=2e-3, fock_start=4`` ~5 min.
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
