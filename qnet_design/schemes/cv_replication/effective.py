@@ -189,16 +189,10 @@ def _moments(model: ReplicationArrays) -> np.ndarray:
 def _mode_drift(model: ReplicationArrays) -> np.ndarray:
     """M_a: d⟨a⟩/dt = M_a⟨a⟩ for the 2N cavities (amplitude rates Γ, κ_j)."""
     n = model.sites
-    h = np.zeros((2 * n, 2 * n))
-    hop = model.hopping_matrix
-    for k in range(2):
-        idx = np.arange(n - 1) + k * n
-        h[idx, idx + 1] = hop[k]
-        h[idx + 1, idx] = hop[k]
     damping = model.losses.copy()
     damping[0] += model.drive_rate
     damping[n] += model.drive_rate
-    return -1j * h - np.diag(damping)
+    return -1j * model.hopping_hamiltonian - np.diag(damping)
 
 
 def _qubit_ops(m: int) -> list[qutip.Qobj]:

@@ -158,6 +158,18 @@ class ReplicationArrays:
         return np.array(self.hopping, dtype=float).reshape(2, self.sites - 1)
 
     @property
+    def hopping_hamiltonian(self) -> np.ndarray:
+        """(2N, 2N) hopping matrix h of both arrays, H = Σ_kl h_kl a_k†a_l (sites 1..2N)."""
+        n = self.sites
+        h = np.zeros((2 * n, 2 * n))
+        hop = self.hopping_matrix
+        for k in range(2):
+            idx = np.arange(n - 1) + k * n
+            h[idx, idx + 1] = hop[k]
+            h[idx + 1, idx] = hop[k]
+        return h
+
+    @property
     def losses(self) -> np.ndarray:
         """κ_1..κ_2N (amplitude rates)."""
         return np.array(self.loss, dtype=float)
@@ -203,12 +215,6 @@ class ReplicationArrays:
     # -- Gaussian data --------------------------------------------------------------------------
     def _full_drift_diffusion(self) -> tuple[np.ndarray, np.ndarray]:
         n = self.sites
-        h = np.zeros((2 * n, 2 * n))
-        hop = self.hopping_matrix
-        for k in range(2):
-            idx = np.arange(n - 1) + k * n
-            h[idx, idx + 1] = hop[k]
-            h[idx + 1, idx] = hop[k]
         local = [
             gaussian.LocalBath(mode=i, rate=2.0 * float(kap), occupation=0.0)
             for i, kap in enumerate(self.losses)
@@ -219,7 +225,7 @@ class ReplicationArrays:
             modes=(0, n), rate=2.0 * self.drive_rate, nbar=self.nbar, mbar=-self.mbar
         )
         return gaussian.drift_diffusion(
-            2 * n, hamiltonian=h, local_baths=local, squeezed_baths=[drive]
+            2 * n, hamiltonian=self.hopping_hamiltonian, local_baths=local, squeezed_baths=[drive]
         )
 
     def _chain_drift_diffusion(self) -> tuple[np.ndarray, np.ndarray]:
