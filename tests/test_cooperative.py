@@ -291,6 +291,23 @@ def test_n50_single_excitation_both_routes():
         res.concurrence(0, 1)
 
 
+def _assert_dicke_matches_generic(model, bits, t, final_abs):
+    """Both routes on ``model`` (to 1e-6: piqs' single-precision local coefficients) and on
+    the ideal array with collective decay only (to 1e-12, final dark weight to ``final_abs``)."""
+    gen = evolve(model, bits, t, method="generic")
+    dic = evolve(model, bits, t, method="dicke")
+    assert np.allclose(gen.energy, dic.energy, atol=1e-6)
+    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-6)
+    ideal = CooperativeArray(model.qubits, kappa=1.0)
+    gen = evolve(ideal, bits, t, method="generic")
+    dic = evolve(ideal, bits, t, method="dicke")
+    assert np.allclose(gen.energy, dic.energy, atol=1e-12)
+    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-12)
+    assert final_state(ideal, bits, method="dicke").dark_weight == pytest.approx(
+        final_state(ideal, bits, method="generic").dark_weight, abs=final_abs
+    )
+
+
 @pytest.mark.parametrize("n", [4, 6])
 def test_dicke_route_matches_generic(n):
     """Permutation-symmetric (piqs) vs excitation-sector solver with α, γ_φ and phases.
@@ -301,20 +318,7 @@ def test_dicke_route_matches_generic(n):
     dicke.py): agreement to 1e-6 with α, γ_φ; to 1e-12 for collective decay alone.
     """
     model = CooperativeArray(n, kappa=1.0, alpha=0.05, dephasing=0.1, phases=np.linspace(0, 2, n))
-    bits = "11" + "0" * (n - 2)
-    t = np.linspace(0.0, 3.0, 7)
-    gen = evolve(model, bits, t, method="generic")
-    dic = evolve(model, bits, t, method="dicke")
-    assert np.allclose(gen.energy, dic.energy, atol=1e-6)
-    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-6)
-    ideal = CooperativeArray(n, kappa=1.0)
-    gen = evolve(ideal, bits, t, method="generic")
-    dic = evolve(ideal, bits, t, method="dicke")
-    assert np.allclose(gen.energy, dic.energy, atol=1e-12)
-    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-12)
-    assert final_state(ideal, bits, method="dicke").dark_weight == pytest.approx(
-        final_state(ideal, bits, method="generic").dark_weight, abs=1e-12
-    )
+    _assert_dicke_matches_generic(model, "11" + "0" * (n - 2), np.linspace(0.0, 3.0, 7), 1e-12)
 
 
 # --------------------------------------------------------------------------------------------
@@ -604,16 +608,4 @@ def test_n10_half_filled_generic_vs_dicke():
     n = 10
     bits = "1" * 5 + "0" * 5
     model = CooperativeArray(n, kappa=1.0, alpha=0.02)
-    t = np.linspace(0.0, 1.0, 3)
-    gen = evolve(model, bits, t, method="generic")
-    dic = evolve(model, bits, t, method="dicke")
-    assert np.allclose(gen.energy, dic.energy, atol=1e-6)
-    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-6)
-    ideal = CooperativeArray(n, kappa=1.0)
-    gen = evolve(ideal, bits, t, method="generic")
-    dic = evolve(ideal, bits, t, method="dicke")
-    assert np.allclose(gen.energy, dic.energy, atol=1e-12)
-    assert np.allclose(gen.dark_weight, dic.dark_weight, atol=1e-12)
-    assert final_state(ideal, bits, method="generic").dark_weight == pytest.approx(
-        final_state(ideal, bits, method="dicke").dark_weight, abs=1e-10
-    )
+    _assert_dicke_matches_generic(model, bits, np.linspace(0.0, 1.0, 3), 1e-10)
