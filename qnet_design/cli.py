@@ -1,7 +1,10 @@
 """The ``qnet-design`` command line: parse → catalog → translate → solve → print.
 
-Exit codes: 0 success, 2 bad input (a file, a field, an argument), 1 a failed solve
-(non-converged, unstable, not implemented). Every command takes ``--json``.
+Exit codes: 0 success, 2 bad input (a file, a field, an argument, a solve refused by the size
+guard), 1 a failed solve (non-converged, unstable, not implemented, out of memory, an internal
+error), 130 interrupted (Ctrl-C), 141 output pipe closed (``| head``; silent). Every outcome other
+than success is one line on stderr, never a traceback (``QNET_DESIGN_DEBUG=1`` shows it). Every
+command takes ``--json`` (which also silences the progress line) and ``--max-memory``.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,15 +20,27 @@ from typing import Any
 
 import pandas as pd
 
+from . import progress
 from ._version import __version__
 from .catalog import catalog_dir, find, list_catalog
-from .errors import ConvergenceError, DeviceFileError, ParameterError, QnetError, UnitError
+from .errors import (
+    DeviceFileError,
+    ParameterError,
+    QnetError,
+    SizeError,
+    UnitError,
+)
+from .guard import ENV_MAX_MEMORY, memory_limit
 from .solvers.executors import MissingDependencyError
 from .specs.devices import load_device
 from .specs.setups import load_setup
 from .translate import translate
 
-BAD_INPUT = (DeviceFileError, UnitError, ParameterError)
+BAD_INPUT = (DeviceFileError, UnitError, ParameterError, SizeError)
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 130, 141
+#: options that name a file the command writes after its solve (checked before it)
+OUTPUT_OPTIONS = ("plot", "csv")
+PLOT_SUFFIXES = {".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff"}
 
 
 def _json_default(obj: Any) -> Any:
@@ -266,20 +282,111 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["info", "clear"], default="info")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_cache)
+    _add_common_options(parser, sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    try:
+def _add_common_options(parser: argparse.ArgumentParser, sub: Any) -> None:
+    """``--max-memory`` before or after the command name (one option, every command)."""
+    text = (
+        f"refuse solves whose estimated peak memory exceeds this, e.g. '8 GiB' "
+        f"(default: env {ENV_MAX_MEMORY}, else 16 GiB or 3/4 of the machine's memory)"
+    )
+    parser.add_argument("--max-memory", metavar="SIZE", help=text)
+    for command in sub.choices.values():
+        command.add_argument("--max-memory", metavar="SIZE", default=argparse.SUPPRESS, help=text)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output path that cannot be written *before* the solve, not after it."""
+    for option in OUTPUT_OPTIONS:
+        value = getattr(args, option, None)
+        if not value:
+            continue
+        path = Path(value)
+        flag = f"--{option} {value}"
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise ParameterError(f"{flag}: the folder {str(folder)!r} does not exist")
+        if path.is_dir():
+            raise ParameterError(f"{flag} is a folder; give a file name")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise ParameterError(f"{flag}: no permission to write there")
+        if option == "plot" and path.suffix and path.suffix.lower() not in PLOT_SUFFIXES:
+            raise ParameterError(
+                f"{flag}: unknown image type {path.suffix!r}; use one of {sorted(PLOT_SUFFIXES)}"
+            )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _run(args: argparse.Namespace) -> int:
+    with memory_limit(args.max_memory):
+        _check_outputs(args)
         return int(args.func(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code (see the module docstring).
+
+    The one place that turns every failure into one line on stderr and an exit code.
+    """
+    args = build_parser().parse_args(argv)
+    progress.set_enabled(not getattr(args, "json", False))
+    message, code = "", 0
+    try:
+        return _run(args)
     except (*BAD_INPUT, MissingDependencyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ConvergenceError, QnetError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        message, code = _one_line(exc), EXIT_BAD_INPUT
+    except QnetError as exc:  # ConvergenceError, UnstableError, not implemented, ...
+        message, code = _one_line(exc), EXIT_FAILED
+    except UnicodeError as exc:
+        message = f"a file is not UTF-8 text ({_one_line(exc)}); give a TOML text file"
+        code = EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # the reader closed the pipe (`| head`): stop quietly
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
+        where = f": {exc.filename}" if exc.filename else ""
+        message, code = f"{exc.strerror or _one_line(exc)}{where}", EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        message, code = "interrupted", EXIT_INTERRUPTED
+    except MemoryError as exc:  # numpy's ArrayMemoryError too: the size guard under-estimated
+        message = (
+            f"out of memory ({_one_line(exc)}); make the problem smaller or lower --max-memory "
+            "so that the size guard refuses it up front"
+        )
+        code = EXIT_FAILED
+    except ArithmeticError as exc:  # overflow the input checks did not catch
+        message, code = f"numerical failure: {type(exc).__name__}: {_one_line(exc)}", EXIT_FAILED
+    except Exception as exc:
+        if os.environ.get("QNET_DESIGN_DEBUG"):
+            raise
+        message = (
+            f"internal error, please report it: {type(exc).__name__}: {_one_line(exc)} "
+            "(QNET_DESIGN_DEBUG=1 shows the traceback)"
+        )
+        code = EXIT_FAILED
+    finally:
+        progress.clear()
+    if os.environ.get("QNET_DESIGN_DEBUG") and code != EXIT_INTERRUPTED:
+        import traceback
+
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,10 @@ class UnstableError(QnetError, ValueError):
     """A linear (Gaussian) network has no steady state: its drift matrix is unstable."""
 
 
+class SizeError(QnetError, ValueError):
+    """A solve would exceed the memory limit (:mod:`qnet_design.guard`): refused up front."""
+
+
 class NotImplementedSchemeError(QnetError, NotImplementedError):
     """The requested scheme or method is not available (yet)."""
 
@@ -42,6 +46,7 @@ __all__ = [
     "NotImplementedSchemeError",
     "ParameterError",
     "QnetError",
+    "SizeError",
     "UnitError",
     "UnstableError",
 ]

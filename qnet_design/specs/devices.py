@@ -79,6 +79,12 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise DeviceFileError(f"{path}: malformed TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DeviceFileError(
+            f"{path}: not a UTF-8 text file (byte {exc.start}); a device or setup file is TOML text"
+        ) from None
+    except OSError as exc:
+        raise DeviceFileError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def _parse_field(key: str, spec: Field, value: Any, where: str) -> Any:
