@@ -103,9 +103,14 @@ def qubit_terms(
     """Terms of the undriven qubit Liouvillian 𝓛_q (and loss/dephasing), any embedding.
 
     Chiral (Eq. 3-5, 48): H = Σ Δᵢσᵢ^z/2 + i(g/2)(σ₁⁺σ₂⁻ − σ₂⁺σ₁⁻), g = √(γ₁γ₂(1 − p_loss)),
-    dissipators D[√(γ₁(1−p)) σ₁ + √γ₂ σ₂] + γ₁ p D[σ₁] (equivalent to Eq. 3 + Eq. 48).
+    dissipators D[√(γ₁(1−p)) σ₁ + √γ₂ σ₂] + γ₁ p D[σ₁] (equivalent to Eq. 3 + Eq. 48). A link
+    occupation n = ``n_link`` multiplies these waveguide dissipators by (n + 1) and adds the
+    same ones with σ → σ⁺ times n, H unchanged — the structure of Eq. 17 for a white thermal
+    input (the lossy segment at the link temperature re-adds exactly the thermal noise it
+    removes, so the decomposition above stays valid).
     Bidirectional (Eq. 51-53 / C2 restricted to the qubits): H = Σ Δᵢ σᵢ^z/2 + Σ J_{jl}σⱼ⁺σₗ⁻,
-    dissipators Σ Γ_{jl} D[σⱼ, σₗ]. Both: pure dephasing (γ_φ/2) Σ D[σᵢ^z].
+    dissipators Σ Γ_{jl} D[σⱼ, σₗ]. Both: pure dephasing (γ_φ/2) Σ D[σᵢ^z] and decay into
+    non-guided modes Σ γ′ᵢ D[σᵢ⁻] (``gamma_loss1``, ``gamma_loss2``).
     """
     terms: list[Term] = []
     h = 0.5 * model.delta1 * sz1 + 0.5 * model.delta2 * sz2
@@ -114,8 +119,12 @@ def qubit_terms(
         g = math.sqrt(model.gamma1 * model.gamma2 * eta)
         h = h + 0.5j * g * (dag(sm1) @ sm2 - dag(sm2) @ sm1)
         collective = math.sqrt(model.gamma1 * eta) * sm1 + math.sqrt(model.gamma2) * sm2
-        terms += dissipator_terms(1.0, collective, ident)
-        terms += dissipator_terms(model.gamma1 * model.p_loss, sm1, ident)
+        n = model.n_link
+        lossy = model.gamma1 * model.p_loss
+        terms += dissipator_terms(n + 1.0, collective, ident)
+        terms += dissipator_terms(lossy * (n + 1.0), sm1, ident)
+        terms += dissipator_terms(n, dag(collective), ident)
+        terms += dissipator_terms(lossy * n, dag(sm1), ident)
     else:
         coh, dis = bidirectional_couplings(model)
         ops = {1: sm1, 2: sm2}
@@ -126,6 +135,8 @@ def qubit_terms(
     terms += hamiltonian_terms(h, ident)
     terms += dissipator_terms(0.5 * model.gamma_phi, sz1, ident)
     terms += dissipator_terms(0.5 * model.gamma_phi, sz2, ident)
+    terms += dissipator_terms(model.gamma_loss1, sm1, ident)
+    terms += dissipator_terms(model.gamma_loss2, sm2, ident)
     return terms
 
 

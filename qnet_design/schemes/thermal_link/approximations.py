@@ -33,8 +33,12 @@ Conventions
   ℒ_± (Eq. 12) with Σᵢ √γᵢ σᵢ^± in place of √γ S^±; following Eq. 48 literally, the drive of
   qubit 2 is *not* attenuated by p_loss.
 * The numerical variants below work with these 16 × 16 superoperators (column-stacking
-  vectorisation) and cover every parameter of the chiral geometry; the closed forms are used
-  when the model is the ideal one of Eq. 6-8 (γ₂ = γ₁, Δᵢ = 0, γ_φ = 0, p_loss = 0).
+  vectorisation) and cover every parameter of the chiral geometry, including the qubit loss
+  γ′ᵢD[σᵢ⁻] and the warm-link input n_link (:mod:`.model`); the closed forms are used when the
+  model is the ideal one of Eq. 6-8 (γ₂ = γ₁, Δᵢ = 0, γ_φ = 0, p_loss = 0, γ′ᵢ = 0,
+  n_link = 0) and the closed-form-only routes (``bourret`` with ``order="lowest"``,
+  ``analytic``) refuse any other model with :class:`ParameterError`. :func:`analytic_optimum`
+  takes κ alone: it is the ideal link's optimum and ignores every imperfection.
   The bidirectional geometry (Eq. 49-53) is not covered: :class:`ParameterError`.
 
 Typos of the paper resolved here (all checked symbolically/numerically, see the tests):
@@ -329,6 +333,9 @@ def _is_ideal(model: ThermalLink) -> bool:
         and model.delta2 == 0.0
         and model.gamma_phi == 0.0
         and model.p_loss == 0.0
+        and model.gamma_loss1 == 0.0
+        and model.gamma_loss2 == 0.0
+        and model.n_link == 0.0
     )
 
 
@@ -347,6 +354,9 @@ def _require_ideal(model: ThermalLink, route: str) -> None:
         ("delta2", model.delta2, 0.0),
         ("gamma_phi", model.gamma_phi, 0.0),
         ("p_loss", model.p_loss, 0.0),
+        ("gamma_loss1", model.gamma_loss1, 0.0),
+        ("gamma_loss2", model.gamma_loss2, 0.0),
+        ("n_link", model.n_link, 0.0),
     ):
         if value != ideal:
             raise ParameterError(
@@ -355,18 +365,34 @@ def _require_ideal(model: ThermalLink, route: str) -> None:
             )
 
 
+def _waveguide(model: ThermalLink, s1: np.ndarray, s2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """γ₁D[s₁], γ₂D[s₂] and √(γ₁γ₂(1−p_loss)) ([s₁ρ, s₂†] + [s₂, ρs₁†]) (Eq. 3, 4, 48)."""
+    g12 = math.sqrt(model.gamma1 * model.gamma2 * (1.0 - model.p_loss))
+    s1d, s2d = s1.conj().T, s2.conj().T
+    casc = _spre(s1) @ _spost(s2d) - _spre(s2d @ s1) + _spre(s2) @ _spost(s1d)
+    casc = casc - _spost(s1d @ s2)
+    return model.gamma1 * _dissipator(s1), model.gamma2 * _dissipator(s2), g12 * casc
+
+
 def _generators(model: ThermalLink) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ℒ_q and the drive superoperators d± with ℒ_± = √κ d± (Eq. 3-5, 12, 48)."""
+    """ℒ_q and the drive superoperators d± with ℒ_± = √κ d± (Eq. 3-5, 12, 48).
+
+    ℒ_q also carries the loss γ′ᵢD[σᵢ⁻] and the white thermal input of a warm link:
+    (n_link + 1)𝓦[σ⁻] + n_link𝓦[σ⁺], 𝓦 the waveguide part (Eq. 17's structure; see
+    :mod:`.model`).
+    """
     g1, g2 = model.gamma1, model.gamma2
     h = 0.5 * (model.delta1 * _Z1 + model.delta2 * _Z2)
+    d1, d2, casc = _waveguide(model, _S1, _S2)
     lq = -1j * (_spre(h) - _spost(h))
-    lq = lq + g1 * _dissipator(_S1) + g2 * _dissipator(_S2)
+    lq = lq + d1 + d2
     lq = lq + 0.5 * model.gamma_phi * (_dissipator(_Z1) + _dissipator(_Z2))
-    g12 = math.sqrt(g1 * g2 * (1.0 - model.p_loss))
-    s1d, s2d = _S1.conj().T, _S2.conj().T
-    casc = _spre(_S1) @ _spost(s2d) - _spre(s2d @ _S1) + _spre(_S2) @ _spost(s1d)
-    casc = casc - _spost(s1d @ _S2)
-    lq = lq + g12 * casc
+    lq = lq + casc
+    if model.n_link > 0:
+        up = sum(_waveguide(model, _S1.conj().T, _S2.conj().T))
+        lq = lq + model.n_link * (d1 + d2 + casc + up)
+    if model.gamma_loss1 > 0 or model.gamma_loss2 > 0:
+        lq = lq + model.gamma_loss1 * _dissipator(_S1) + model.gamma_loss2 * _dissipator(_S2)
     jump = math.sqrt(g1) * _S1 + math.sqrt(g2) * _S2
     jd = jump.conj().T
     d_plus = _spost(jd) - _spre(jd)  # d₊X = [X, J†]
@@ -451,8 +477,9 @@ def markov_concurrence(model: ThermalLink) -> ApproximateState:
     (0.0, 0.2268)
     """
     _require_chiral(model, "markov")
-    rate = max(model.gamma1, model.gamma2) * (2 * model.n_th + 1)
+    rate = max(model.gamma1, model.gamma2) * (2 * (model.n_th + model.n_link) + 1)
     rate += max(abs(model.delta1), abs(model.delta2)) + model.gamma_phi
+    rate += max(model.gamma_loss1, model.gamma_loss2)
     valid = True
     if rate > MARKOV_MAX_RATE_RATIO * model.kappa:
         valid = _warn(
@@ -744,7 +771,9 @@ def analytic_optimum(kappa: float) -> AnalyticOptimum:
     at Eq. 46. Eq. 46 is the minimum of (1 + y)²/y with y = 24κΦ/γ², ignoring the slow
     logarithmic variation of Υ; the true maximum of Eq. 45 sits at y ≈ 1 − 1/[ln(4γ/(24κ)) − γ_E]
     (a few tens of percent lower in n_th for κ/γ = 10⁻³…10⁻²), while C changes only at second
-    order there. Warns when κ/γ > 0.02.
+    order there. Warns when κ/γ > 0.02. Ideal link only (Eq. 6-8): it ignores γ₂ ≠ γ₁,
+    detunings, dephasing, loss γ′, p_loss and n_link — evaluate a real link with the exact
+    routes.
 
     Examples
     --------

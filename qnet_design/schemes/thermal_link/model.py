@@ -44,6 +44,27 @@ class ThermalLink:
     gamma_phi
         Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (CONVENTIONS.md), so
         that 1/T₂ = γ/2 + γ_φ and γ_φ = 1/T_φ.
+    gamma_loss1, gamma_loss2
+        Decay rates γ′₁, γ′₂ of each qubit into modes other than the intended direction of the
+        waveguide, model term γ′ᵢ·D[σᵢ⁻] (Sec. II: "the qubits decay only into the waveguide
+        and other losses ... are neglected"; Sec. V adds them as extra dissipators like the
+        dephasing term). This covers intrinsic (non-guided) decay, 1/T1 − γ_rad, and — in the
+        chiral geometry — the power a finitely directional coupler radiates the wrong way,
+        (1 − d)γ_rad with directionality d: that emission never reaches the other qubit in
+        the cascaded model, so it is a loss, and γᵢ is the intended-direction rate d·γ_rad.
+        (The backward emission of qubit 2 that would pass qubit 1 is neglected: a second,
+        weak cascade 2 → 1 of strength (1 − d)γ that the paper's chiral model does not have.)
+    n_link
+        Residual thermal occupation of the guided waveguide modes at the qubit frequencies
+        (the link's own temperature, Sec. II assumes T₀ ≪ ħω_q/k_B, i.e. n_link = 0). Chiral
+        geometry only. A broadband thermal field of occupation n_link flowing through the
+        cascade enters exactly as the white thermal drive of Eq. 17:
+        (n_link + 1)·𝓛_wg + n_link·𝓛_wg[σ → σ⁺] with 𝓛_wg the waveguide dissipators of
+        Eq. 3-4/48 (the cascaded Hamiltonian is unchanged). The filtered drive is then the
+        *excess* n_th of the hot side over n_link: the field behind a two-sided filter cavity
+        whose waveguide port sees n_link has the spectrum n_link + (n_hot − n_link)|t(ω)|², a
+        Gaussian state identical to white noise n_link plus the output of the cavity model of
+        Eq. 2 with n_th = n_hot − n_link. The translator does this subtraction.
     p_loss
         Probability that a photon is lost between qubit 1 and qubit 2 (Eq. 48), in [0, 1).
         Only used by the chiral geometry. Following Eq. 48 literally, only the qubit → qubit
@@ -83,6 +104,9 @@ class ThermalLink:
     p_loss: float = 0.0
     geometry: str = "chiral"
     positions: tuple[float, float] | None = None
+    gamma_loss1: float = 0.0
+    gamma_loss2: float = 0.0
+    n_link: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_th", check_nonnegative("n_th", self.n_th))
@@ -92,6 +116,8 @@ class ThermalLink:
         object.__setattr__(self, "delta2", check_real("delta2", self.delta2))
         object.__setattr__(self, "gamma_phi", check_nonnegative("gamma_phi", self.gamma_phi))
         object.__setattr__(self, "p_loss", check_probability("p_loss", self.p_loss))
+        for name in ("gamma_loss1", "gamma_loss2", "n_link"):
+            object.__setattr__(self, name, check_nonnegative(name, getattr(self, name)))
         geometry = check_choice("geometry", self.geometry, GEOMETRIES)
         object.__setattr__(self, "geometry", geometry)
         if self.positions is not None:
@@ -115,6 +141,11 @@ class ThermalLink:
             raise ParameterError(
                 "`p_loss` is only modelled for geometry='chiral' (Eq. 48), "
                 f"got p_loss={self.p_loss!r} with geometry='bidirectional'"
+            )
+        if geometry == "bidirectional" and self.n_link != 0.0:
+            raise ParameterError(
+                "`n_link` (a thermally occupied waveguide) is only modelled for geometry='chiral', "
+                f"got n_link={self.n_link!r} with geometry='bidirectional'"
             )
 
     @property
@@ -148,8 +179,15 @@ class ThermalLink:
 
     @property
     def is_symmetric(self) -> bool:
-        """γ₂ = γ₁, no dephasing, no loss: the ideal chiral model of Eq. 6-8."""
-        return self.gamma2 == 1.0 and self.gamma_phi == 0.0 and self.p_loss == 0.0
+        """γ₂ = γ₁, no dephasing, no loss, cold link: the ideal chiral model of Eq. 6-8."""
+        return (
+            self.gamma2 == 1.0
+            and self.gamma_phi == 0.0
+            and self.p_loss == 0.0
+            and self.gamma_loss1 == 0.0
+            and self.gamma_loss2 == 0.0
+            and self.n_link == 0.0
+        )
 
     def __str__(self) -> str:
         s = (
@@ -157,6 +195,10 @@ class ThermalLink:
             f"delta1={self.delta1:g}, delta2={self.delta2:g}, gamma_phi={self.gamma_phi:g}, "
             f"p_loss={self.p_loss:g}, geometry={self.geometry!r}"
         )
+        if self.gamma_loss1 or self.gamma_loss2:
+            s += f", gamma_loss=({self.gamma_loss1:g}, {self.gamma_loss2:g})"
+        if self.n_link:
+            s += f", n_link={self.n_link:g}"
         if self.geometry == "bidirectional":
             s += f", positions=({self.kz[0]:.4g}, {self.kz[1]:.4g})"
         return s + f"; flux={self.flux:g} [units of gamma1])"

@@ -34,11 +34,13 @@ _BATCHES = 20
 
 
 def _time_step(model: ThermalLink) -> float:
-    """RK4 step: 1/4 of the inverse of the fastest rate (decay, detuning, dephasing and the
-    drive amplitude √(κγ)|α| at 3 standard deviations of |α|)."""
+    """RK4 step: 1/4 of the inverse of the fastest rate (decay incl. the thermal link's
+    (2n_link + 1) and the loss γ′, detuning, dephasing and the drive amplitude √(κγ)|α| at
+    3 standard deviations of |α|)."""
     gmax = max(model.gamma1, model.gamma2)
     rate = (
-        gmax
+        gmax * (1.0 + 2.0 * model.n_link)
+        + max(model.gamma_loss1, model.gamma_loss2)
         + abs(model.delta1)
         + abs(model.delta2)
         + model.gamma_phi
