@@ -5,9 +5,12 @@ photon flux Φ = κ n_th/2, the peak of C(t) from |00⟩ over γt ≤ 100 and wh
 steady value, reached asymptotically, when C(t) does not overshoot), and the times at which C(t)
 first reaches 50 % and 90 % of its steady value (µs).
 
-Error budget, in this order, starting from the ideal link (same n_th and κ, γ₂ = γ₁, resonant
-qubits, no dephasing, lossless waveguide): asymmetric coupling γ₂, detunings Δ₁, Δ₂, dephasing
-γ_φ, waveguide loss p_loss (paper 001, Fig. 4 discusses each).
+Error budget, in this order, starting from the ideal link (same source occupation and κ,
+γ₂ = γ₁, resonant qubits, no dephasing, no qubit loss, lossless cold waveguide): asymmetric
+coupling γ₂, detunings Δ₁, Δ₂, dephasing γ_φ, qubit loss γ′ (non-guided decay and wrong-way
+emission of a finitely directional coupler), waveguide loss p_loss (paper 001, Fig. 4 discusses
+γ₂, Δ, γ_φ and p_loss), warm link n_link (the filtered drive is then the excess n_th − n_link,
+see :class:`~qnet_design.schemes.thermal_link.ThermalLink`).
 """
 
 from __future__ import annotations
@@ -109,13 +112,18 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     steps: tuple[BudgetStep, ...] = ()
     if full:
         ideal = tl.ThermalLink(
-            model.n_th, model.kappa, geometry=model.geometry, positions=model.positions
+            model.n_th + model.n_link,
+            model.kappa,
+            geometry=model.geometry,
+            positions=model.positions,
         )
         plan = [
             ("asymmetric coupling γ₂", {"gamma2": model.gamma2}),
             ("detuning Δ₁, Δ₂", {"delta1": model.delta1, "delta2": model.delta2}),
             ("dephasing γ_φ", {"gamma_phi": model.gamma_phi}),
+            ("qubit loss γ′", {"gamma_loss1": model.gamma_loss1, "gamma_loss2": model.gamma_loss2}),
             ("waveguide loss p_loss", {"p_loss": model.p_loss}),
+            ("warm link n_link", {"n_link": model.n_link, "n_th": model.n_th}),
         ]
         with timed(timings, "error_budget"):
             steps = error_budget(
