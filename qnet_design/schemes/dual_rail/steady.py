@@ -1,0 +1,247 @@
+"""Numerical steady states of the dual-rail network and the figures derived from them
+(C_ij, entropies, N_ent), solved pair by pair along the cascade."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import qutip
+
+from ..._checks import check_int, check_positive
+from ...errors import ParameterError
+from ...metrics import concurrence, entropy, n_ent_extrapolated
+from ...solvers.cascaded import CascadedSolveInfo, cascaded_steady_states
+from ...solvers.convergence import Convergence, widen_until_converged
+from .analytic import analytic_state
+from .model import DualRail
+from .operators import _prefix_model, _source_basis
+from .results import ConcurrenceMatrix, Entropies, NEnt, SteadyState
+
+#: Fock cutoff of each source mode: first value tried, hard limit, and the tolerance on the
+#: change of the last pair's concurrence between successive cutoffs.
+FOCK_START = 6
+FOCK_LIMIT = 16
+FOCK_TOLERANCE = 1e-5
+
+
+def _fock_limit() -> int:
+    """FOCK_LIMIT as the package exports it (``qnet_design.schemes.dual_rail.FOCK_LIMIT`` is the
+    one place to change, or patch, the hard limit)."""
+    from . import FOCK_LIMIT as limit
+
+    return limit
+
+
+def _qubit_marginal(rho: np.ndarray, head_dim: int) -> np.ndarray:
+    dq = rho.shape[0] // head_dim
+    return np.einsum("iaib->ab", rho.reshape(head_dim, dq, head_dim, dq))
+
+
+def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
+    q = qutip.Qobj(rho_q, dims=[[2] * n_qubits] * 2)
+    return concurrence(q.ptrace([i, j]).full())
+
+
+@dataclass(frozen=True)
+class _Run:
+    rho_q: np.ndarray
+    solves: tuple[CascadedSolveInfo, ...]
+    top_population: float
+    photons: int | None
+    stages: tuple[np.ndarray, ...] = field(repr=False)  # full prefix states, for warm starts
+
+
+def _widen_source(rho: np.ndarray, old: int, new: int) -> np.ndarray:
+    """Embed a prefix state truncated at ``old`` source photons into the ``new`` > old space."""
+    index = {b: k for k, b in enumerate(_source_basis(new))}
+    n_src_old = len(_source_basis(old))
+    n_q = rho.shape[0] // n_src_old
+    src = np.array([index[b] for b in _source_basis(old)])
+    full = (src[:, None] * n_q + np.arange(n_q)[None, :]).reshape(-1)
+    out = np.zeros((len(index) * n_q,) * 2, dtype=complex)
+    out[np.ix_(full, full)] = rho
+    return out
+
+
+def _run_cascade(
+    model: DualRail, pairs: int, photons: int | None, warm: _Run | None = None
+) -> _Run:
+    """Cascade the source and the first ``pairs`` pairs; ``warm`` is a run at fewer photons.
+
+    The warm run's prefix states, embedded in the wider source space, start the Krylov
+    iterations (the change between successive truncations is ~1e-5, so few iterations remain).
+    """
+    guesses: list[np.ndarray | None] | None = None
+    if warm is not None and photons is not None and warm.photons is not None:
+        guesses = [_widen_source(r, warm.photons, photons) for r in warm.stages]
+    solves = []
+    stages = []
+    rho = np.ones((1, 1), dtype=complex)
+    top = 0.0
+    for stage, (rho, info) in enumerate(
+        cascaded_steady_states(
+            lambda m: _prefix_model(model, m, photons), 2 * pairs, guesses=guesses
+        )
+    ):
+        solves.append(info)
+        stages.append(rho)
+        if stage == 0 and photons is not None:
+            pops = np.real(np.diag(rho))
+            basis = _source_basis(photons)
+            top = float(sum(p for p, (i, j) in zip(pops, basis, strict=True) if i + j == photons))
+    head_dim = 1 if photons is None else rho.shape[0] // 4**pairs
+    return _Run(_qubit_marginal(rho, head_dim), tuple(solves), top, photons, tuple(stages))
+
+
+def steady_state(
+    model: DualRail,
+    pairs: int | None = None,
+    *,
+    fock_tolerance: float = FOCK_TOLERANCE,
+    fock_start: int = FOCK_START,
+) -> SteadyState:
+    """Numerical steady state of the qubits of the first ``pairs`` pairs (default: all).
+
+    Broadband (``beta=None``): Eq. 1 (with loss, dephasing, γ′ as in the module docstring).
+    Finite bandwidth: Eq. 11 with both NDPA modes, which are traced out. A node never
+    influences earlier nodes, so only pairs ≤ ``pairs`` are simulated, and they are added one
+    qubit at a time (:func:`qnet_design.solvers.cascaded.cascaded_steady_states`).
+
+    The source truncation is widened (total photon number in the Bogoliubov frame, from
+    ``fock_start`` up to ``FOCK_LIMIT``) until the concurrence of the last pair changes by at
+    most ``fock_tolerance``; otherwise :class:`~qnet_design.errors.ConvergenceError` is raised.
+    Each widened solve starts its Krylov iterations from the previous truncation's states.
+    The change per added photon falls ~10× per photon at r = 1 (β = 10, two pairs: 9e-4 from 4
+    to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser ``fock_tolerance`` with a
+    lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots read to ~1e-3; the
+    default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10, γ_φ = 0.01 on the
+    2-core machine (benchmarks/results/dual_rail.md): k = 3 pairs 46 s, k = 4 pairs 29 min and
+    11 GiB at the default; k = 4 with ``fock_tolerance=2e-3, fock_start=4`` ~5 min.
+    """
+    tol = check_positive("fock_tolerance", fock_tolerance)
+    start = check_int("fock_start", fock_start, minimum=1)
+    fock_limit = _fock_limit()
+    if start > fock_limit:
+        raise ParameterError(f"`fock_start` must be <= FOCK_LIMIT = {fock_limit}, got {start}")
+    k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
+    if k > model.pairs:
+        raise ParameterError(f"`pairs` must be <= model.pairs = {model.pairs}, got {k}")
+    n_q = 2 * k
+    dims = [[2] * n_q] * 2
+    if model.broadband:
+        run = _run_cascade(model, k, None)
+        return SteadyState(
+            qutip.Qobj(run.rho_q, dims=dims), k, "broadband Eq. 1", None, None, run.solves
+        )
+
+    def figure(run: _Run) -> float:
+        return _pair_concurrence(run.rho_q, n_q, n_q - 2, n_q - 1)
+
+    last: list[_Run] = []
+
+    def compute(photons: int) -> _Run:
+        run = _run_cascade(model, k, photons, last[-1] if last else None)
+        last[:] = [run]
+        return run
+
+    conv = widen_until_converged(
+        compute,
+        figure,
+        parameter="source_photons",
+        start=start,
+        step=lambda m: m + 1,
+        limit=fock_limit,
+        tolerance=tol,
+    )
+    run = conv.result
+    evidence = Convergence(
+        conv.convergence.parameter,
+        conv.convergence.value,
+        conv.convergence.change,
+        conv.convergence.tolerance,
+        f"{conv.convergence.detail}; figure C(A_{k}|B_{k}); population of the top photon "
+        f"shell {run.top_population:.1e}",
+    )
+    return SteadyState(
+        qutip.Qobj(run.rho_q, dims=dims),
+        k,
+        "finite bandwidth Eq. 11",
+        int(conv.convergence.value),
+        evidence,
+        run.solves,
+    )
+
+
+def concurrence_matrix(
+    model: DualRail, *, fock_tolerance: float = FOCK_TOLERANCE, fock_start: int = FOCK_START
+) -> ConcurrenceMatrix:
+    """C_ij = C(ρ_{A_i|B_j}) of the numerical steady state of all ``model.pairs`` pairs.
+
+    ``fock_tolerance`` and ``fock_start`` are passed to :func:`steady_state`.
+    """
+    state = steady_state(model, fock_tolerance=fock_tolerance, fock_start=fock_start)
+    n = model.pairs
+    mat = np.array(
+        [
+            [_pair_concurrence(state.rho.full(), 2 * n, 2 * i, 2 * j + 1) for j in range(n)]
+            for i in range(n)
+        ]
+    )
+    return ConcurrenceMatrix(mat, state)
+
+
+def _schmidt_entropy(psi: np.ndarray, n_qubits: int, part: Sequence[int]) -> float:
+    """Entanglement entropy (nats) of a pure ket of ``n_qubits`` qubits across ``part``|rest.
+
+    From the Schmidt coefficients (SVD of the ket reshaped to part × rest): no density matrix
+    of dimension 4^N is formed, so N = 8 pairs (a 2¹⁶ ket) takes milliseconds.
+    """
+    rest = [q for q in range(n_qubits) if q not in part]
+    t = np.moveaxis(psi.reshape((2,) * n_qubits), list(part) + rest, range(n_qubits))
+    sv = np.linalg.svd(t.reshape(2 ** len(part), -1), compute_uv=False)
+    p = sv**2 / np.sum(sv**2)
+    p = p[p > 1e-300]
+    return float(-np.sum(p * np.log(p)))
+
+
+def entropies(model: DualRail) -> Entropies:
+    """S_A = S(ρ_A) and S_n = S(ρ_{[1..n]}), n = 1 … N−1, in nats (Fig. 2e).
+
+    Uses the analytic pure state Eq. 9 when the model is ideal (broadband, no dephasing or
+    loss; entropies from its Schmidt coefficients), otherwise the numerical steady state (then
+    the entropies are of a mixed state and are not entanglement measures by themselves).
+    """
+    n = model.pairs
+    if model.ideal:
+        psi = analytic_state(model).full().ravel()
+        s_a = _schmidt_entropy(psi, 2 * n, range(0, 2 * n, 2))
+        s_n = tuple(_schmidt_entropy(psi, 2 * n, range(2 * m)) for m in range(1, n))
+        return Entropies(s_a, s_n, "analytic Eq. 9")
+    rho = steady_state(model).rho
+    s_a = entropy(rho.ptrace(list(range(0, 2 * n, 2))))
+    s_n = tuple(entropy(rho.ptrace(list(range(2 * m)))) for m in range(1, n))
+    return Entropies(s_a, s_n, "numerical steady state")
+
+
+def n_ent(
+    model: DualRail, *, fock_tolerance: float = FOCK_TOLERANCE, fock_start: int = FOCK_START
+) -> NEnt:
+    """Number of entangled pairs: C₁₁/(C₁₁ − C₂₂) and the directly computed C_kk.
+
+    Solves the model's steady state (finite bandwidth Eq. 11 when ``beta`` is set, as in
+    Fig. 4b; the broadband model gives C_kk = tanh 2r for all k and an infinite estimate) for
+    all ``model.pairs`` ≥ 2 pairs and returns C_kk for every k; the estimate uses C₁₁, C₂₂.
+    ``fock_tolerance`` and ``fock_start`` are passed to :func:`steady_state`.
+    """
+    if model.pairs < 2:
+        raise ParameterError(f"`model.pairs` must be >= 2 for n_ent (needs C22), got {model.pairs}")
+    state = steady_state(model, fock_tolerance=fock_tolerance, fock_start=fock_start)
+    n = model.pairs
+    ckk = tuple(_pair_concurrence(state.rho.full(), 2 * n, 2 * k, 2 * k + 1) for k in range(n))
+    method = (
+        "linear extrapolation C11/(C11-C22) (paper 000, Fig. 4b) of the "
+        f"{state.method} steady state, C_kk computed directly for k=1..{n}"
+    )
+    return NEnt(n_ent_extrapolated(ckk[0], ckk[1]), ckk, method, state)
