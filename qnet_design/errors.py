@@ -36,11 +36,17 @@ class SizeError(QnetError, ValueError):
     """A solve would exceed the memory limit (:mod:`qnet_design.guard`): refused up front."""
 
 
+class ContractError(QnetError, RuntimeError):
+    """A scheme's translation breaks its contract (a rate neither consumed by the model nor
+    declared not modelled): a bug in the toolkit, never the user's input."""
+
+
 class NotImplementedSchemeError(QnetError, NotImplementedError):
     """The requested scheme or method is not available (yet)."""
 
 
 __all__ = [
+    "ContractError",
     "ConvergenceError",
     "DeviceFileError",
     "NotImplementedSchemeError",

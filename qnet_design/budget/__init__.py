@@ -9,7 +9,6 @@ imperfections on one at a time in a documented order. ``compare`` tabulates seve
 
 from __future__ import annotations
 
-import importlib
 import math
 import operator
 import re
@@ -24,17 +23,9 @@ import pandas as pd
 from ..errors import DeviceFileError, ParameterError
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
-from ..translate import Translation, translate
+from ..translate import translate
 from ..units import FIELD_KINDS
 from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
-
-SchemeBudget = Callable[[SetupSpec, Translation, bool], Budget]
-
-
-def _scheme_budget(scheme: str) -> SchemeBudget:
-    """The scheme's budget function (one module per scheme, imported when first needed)."""
-    budget_function: SchemeBudget = importlib.import_module(f"{__package__}._{scheme}").budget
-    return budget_function
 
 
 def _as_setup(setup: SetupSpec | str | Path) -> SetupSpec:
@@ -52,11 +43,13 @@ def budget(setup: SetupSpec | str | Path, *, full: bool = True) -> Budget:
         Also compute the error budget and the transient figures (several more solves); turn
         off for sweeps, comparisons and requirement searches, which need the headline only.
     """
+    from ..registry import scheme  # the registry sits above this layer (it names the budgets)
+
     spec = _as_setup(setup)
     start = time.perf_counter()
     tr = translate(spec)
     translated = time.perf_counter()
-    result = _scheme_budget(spec.scheme)(spec, tr, full)
+    result = scheme(spec.scheme).budget(spec, tr, full)
     timings = {"translate": translated - start, **result.timings}
     return Budget(
         result.scheme,

@@ -39,7 +39,7 @@ def _peak_concurrence(
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     omega = tr.reference.angular
-    model = co.CooperativeArray(**tr.model_kwargs)
+    model = tr.model_as(co.CooperativeArray)
     n = model.qubits
     initial = setup.layout.get("initial") or "1" + "0" * (n - 1)
     cooperative_only = co.CooperativeArray(

@@ -30,7 +30,7 @@ def _min_pair(model: cv.ReplicationArrays) -> float:
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
-    model = cv.ReplicationArrays(**tr.model_kwargs)
+    model = tr.model_as(cv.ReplicationArrays)
     with timed(timings, "steady_state"):
         pairs = cv.pair_log_negativities(model)
     values = np.asarray(pairs.values)

@@ -28,7 +28,7 @@ from ._types import Budget, BudgetStep, Figure
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     omega = tr.reference.angular
-    model = cr.RoutingChain(**tr.model_kwargs)
+    model = tr.model_as(cr.RoutingChain)
     warnings: list[str] = []
     margin = cr.stability_margin(model)
     figures = [Figure("stability_margin", margin * omega * 1e-6, "1/us", "−max Re eig(A)")]

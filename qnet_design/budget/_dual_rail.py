@@ -61,7 +61,7 @@ def _n_ent(model: dr.DualRail) -> float:
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     gamma = tr.reference.angular
-    model = dr.DualRail(**tr.model_kwargs)
+    model = tr.model_as(dr.DualRail)
     two = _two_pairs(model)
     warnings: list[str] = []
     with timed(timings, "steady_state"):

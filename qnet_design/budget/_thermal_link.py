@@ -85,7 +85,7 @@ def _transient(
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     gamma = tr.reference.angular
-    model = tl.ThermalLink(**tr.model_kwargs)
+    model = tr.model_as(tl.ThermalLink)
     with timed(timings, "steady_state"):
         steady = tl.concurrence(model)
     figures = [

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,13 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Translation:
-    """Everything a scheme model needs, in lab units and in units of the reference rate.
+    """A setup translated: its rates in lab units and the scheme's model built from them.
 
-    ``model_kwargs`` are the dimensionless keyword arguments of the scheme's model class;
-    ``reference`` names the rate that is 1 in the model (e.g. ``gamma``).
+    ``model`` is the scheme's frozen, unitless model (e.g. a ``ThermalLink``) in units of the
+    ``reference`` rate (the rate that is 1 in the model, e.g. ``gamma``); budgets take it with
+    :meth:`model_as`. ``rates`` and ``parameters`` are what ``translate`` shows; the scheme's
+    contract (:mod:`qnet_design.translate._contract`) says how each reaches the model, and
+    ``warnings`` name every declared-not-modelled value that matters.
     """
 
     scheme: str
@@ -52,11 +58,25 @@ class Translation:
     reference: Rate
     rates: tuple[Rate, ...]
     parameters: tuple[Parameter, ...]
-    model_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    model: Any
     warnings: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "model_kwargs", MappingProxyType(dict(self.model_kwargs)))
+    def model_as(self, model_class: type[M]) -> M:
+        """The model, checked to be a ``model_class`` (how a budget gets its typed model)."""
+        if not isinstance(self.model, model_class):
+            raise TypeError(
+                f"the {self.scheme} translation holds a {type(self.model).__name__}, "
+                f"not a {model_class.__name__}"
+            )
+        return self.model
+
+    @property
+    def model_kwargs(self) -> Mapping[str, Any]:
+        """The model's constructor fields and their values (read-only: display, JSON, cache
+        keys). Variants of the model are ``dataclasses.replace(translation.model, ...)``."""
+        return MappingProxyType(
+            {f.name: getattr(self.model, f.name) for f in dataclasses.fields(self.model) if f.init}
+        )
 
     def dimensionless(self, rate: Rate) -> float:
         """``rate`` in units of the reference rate."""
@@ -114,8 +134,16 @@ class Translation:
                 }
                 for p in self.parameters
             ],
-            "model_kwargs": {
-                k: list(v) if isinstance(v, tuple) else v for k, v in self.model_kwargs.items()
-            },
+            "model": type(self.model).__name__,
+            "model_kwargs": {k: _listify(v) for k, v in self.model_kwargs.items()},
             "warnings": list(self.warnings),
         }
+
+
+def _listify(value: Any) -> Any:
+    """Tuples (also nested) and arrays as lists, for JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (tuple, list)):
+        return [_listify(v) for v in value]
+    return value
