@@ -149,10 +149,12 @@ def test_cv_replication_translation_uses_amplitude_rates():
     # paper 004 writes κ_j(2aρa† − …): a cavity of linewidth Δf has κ = πΔf, the drive Γ = π f_Γ,
     # and λ = 2π × hopping; everything in units of Γ
     setup = load_setup(SETUPS / "cv_replication_twpa_arrays.toml")
-    kw = translate(setup).model_kwargs
+    model = translate(setup).model  # every bond and every cavity alike
     f_drive = setup.layout["drive_rate"].m_as("Hz")
-    assert kw["hopping"] == pytest.approx(2 * setup.layout["hopping"].m_as("Hz") / f_drive)
-    assert kw["loss"] == pytest.approx(setup.layout["cavity_linewidth"].m_as("Hz") / f_drive)
+    hopping = np.unique(model.hopping_matrix)
+    loss = np.unique(model.losses)
+    assert hopping == pytest.approx([2 * setup.layout["hopping"].m_as("Hz") / f_drive])
+    assert loss == pytest.approx([setup.layout["cavity_linewidth"].m_as("Hz") / f_drive])
 
 
 def test_dual_rail_budget_agrees_with_scheme():
