@@ -113,11 +113,22 @@ def _cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stated_uncertainties(setup: Any) -> dict[str, str]:
+    """``role.field`` → the value as written with its ``± σ`` (nominal values feed the model)."""
+    out = {
+        f"{role}.{key}": u.written
+        for role, device in setup.devices.items()
+        for key, u in device.uncertainties.items()
+    }
+    out.update({f"layout.{k}": u.written for k, u in setup.layout_uncertainties.items()})
+    return out
+
+
 def _cmd_translate(args: argparse.Namespace) -> int:
     setup = load_setup(args.setup)
     tr = translate(setup)
     if args.json:
-        _print_json(tr.to_dict())
+        _print_json({**tr.to_dict(), "uncertainties": _stated_uncertainties(setup)})
         return 0
     print(
         f"{setup.name}  [{tr.scheme}]  reference rate {tr.reference.symbol} = "
@@ -129,6 +140,11 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     print("\nDimensionless parameters:")
     for p in tr.parameters:
         print(f"  {p.symbol:>8} = {p.value}" + (f"   ({p.note})" if p.note else ""))
+    stated = _stated_uncertainties(setup)
+    if stated:
+        print("\nStated uncertainties (the model uses the nominal values):")
+        for path, text in stated.items():
+            print(f"  {path} = {text}")
     sys.stdout.flush()
     for w in tr.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -138,11 +154,34 @@ def _cmd_translate(args: argparse.Namespace) -> int:
 def _cmd_budget(args: argparse.Namespace) -> int:
     from .budget import budget
 
+    if args.uncertainty:
+        return _cmd_budget_uncertainty(args)
     result = budget(load_setup(args.setup))
     if args.plot:
         from .plotting import plot_budget
 
         plot_budget(result, args.plot)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
+    return 0
+
+
+def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
+    from .budget.uncertainty import uncertain_budget
+
+    if args.plot:
+        raise ParameterError("`--plot` is not available with `--uncertainty` yet")
+    result = uncertain_budget(
+        load_setup(args.setup),
+        method=args.uncertainty,
+        samples=args.samples,
+        seed=args.seed,
+        workers=args.workers,
+        store=not args.no_cache,
+        progress=not args.json and sys.stderr.isatty(),
+    )
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -245,6 +284,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("setup", help="setup file (devices/setups/*.toml)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--plot", metavar="PNG", help="write the budget's figure to this file")
+    p.add_argument(
+        "--uncertainty",
+        nargs="?",
+        const="montecarlo",
+        choices=["montecarlo", "linear"],
+        help="propagate the values written with ± (Monte Carlo by default, or 'linear')",
+    )
+    p.add_argument("--samples", type=int, default=200, help="Monte Carlo samples (default 200)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.set_defaults(func=_cmd_budget)
 
     p = sub.add_parser("compare", help="one row per setup: the headline figures side by side")

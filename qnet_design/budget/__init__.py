@@ -32,7 +32,13 @@ def _as_setup(setup: SetupSpec | str | Path) -> SetupSpec:
     return setup if isinstance(setup, SetupSpec) else load_setup(setup)
 
 
-def budget(setup: SetupSpec | str | Path, *, full: bool = True) -> Budget:
+def budget(
+    setup: SetupSpec | str | Path,
+    *,
+    full: bool = True,
+    uncertainty: bool | str = False,
+    **options: Any,
+) -> Any:
     """Figures of merit of a setup (a :class:`SetupSpec` or a path to a setup file).
 
     Parameters
@@ -42,10 +48,23 @@ def budget(setup: SetupSpec | str | Path, *, full: bool = True) -> Budget:
     full
         Also compute the error budget and the transient figures (several more solves); turn
         off for sweeps, comparisons and requirement searches, which need the headline only.
+    uncertainty
+        ``True`` / ``"montecarlo"`` or ``"linear"``: propagate the values written with ``± σ``
+        and return an :class:`~qnet_design.budget.uncertainty.UncertainBudget` (headline
+        figures with median and 68 %/95 % intervals); ``options`` go to
+        :func:`~qnet_design.budget.uncertainty.uncertain_budget` (``samples``, ``seed``,
+        ``workers``, ``store``).
     """
     from ..registry import scheme  # the registry sits above this layer (it names the budgets)
 
     spec = _as_setup(setup)
+    if uncertainty:
+        from .uncertainty import uncertain_budget
+
+        method = "montecarlo" if uncertainty is True else uncertainty
+        return uncertain_budget(spec, method=method, **options)
+    if options:
+        raise ParameterError(f"`{next(iter(options))}` applies only with `uncertainty`")
     start = time.perf_counter()
     tr = translate(spec)
     translated = time.perf_counter()

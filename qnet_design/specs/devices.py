@@ -6,6 +6,7 @@ file, the field, what was expected and what was found. Nothing here does physics
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import pint
 from ..errors import DeviceFileError, UnitError
 from ..units import parse_decibels, parse_quantity
 from .fields import COMMON_KEYS, DEVICE_FIELDS, DEVICE_GROUPS, Field, Group
+from .uncertainty import Uncertainty, has_uncertainty, split_measurement, split_uncertain
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class DeviceSpec:
         The file it came from (``None`` for devices built in Python).
     written
         The fields exactly as written in the file (unit strings), for re-validation.
+    uncertainties
+        Field name → :class:`~qnet_design.specs.uncertainty.Uncertainty` for the fields written
+        with ``±`` (``values`` holds their nominal values).
     """
 
     kind: str
@@ -43,10 +48,11 @@ class DeviceSpec:
     values: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None
     written: Mapping[str, Any] = field(default_factory=dict)
+    uncertainties: Mapping[str, Uncertainty] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
-        object.__setattr__(self, "written", MappingProxyType(dict(self.written)))
+        for name in ("values", "written", "uncertainties"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def has(self, key: str) -> bool:
         return key in self.values
@@ -120,6 +126,68 @@ def _parse_field(key: str, spec: Field, value: Any, where: str) -> Any:
     return quantity
 
 
+def parse_uncertain_field(
+    spec: Field, value: Any, where: str, parse: Any
+) -> tuple[Any, Uncertainty | None]:
+    """``parse(nominal)`` of a value that may carry ``± σ``, and its :class:`Uncertainty`.
+
+    ``parse`` is the field's own parser (dimension, sign and range checks); σ is parsed by the
+    same rules, must be >= 0 and is returned in the nominal's unit. Plain numbers with an
+    uncertainty are written as strings (``"0.95 ± 0.02"``).
+    """
+    measurement = split_measurement(value)
+    if measurement is not None:
+        nominal = parse(measurement[0])
+        sigma = measurement[1]
+        return nominal, Uncertainty(_sigma_like(nominal, sigma, where), "normal", str(value))
+    if not has_uncertainty(value):
+        return parse(value), None
+    try:
+        parts = split_uncertain(value, where)
+    except UnitError as exc:
+        raise DeviceFileError(str(exc)) from None
+    plain = spec.kind in ("number", "integer")
+    nominal = parse(_plain_number(parts.nominal, where) if plain else parts.nominal)
+    if parts.relative is not None:
+        sigma = abs(nominal) * parts.relative
+    elif plain:
+        sigma = _plain_number(str(parts.sigma), where)
+    elif spec.kind in ("db", "db_per_length"):
+        try:
+            sigma = parse_decibels(parts.sigma, where, per_length=spec.kind == "db_per_length")
+        except UnitError as exc:
+            raise DeviceFileError(str(exc)) from None
+    else:
+        try:
+            sigma = _sigma_like(nominal, parse_quantity(parts.sigma, spec.kind, where), where)
+        except UnitError as exc:
+            raise DeviceFileError(str(exc)) from None
+    if float(getattr(sigma, "magnitude", sigma)) < 0:
+        raise DeviceFileError(f"{where}: the uncertainty in {value!r} must be >= 0")
+    return nominal, Uncertainty(sigma, parts.distribution, value)
+
+
+def _plain_number(text: str, where: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise DeviceFileError(
+            f"{where} must be a plain number ± a plain number, got {text!r}"
+        ) from None
+
+
+def _sigma_like(nominal: Any, sigma: Any, where: str) -> Any:
+    """σ in the unit of the nominal value (a Quantity), or a float for a float nominal."""
+    if isinstance(nominal, pint.Quantity):
+        try:
+            return sigma.to(nominal.units)
+        except (AttributeError, pint.DimensionalityError):
+            raise DeviceFileError(
+                f"{where}: the uncertainty {sigma!r} must have the unit of the value"
+            ) from None
+    return float(getattr(sigma, "magnitude", sigma))
+
+
 def _check_sign(number: float, spec: Field, where: str, shown: Any) -> None:
     if spec.sign == "positive" and number <= 0:
         raise DeviceFileError(f"{where} must be > 0 ({spec.doc}), got {shown!r}")
@@ -168,6 +236,7 @@ def parse_device(data: Mapping[str, Any], path: Path | None = None) -> DeviceSpe
         )
     schema = DEVICE_FIELDS[kind]
     values: dict[str, Any] = {}
+    uncertainties: dict[str, Uncertainty] = {}
     for key, value in data.items():
         if key in COMMON_KEYS:
             continue
@@ -178,10 +247,16 @@ def parse_device(data: Mapping[str, Any], path: Path | None = None) -> DeviceSpe
                 f"{label}: unknown field `{key}` for kind {kind!r}{hint}; "
                 f"known fields: {', '.join(schema)}"
             )
-        values[key] = _parse_field(key, schema[key], value, f"{label}: field `{key}`")
+        where = f"{label}: field `{key}`"
+        parse = functools.partial(_parse_field, key, schema[key], where=where)
+        values[key], stated = parse_uncertain_field(schema[key], value, where, parse)
+        if stated is not None:
+            uncertainties[key] = stated
     _check_groups(kind, set(values), label)
     written = {k: v for k, v in data.items() if k not in COMMON_KEYS}
-    return DeviceSpec(kind, data["name"], data["reference"], data["notes"], values, path, written)
+    return DeviceSpec(
+        kind, data["name"], data["reference"], data["notes"], values, path, written, uncertainties
+    )
 
 
 def load_device(path: str | Path) -> DeviceSpec:

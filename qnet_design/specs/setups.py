@@ -17,8 +17,9 @@ from typing import Any
 
 from ..errors import DeviceFileError, UnitError
 from ..units import FIELD_KINDS, parse_quantity
-from .devices import DeviceSpec, parse_device, read_toml
-from .fields import DEVICE_FIELDS, DEVICE_GROUPS
+from .devices import DeviceSpec, parse_device, parse_uncertain_field, read_toml
+from .fields import DEVICE_FIELDS, DEVICE_GROUPS, Field
+from .uncertainty import Uncertainty
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,11 @@ _SETUP_KEYS = ("scheme", "name", "notes", "base", "devices", "overrides", "layou
 
 @dataclass(frozen=True)
 class SetupSpec:
-    """A validated setup: scheme, devices by role (overrides applied) and layout values."""
+    """A validated setup: scheme, devices by role (overrides applied) and layout values.
+
+    ``layout_uncertainties`` maps the layout keys written with ``± σ`` to their
+    :class:`~qnet_design.specs.uncertainty.Uncertainty` (``layout`` holds the nominal values).
+    """
 
     scheme: str
     name: str
@@ -114,9 +119,10 @@ class SetupSpec:
     layout: Mapping[str, Any]
     path: Path | None = None
     sources: Mapping[str, Path] = field(default_factory=dict)
+    layout_uncertainties: Mapping[str, Uncertainty] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("devices", "layout", "sources"):
+        for name in ("devices", "layout", "sources", "layout_uncertainties"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
 
@@ -268,6 +274,7 @@ def load_setup(path: str | Path) -> SetupSpec:
         sources[role] = dpath
     layout_in = data.get("layout", {})
     layout: dict[str, Any] = {}
+    stated: dict[str, Uncertainty] = {}
     for key in layout_in:
         if key not in scheme.layout:
             raise DeviceFileError(
@@ -279,7 +286,11 @@ def load_setup(path: str | Path) -> SetupSpec:
         if value is None:
             layout[key] = None
             continue
-        layout[key] = _parse_layout_value(key, spec, value, f"{path}: field `layout.{key}`")
+        layout[key], uncertainty = _parse_layout_uncertain(
+            key, spec, value, f"{path}: field `layout.{key}`"
+        )
+        if uncertainty is not None:
+            stated[key] = uncertainty
     return SetupSpec(
         scheme_name,
         data["name"],
@@ -288,6 +299,17 @@ def load_setup(path: str | Path) -> SetupSpec:
         layout,
         path,
         sources,
+        stated,
+    )
+
+
+def _parse_layout_uncertain(
+    key: str, spec: LayoutField, value: Any, where: str
+) -> tuple[Any, Uncertainty | None]:
+    """A layout value that may carry ``± σ`` (scalar numbers and unit kinds only)."""
+    as_field = Field(spec.kind if spec.kind != "integer" else "integer", spec.doc)
+    return parse_uncertain_field(
+        as_field, value, where, lambda v: _parse_layout_value(key, spec, v, where)
     )
 
 
@@ -339,6 +361,7 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
     scheme = SCHEMES[setup.scheme]
     raws = {role: device.raw() for role, device in setup.devices.items()}
     layout = dict(setup.layout)
+    layout_uncertainties = dict(setup.layout_uncertainties)
     for dotted, value in overrides.items():
         head, _, key = dotted.partition(".")
         if not key:
@@ -350,9 +373,12 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
                 )
             spec = scheme.layout[key]
             unit_kind = spec.kind if spec.kind in ("frequency", "time", "length") else None
-            layout[key] = _parse_layout_value(
+            layout[key], uncertainty = _parse_layout_uncertain(
                 key, spec, _as_field_text(value, unit_kind), f"{label}: field `layout.{key}`"
             )
+            layout_uncertainties.pop(key, None)
+            if uncertainty is not None:
+                layout_uncertainties[key] = uncertainty
             continue
         if head not in raws:
             raise DeviceFileError(
@@ -372,5 +398,12 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
         for role, raw in raws.items()
     }
     return SetupSpec(
-        setup.scheme, setup.name, setup.notes, devices, layout, setup.path, setup.sources
+        setup.scheme,
+        setup.name,
+        setup.notes,
+        devices,
+        layout,
+        setup.path,
+        setup.sources,
+        layout_uncertainties,
     )

@@ -1,0 +1,129 @@
+"""Headline figures of one setup at many override points, on the sweep executors and the store.
+
+The uncertainty, sensitivity and optimisation tools all evaluate ``budget(with_overrides(setup,
+point), full=False)`` at many points ``{"qubit.t_phi": 2.1e-05, ...}`` (plain numbers in SI
+units, dB for losses). This module runs them through :func:`qnet_design.sweeps.run_sweep`, so
+they use its process pool / Dask executors and are keyed in the results store by the base
+setup's content and the point: a repeated Monte Carlo sample or optimiser step is read back.
+
+A point whose budget fails (the model refuses the sampled value, a truncation does not converge)
+is **not** an error here: its record holds ``failed`` = a one-line reason, and figures that did
+not converge are NaN with the reason in ``failed``, so callers can count failures by reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..errors import ParameterError, QnetError
+from ..specs.setups import SetupSpec, load_setup, with_overrides
+from ..store import ResultStore, store_key
+from ..sweeps import run_sweep
+
+#: what a point computes; part of its store key
+SETTINGS = {"budget": "headline", "full": False}
+
+#: the column holding a failed point's reason ("" when the point is fine)
+FAILED = "failed"
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str) -> SetupSpec:
+    return load_setup(path)
+
+
+def headline_point(source: SetupSpec | str, point: Mapping[str, Any]) -> dict[str, Any]:
+    """Headline figures at one point (top level, so that worker processes can run it)."""
+    from . import budget
+
+    spec = _load(source) if isinstance(source, str) else source
+    try:
+        result = budget(with_overrides(spec, dict(point)), full=False)
+    except (QnetError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        return {FAILED: f"{type(exc).__name__}: {reason}"[:300]}
+    record: dict[str, Any] = {}
+    unconverged = []
+    for f in result.figures:
+        record[f.name] = f.value if f.converged else math.nan
+        if not f.converged:
+            unconverged.append(f.name)
+    record[FAILED] = f"not converged: {', '.join(unconverged)}" if unconverged else ""
+    return record
+
+
+def fingerprint(setup: SetupSpec) -> dict[str, Any]:
+    """What the budget of ``setup`` depends on: every device field as written, and the layout."""
+    devices = {
+        role: {
+            k: str(v) for k, v in device.raw().items() if k not in ("name", "reference", "notes")
+        }
+        for role, device in setup.devices.items()
+    }
+    layout = {k: str(v) for k, v in setup.layout.items()}
+    return {"scheme": setup.scheme, "devices": devices, "layout": layout}
+
+
+def _source(setup: SetupSpec, parallel: bool) -> SetupSpec | str:
+    """The setup itself (in-process) or its path (workers reload it; it must be unmodified)."""
+    if not parallel:
+        return setup
+    if setup.path is None or load_setup(setup.path) != setup:
+        raise ParameterError(
+            "parallel evaluation reloads the setup from its file, but this setup was changed in "
+            "Python (with_overrides) or has no file; write it to a setup file or use workers=1"
+        )
+    return str(setup.path)
+
+
+def open_store(store: ResultStore | str | bool | None) -> ResultStore | str | None:
+    """``True`` → the default store, ``False``/``None`` → no store, else the store or path."""
+    if store is True:
+        return ResultStore()
+    if store is False:
+        return None
+    return store
+
+
+def evaluate_points(
+    setup: SetupSpec,
+    points: Sequence[Mapping[str, Any]],
+    *,
+    workers: int = 1,
+    executor: str | None = None,
+    store: ResultStore | str | bool | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """One row per point: the point's overrides, the headline figures and ``failed``.
+
+    ``df.attrs`` has ``n_cached`` (read from the store) and ``n_computed``.
+    """
+    base = fingerprint(setup)
+    parallel = workers > 1 or executor is not None
+
+    def key(point: Mapping[str, Any]) -> str:
+        return store_key(setup.scheme, {"setup": base, "point": dict(point)}, SETTINGS, __version__)
+
+    frame = run_sweep(
+        functools.partial(headline_point, _source(setup, parallel)),
+        [dict(p) for p in points],
+        key=key,
+        store=open_store(store),
+        workers=workers,
+        executor=executor,
+        progress=progress,
+    )
+    if FAILED not in frame.columns:
+        frame[FAILED] = ""
+    frame[FAILED] = frame[FAILED].fillna("")
+    return frame
+
+
+__all__ = ["FAILED", "evaluate_points", "fingerprint", "headline_point", "open_store"]
