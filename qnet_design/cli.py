@@ -189,6 +189,19 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .budget.sensitivity import sensitivity
+
+    report = sensitivity(
+        load_setup(args.setup), figure=args.figure, workers=args.workers, store=not args.no_cache
+    )
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(report)
+    return 0
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .budget import compare
 
@@ -296,6 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.set_defaults(func=_cmd_budget)
+
+    p = sub.add_parser(
+        "sensitivity", help="rank the device and layout parameters by their effect on a figure"
+    )
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument("--figure", help="figure to rank against (default: the scheme's headline)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_sensitivity)
 
     p = sub.add_parser("compare", help="one row per setup: the headline figures side by side")
     p.add_argument("setups", nargs="+", help="setup files")

@@ -1,0 +1,69 @@
+"""Sensitivity ranking: signs follow the metamorphic rules, numbers are real budgets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qnet_design.budget import budget
+from qnet_design.budget.sensitivity import sensitivity
+from qnet_design.cli import main
+from qnet_design.specs import load_setup
+from qnet_design.specs.setups import with_overrides
+
+from .conftest import DEVICES
+
+THERMAL = DEVICES / "setups" / "thermal_link_transmon.toml"
+
+#: imperfection → sign of ∂F/∂x (a worse imperfection never improves the figure; paper 001
+#: Fig. 4 and the metamorphic tests of the thermal link)
+SIGNS = {
+    "channel.insertion_loss": -1,
+    "channel.loss_per_length": -1,
+    "qubit.t_phi": +1,
+    "qubit.directionality": +1,
+}
+
+
+@pytest.fixture(scope="module")
+def thermal_report():
+    return sensitivity(load_setup(THERMAL), store=False)
+
+
+def test_imperfection_signs_follow_the_metamorphic_rules(thermal_report):
+    by_path = {s.path: s for s in thermal_report.ranking}
+    assert set(SIGNS) <= set(by_path)
+    for path, sign in SIGNS.items():
+        s = by_path[path]
+        assert sign * s.elasticity > 0, (path, s.elasticity)
+        assert s.change > 0 and not s.violates_rule, path
+
+
+def test_numbers_are_budgets_of_the_improved_setup(thermal_report):
+    spec = load_setup(THERMAL)
+    top = thermal_report.ranking[0]
+    # the 5 m link's 0.2 dB insertion loss dominates (paper 001: loss of several % matters)
+    assert top.path == "channel.insertion_loss" and top.improved_value == "0.1 dB"
+    again = budget(with_overrides(spec, {"channel.insertion_loss": "0.1 dB"}), full=False)
+    assert top.figure_after == pytest.approx(again["concurrence"], rel=1e-12)
+    assert thermal_report.nominal == pytest.approx(budget(spec, full=False)["concurrence"])
+    # improvements come first, ordered by their effect
+    changes = [s.change for s in thermal_report.ranking if s.change > 0]
+    assert changes == sorted(changes, reverse=True)
+    # the resonant detunings are at their ideal value 0 and are listed, not ranked
+    assert any("detuning1" in why for why in thermal_report.not_ranked)
+
+
+def test_cli_sensitivity(capsys):
+    setup = str(DEVICES / "setups" / "cv_replication_twpa_arrays.toml")
+    assert main(["sensitivity", setup, "--no-cache", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["figure"] == "E_N_min"
+    first = data["ranking"][0]
+    # more squeezing is the lever of a squeezed-bath drive (E_N of the drive is 2r)
+    assert first["path"] == "source.squeezing_db" and first["change"] > 0
+    cavity = next(r for r in data["ranking"] if r["path"] == "layout.cavity_linewidth")
+    assert cavity["change"] > 0 and cavity["elasticity"] < 0  # resonator loss never helps
+    assert main(["sensitivity", setup, "--figure", "nonsense"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
