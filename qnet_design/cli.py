@@ -202,6 +202,28 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_optimize(args: argparse.Namespace) -> int:
+    from .budget.optimize import optimize
+
+    result = optimize(
+        load_setup(args.setup),
+        args.vary,
+        maximize=args.maximize,
+        minimize=args.minimize,
+        constraints=args.constraint or (),
+        budget=args.budget,
+        method=args.method,
+        seed=args.seed,
+        workers=args.workers,
+        store=not args.no_cache,
+    )
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
+    return 0
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .budget import compare
 
@@ -319,6 +341,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_sensitivity)
+
+    p = sub.add_parser("optimize", help="best value of a figure over a box of parameters")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    goal = p.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--maximize", metavar="FIGURE", help="figure to maximise")
+    goal.add_argument("--minimize", metavar="FIGURE", help="figure to minimise")
+    p.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="FIELD=LOW:HIGH[:log]",
+        help="a parameter and its box, e.g. source.filter_q=1e4:1e6:log or "
+        "qubit.t_phi=10 us:100 us; repeat for several",
+    )
+    p.add_argument("--constraint", action="append", help="e.g. 't_90<=2 us'; repeatable")
+    p.add_argument("--budget", type=int, default=40, help="most budgets to spend (default 40)")
+    p.add_argument("--method", choices=["local", "de"], default="local", help="search method")
+    p.add_argument("--seed", type=int, default=0, help="seed of differential evolution")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_optimize)
 
     p = sub.add_parser("compare", help="one row per setup: the headline figures side by side")
     p.add_argument("setups", nargs="+", help="setup files")

@@ -1,0 +1,470 @@
+"""The best design within the knobs a lab has: bounded optimisation of a headline figure.
+
+``optimize(setup, maximize="concurrence", vary={"source.filter_q": (1e4, 1e6, "log")},
+constraints=["t_90<=2 us"], budget=40)`` searches the box of the varied parameters (SI units,
+dB for losses; ``log`` searches the logarithm) in two stages:
+
+1. a **coarse grid** (g points per parameter, g^d ≤ budget/2), evaluated like a sweep (parallel,
+   cached in the results store);
+2. from the grid's best feasible point, a **local search** (bounded Brent for one parameter,
+   bounded Nelder–Mead for several; ``method="de"`` runs SciPy's differential evolution on the
+   whole box instead) with the rest of the budget.
+
+Every budget is cached (in memory and in the store), so re-runs and repeated points are free.
+Constraints (``"t_90<=2 us"``: a figure, a comparison and a value in any unit of that figure)
+are penalties: an infeasible point scores below every feasible one. The result states the
+optimum in lab units, the figure there, the budgets spent, whether it beats every grid point,
+and which parameters sit on a bound of their box.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import optimize as sopt
+
+from ..errors import DeviceFileError, ParameterError, UnitError
+from ..specs.fields import DEVICE_FIELDS
+from ..specs.setups import SCHEMES, SetupSpec, with_overrides
+from ..store import ResultStore
+from ..units import FIELD_KINDS, Q_, parse_decibels, parse_quantity
+from ._points import FAILED, evaluate_points, open_store
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+}
+_CONSTRAINT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(<=|>=|<|>)\s*(.+?)\s*$")
+#: score of an infeasible point (minus its violation) and of a failed budget
+INFEASIBLE = -1e6
+FAILED_SCORE = -1e9
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One varied parameter: dotted path, bounds in the override unit, log or linear search."""
+
+    path: str
+    low: float
+    high: float
+    log: bool
+    unit: str
+
+    def value(self, u: float) -> float:
+        """The parameter at the normalised coordinate u ∈ [0, 1]."""
+        u = min(max(u, 0.0), 1.0)
+        if self.log:
+            return float(self.low * (self.high / self.low) ** u)
+        return float(self.low + u * (self.high - self.low))
+
+    def show(self, x: float) -> str:
+        if self.unit in ("Hz", "s", "m", "K") and x != 0:
+            return f"{Q_(x, self.unit).to_compact():.5g~P}"
+        return f"{x:.5g} {self.unit}".strip()
+
+
+def _field_kind(setup: SetupSpec, path: str) -> str:
+    head, _, key = path.partition(".")
+    if head == "layout":
+        layout = SCHEMES[setup.scheme].layout
+        if key not in layout:
+            raise ParameterError(
+                f"`--vary` names an unknown layout key {key!r}; known: {', '.join(layout)}"
+            )
+        return layout[key].kind
+    if head not in setup.devices or not key:
+        raise ParameterError(
+            f"`--vary` must name role.field or layout.key, got {path!r}; roles: "
+            f"{', '.join(setup.devices)}"
+        )
+    schema = DEVICE_FIELDS[setup.devices[head].kind]
+    if key not in schema:
+        raise ParameterError(
+            f"`--vary` names an unknown field {path!r}; known: {', '.join(schema)}"
+        )
+    return schema[key].kind
+
+
+def _bound(text: str, kind: str, where: str) -> float:
+    text = text.strip()
+    try:
+        return float(text)  # a bare number: SI units (Hz, s, K, m), dB for losses
+    except ValueError:
+        pass
+    try:
+        if kind in ("db", "db_per_length"):
+            return parse_decibels(text, where, per_length=kind == "db_per_length")
+        if kind in FIELD_KINDS:
+            return float(parse_quantity(text, kind, where).m_as(FIELD_KINDS[kind][1]))
+    except UnitError as exc:
+        raise ParameterError(str(exc)) from None
+    raise ParameterError(f"{where} must be a number, got {text!r}")
+
+
+def parse_vary(setup: SetupSpec, spec: str) -> Variable:
+    """``"source.filter_q=1e4:1e6"`` (``:log`` to search the logarithm) → :class:`Variable`."""
+    path, sep, rhs = spec.partition("=")
+    path = path.strip()
+    parts = rhs.split(":")
+    if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in ("log", "lin")):
+        raise ParameterError(f"`--vary` must look like 'FIELD=LOW:HIGH[:log]', got {spec!r}")
+    kind = _field_kind(setup, path)
+    if kind not in FIELD_KINDS and kind not in ("number", "db", "db_per_length"):
+        raise ParameterError(f"`--vary` {path!r} is not a numeric parameter (it is a {kind})")
+    low, high = (_bound(p, kind, f"`--vary` {path}") for p in parts[:2])
+    if not low < high:
+        raise ParameterError(f"`--vary` {spec!r}: LOW must be < HIGH, got {low:g} and {high:g}")
+    log = len(parts) == 3 and parts[2] == "log"
+    if log and low <= 0:
+        raise ParameterError(f"`--vary` {spec!r}: a log search needs LOW > 0")
+    unit = FIELD_KINDS[kind][1] if kind in FIELD_KINDS else {"db": "dB"}.get(kind, "")
+    for x in (low, high):  # the box must be valid for the field: fail before anything runs
+        try:
+            with_overrides(setup, {path: x})
+        except DeviceFileError as exc:
+            raise ParameterError(f"`--vary` {spec!r}: {exc}") from None
+    return Variable(path, low, high, log, "dB/m" if kind == "db_per_length" else unit)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    figure: str
+    op: str
+    value: float  # in the figure's own unit
+    text: str
+
+    def violation(self, figures: Mapping[str, float]) -> float:
+        """0 when the constraint holds, else how far it misses (relative to the bound)."""
+        x = figures.get(self.figure, math.nan)
+        if not math.isfinite(x) and not math.isinf(x):
+            return math.inf
+        if _OPS[self.op](x, self.value):
+            return 0.0
+        return abs(x - self.value) / max(abs(self.value), 1e-12)
+
+
+def parse_constraint(text: str, units: Mapping[str, str]) -> Constraint:
+    """``"t_90<=2 us"`` → :class:`Constraint` in the figure's unit (``units``: figure → unit)."""
+    match = _CONSTRAINT.match(text)
+    if not match:
+        raise ParameterError(f"`--constraint` must look like 't_prep<=2 us', got {text!r}")
+    name, op, rhs = match.groups()
+    if name not in units:
+        raise ParameterError(f"`--constraint` names {name!r}; figures: {', '.join(units)}")
+    try:
+        quantity: Any = Q_(rhs)
+        value = float(quantity.m_as(units[name] or "dimensionless"))
+    except Exception:
+        raise ParameterError(
+            f"`--constraint` {text!r}: {rhs!r} is not a value in the unit of {name} "
+            f"({units[name] or 'a plain number'})"
+        ) from None
+    return Constraint(name, op, value, text)
+
+
+@dataclass(frozen=True)
+class OptimizeResult:
+    """The optimum found, how it was found, and a check against the coarse grid."""
+
+    setup: str
+    figure: str
+    maximize: bool
+    variables: tuple[Variable, ...]
+    optimum: Mapping[str, float]
+    value: float
+    figures: Mapping[str, float]
+    constraints: tuple[Constraint, ...]
+    evaluations: int
+    grid_best: Mapping[str, float]
+    grid_value: float
+    grid_points: int
+    at_bound: tuple[str, ...] = ()
+    failed: int = 0
+    method: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def beats_grid(self) -> bool:
+        sign = 1.0 if self.maximize else -1.0
+        return sign * (self.value - self.grid_value) >= -1e-12 * max(1.0, abs(self.value))
+
+    def __str__(self) -> str:
+        goal = "maximum" if self.maximize else "minimum"
+        lines = [f"{self.setup}: {goal} of {self.figure} ({self.method})", ""]
+        for v in self.variables:
+            flag = "  (on a bound of the box)" if v.path in self.at_bound else ""
+            lines.append(f"  {v.path} = {v.show(self.optimum[v.path])}{flag}")
+        lines.append(f"  {self.figure} = {self.value:.6g}")
+        for c in self.constraints:
+            lines.append(
+                f"  constraint {c.text}: {c.figure} = {self.figures[c.figure]:.4g} (holds)"
+            )
+        check = "beats" if self.beats_grid else "does NOT beat"
+        lines.append(
+            f"\n{self.evaluations} budgets ({self.failed} failed); the optimum {check} every "
+            f"feasible point of the {self.grid_points}-point coarse grid (best there "
+            f"{self.grid_value:.6g})"
+        )
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "setup": self.setup,
+            "figure": self.figure,
+            "goal": "maximize" if self.maximize else "minimize",
+            "optimum": dict(self.optimum),
+            "units": {v.path: v.unit for v in self.variables},
+            "value": self.value,
+            "figures": dict(self.figures),
+            "constraints": [c.text for c in self.constraints],
+            "evaluations": self.evaluations,
+            "failed": self.failed,
+            "grid": {
+                "points": self.grid_points,
+                "best": dict(self.grid_best),
+                "value": self.grid_value,
+            },
+            "beats_grid": self.beats_grid,
+            "at_bound": list(self.at_bound),
+            "method": self.method,
+            "notes": list(self.notes),
+        }
+
+
+class _Objective:
+    """Score of a point in normalised coordinates, every budget cached by its point."""
+
+    def __init__(
+        self,
+        setup: SetupSpec,
+        variables: Sequence[Variable],
+        figure: str,
+        maximize: bool,
+        constraints: Sequence[Constraint],
+        run: dict[str, Any],
+    ):
+        self.setup, self.variables, self.figure = setup, variables, figure
+        self.sign = 1.0 if maximize else -1.0
+        self.constraints, self.run = constraints, run
+        self.cache: dict[tuple[float, ...], dict[str, Any]] = {}
+        self.failed = 0
+
+    def point(self, u: Any) -> dict[str, float]:
+        return {v.path: v.value(float(x)) for v, x in zip(self.variables, u, strict=True)}
+
+    def records(self, us: Any) -> list[dict[str, Any]]:
+        points = [self.point(u) for u in us]
+        todo = [p for p in points if tuple(p.values()) not in self.cache]
+        if todo:
+            frame = evaluate_points(self.setup, todo, **self.run)
+            for p, row in zip(todo, frame.to_dict("records"), strict=True):
+                self.cache[tuple(p.values())] = row
+                self.failed += bool(row.get(FAILED))
+        return [self.cache[tuple(p.values())] for p in points]
+
+    def score(self, record: Mapping[str, Any]) -> float:
+        value = record.get(self.figure, math.nan)
+        if record.get(FAILED) or not math.isfinite(value):
+            return FAILED_SCORE
+        miss = sum(c.violation(record) for c in self.constraints)
+        if miss > 0:
+            return INFEASIBLE - min(miss, 1e5)
+        return self.sign * value
+
+    def __call__(self, u: Any) -> float:
+        return -self.score(self.records([u])[0])  # scipy minimises
+
+
+def _simplex(best: np.ndarray, size: float) -> np.ndarray:
+    """Nelder–Mead's first simplex: ``best`` and one step of ``size`` along each axis (inward)."""
+    vertices = [best]
+    for axis in np.eye(len(best)):
+        step = size * axis
+        vertices.append(best + step if best @ axis + size <= 1.0 else best - step)
+    return np.array(vertices)
+
+
+def search(
+    objective: _Objective, d: int, budget: int, method: str, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coarse grid, then a local (or differential-evolution) search: (best u, the grid)."""
+    g = 3
+    while (g + 1) ** d <= budget / 2:
+        g += 1
+    axes = [np.linspace(0.0, 1.0, g)] * d
+    grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(d, -1).T
+    scores = [objective.score(r) for r in objective.records(grid)]
+    best = grid[int(np.argmax(scores))]
+    left = budget - len(grid)
+    if method == "de":
+        popsize = 5
+        res = sopt.differential_evolution(
+            objective,
+            [(0.0, 1.0)] * d,
+            maxiter=max(1, left // (popsize * d) - 1),
+            popsize=popsize,
+            seed=seed,
+            polish=False,
+            x0=best,
+        )
+    elif d == 1:
+        cell = 1.0 / (g - 1)
+        res = sopt.minimize_scalar(
+            lambda u: objective([u]),
+            bounds=(max(best[0] - cell, 0.0), min(best[0] + cell, 1.0)),
+            method="bounded",
+            options={"maxiter": left, "xatol": 1e-4},
+        )
+        res.x = np.array([res.x])
+    else:
+        res = sopt.minimize(
+            objective,
+            best,
+            method="Nelder-Mead",
+            bounds=[(0.0, 1.0)] * d,
+            options={
+                "maxfev": left,
+                "xatol": 1e-4,
+                "fatol": 1e-9,
+                "initial_simplex": _simplex(best, 0.5 / (g - 1)),
+            },
+        )
+    u = np.asarray(res.x, dtype=float)
+    return (u if -float(res.fun) >= max(scores) else best), grid
+
+
+def optimize(
+    setup: SetupSpec,
+    vary: Sequence[str] | Mapping[str, tuple[float, float] | tuple[float, float, str]],
+    *,
+    maximize: str | None = None,
+    minimize: str | None = None,
+    constraints: Sequence[str] = (),
+    budget: int = 40,
+    method: str = "local",
+    seed: int = 0,
+    workers: int = 1,
+    store: ResultStore | str | bool | None = True,
+) -> OptimizeResult:
+    """Best value of a figure over a box of parameters (module docstring).
+
+    Parameters
+    ----------
+    setup
+        The setup; parameters not varied keep their values.
+    vary
+        ``["source.filter_q=1e4:1e6:log", "qubit.t_phi=10 us:100 us"]`` or
+        ``{"source.filter_q": (1e4, 1e6, "log")}`` (bounds in SI units, dB for losses).
+    maximize, minimize
+        The figure (exactly one of the two).
+    constraints
+        ``["t_90<=2 us", ...]``: figure, comparison, value in any unit of that figure.
+    budget
+        Most budgets to spend (grid included), ≥ 2·3^d.
+    method
+        ``"local"`` (grid, then Brent / Nelder–Mead from its best point) or ``"de"``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown, non-numeric or repeated field; inverted bounds; unknown figure; a budget too
+        small; a constraint that holds at no point tried.
+    """
+    from . import budget as setup_budget
+
+    if (maximize is None) == (minimize is None):
+        raise ParameterError("give exactly one of `maximize` and `minimize`")
+    figure = str(maximize if maximize is not None else minimize)
+    if method not in ("local", "de"):
+        raise ParameterError(f"`method` must be 'local' or 'de', got {method!r}")
+    specs = (
+        [f"{k}={v[0]!r}:{v[1]!r}" + (f":{v[2]}" if len(v) > 2 else "") for k, v in vary.items()]
+        if isinstance(vary, Mapping)
+        else list(vary)
+    )
+    if not specs:
+        raise ParameterError("give at least one `--vary FIELD=LOW:HIGH`")
+    variables = tuple(parse_vary(setup, s) for s in specs)
+    if len({v.path for v in variables}) < len(variables):
+        raise ParameterError("`--vary` names the same parameter twice")
+    d = len(variables)
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 2 * 3**d:
+        raise ParameterError(f"`budget` must be an integer >= {2 * 3**d} for {d} parameter(s)")
+    nominal = setup_budget(setup, full=False)
+    units = {f.name: f.unit for f in nominal.figures}
+    if figure not in units:
+        raise ParameterError(
+            f"the figure to optimise must be one of {', '.join(units)}, got {figure!r}"
+        )
+    parsed = tuple(parse_constraint(c, units) for c in constraints)
+    with_store = open_store(store)
+    try:
+        run = {"workers": workers, "store": with_store}
+        objective = _Objective(setup, variables, figure, maximize is not None, parsed, run)
+        u, grid = search(objective, d, budget, method, seed)
+        record = objective.records([u])[0]
+        grid_records = objective.records(grid)
+    finally:
+        if isinstance(with_store, ResultStore):
+            with_store.close()
+    grid_scores = [objective.score(r) for r in grid_records]
+    best_grid = int(np.argmax(grid_scores))
+    if objective.score(record) <= INFEASIBLE / 2:
+        shown = ", ".join(
+            f"{c.figure} = {min(r.get(c.figure, math.nan) for r in grid_records):.4g}"
+            for c in parsed
+        )
+        raise ParameterError(
+            f"no point tried satisfies {' and '.join(c.text for c in parsed) or 'the budget'} "
+            f"({len(objective.cache)} budgets; smallest on the grid: {shown or 'all failed'})"
+        )
+    optimum = objective.point(u)
+    at_bound = tuple(
+        v.path for v, x in zip(variables, u, strict=True) if x <= 1e-3 or x >= 1 - 1e-3
+    )
+    notes = []
+    if at_bound:
+        notes.append("an optimum on the edge of the box: widen the bounds to see beyond it")
+    return OptimizeResult(
+        setup.name,
+        figure,
+        maximize is not None,
+        variables,
+        optimum,
+        float(record[figure]),
+        {k: float(v) for k, v in record.items() if isinstance(v, (int, float))},
+        parsed,
+        len(objective.cache),
+        objective.point(grid[best_grid]),
+        float(grid_records[best_grid].get(figure, math.nan)),
+        len(grid),
+        at_bound,
+        objective.failed,
+        f"{len(grid)}-point grid, then "
+        + (
+            "differential evolution"
+            if method == "de"
+            else ("bounded Brent" if d == 1 else "bounded Nelder-Mead") + " from its best point"
+        ),
+        tuple(notes),
+    )
+
+
+__all__ = [
+    "Constraint",
+    "OptimizeResult",
+    "Variable",
+    "optimize",
+    "parse_constraint",
+    "parse_vary",
+    "search",
+]

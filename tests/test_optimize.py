@@ -1,0 +1,145 @@
+"""optimize: a known closed-form optimum, the thermal-link optima, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qnet_design.budget._points import evaluate_points
+from qnet_design.budget.optimize import Variable, _Objective, optimize, search
+from qnet_design.cli import main
+from qnet_design.schemes.thermal_link.approximations import analytic_optimum
+from qnet_design.specs import load_setup
+from qnet_design.translate import translate
+from qnet_design.units import bose_occupation
+
+from .conftest import DEVICES
+
+THERMAL = DEVICES / "setups" / "thermal_link_transmon.toml"
+
+
+class _ClosedForm(_Objective):
+    """F(x, y) = 1 − (x − 0.3)² − (log₁₀ y − 1)²: maximum 1 at x = 0.3, y = 10."""
+
+    def records(self, us):
+        out = []
+        for u in us:
+            p = self.point(u)
+            x, y = p["x"], p["y"]
+            out.append({"F": 1 - (x - 0.3) ** 2 - (math.log10(y) - 1) ** 2, "failed": ""})
+            self.cache[tuple(p.values())] = out[-1]
+        return out
+
+
+@pytest.mark.parametrize("method", ["local", "de"])
+def test_search_finds_a_closed_form_optimum(method):
+    spec = load_setup(THERMAL)
+    variables = (Variable("x", 0.0, 1.0, False, ""), Variable("y", 1.0, 1000.0, True, ""))
+    objective = _ClosedForm(spec, variables, "F", True, (), {})
+    u, grid = search(objective, 2, 120, method, seed=1)
+    best = objective.point(u)
+    assert best["x"] == pytest.approx(0.3, abs=0.02)
+    assert best["y"] == pytest.approx(10.0, rel=0.05)
+    assert len(grid) <= 60 and len(objective.cache) <= 120 + 1
+
+
+def _ideal_link(tmp_path: Path) -> Path:
+    """Chiral link with no loss, no dephasing, perfect directionality; κ/γ = 0.01 (Q = 2.5e4)."""
+    path = tmp_path / "ideal.toml"
+    path.write_text(
+        'scheme = "thermal_link"\nname = "ideal"\n[devices]\n'
+        f'qubit = "{DEVICES / "qubits" / "joshi2023_chiral_transmon.toml"}"\n'
+        f'source = "{DEVICES / "sources" / "agusti2025_roomtemp_filtered_source.toml"}"\n'
+        "[overrides.qubit]\ndirectionality = 1.0\n[overrides.source]\nfilter_q = 2.5e4\n"
+        '[layout]\ngeometry = "chiral"\n'
+    )
+    return path
+
+
+def test_thermal_link_optimum_over_temperature_against_paper_001_eq_46_47(tmp_path):
+    spec = load_setup(_ideal_link(tmp_path))
+    kappa = translate(spec).model_kwargs["kappa"]
+    paper = analytic_optimum(kappa)  # n_th* = γ²/(12κ²) (Eq. 46), C = 1 − 2Υ(γ/48κ) (Eq. 47)
+    result = optimize(
+        spec,
+        ["source.temperature=20 K:2000 K:log"],
+        maximize="concurrence",
+        budget=30,
+        store=False,
+    )
+    n_opt = bose_occupation(5e9, result.optimum["source.temperature"])
+    # Eq. 46 minimises (1 + y)²/y and ignores the logarithmic variation of Υ, which moves the
+    # exact maximum a few tens of percent lower in n_th (approximations.analytic_optimum);
+    # Eq. 47 is lowest order in κ/γ = 0.01 (measured here: 4 % above the exact maximum)
+    assert 0.5 < n_opt / paper.n_th_star < 1.0
+    assert result.value == pytest.approx(paper.concurrence_star, abs=0.05)
+    assert result.value < paper.concurrence_star
+    assert result.beats_grid and not result.at_bound
+
+
+def test_thermal_link_optimum_over_filter_q_agrees_with_a_fine_sweep():
+    spec = load_setup(THERMAL)
+    result = optimize(
+        spec, ["source.filter_q=1e4:1e6:log"], maximize="concurrence", budget=30, store=False
+    )
+    qs = np.geomspace(1e4, 1e6, 41)
+    sweep = evaluate_points(spec, [{"source.filter_q": float(q)} for q in qs])
+    k = int(np.argmax(sweep["concurrence"]))
+    assert 0 < k < 40  # an interior maximum (the filter trades flux against bandwidth)
+    assert result.value >= float(sweep["concurrence"].max()) - 1e-9
+    spacing = math.log(qs[1] / qs[0])
+    assert abs(math.log(result.optimum["source.filter_q"] / qs[k])) <= spacing
+    assert result.evaluations <= 30
+
+
+@pytest.mark.parametrize(
+    ("vary", "extra", "words"),
+    [
+        ("source.filter_q=1e6:1e4", [], "LOW must be < HIGH"),
+        ("source.nothing=1:2", [], "unknown field"),
+        ("layout.geometry=1:2", [], "not a numeric parameter"),
+        ("qubit.t_phi=10 us:1 MHz", [], "must be a time"),
+        ("source.filter_q=1e4:1e6", ["--constraint", "concurrence>=0.999"], "no point tried"),
+        ("source.filter_q=1e4:1e6", ["--constraint", "nonsense<=1"], "names 'nonsense'"),
+    ],
+)
+def test_bad_optimize_input_is_one_line_exit_2(capsys, vary, extra, words):
+    argv = [
+        "optimize",
+        str(THERMAL),
+        "--maximize",
+        "concurrence",
+        "--vary",
+        vary,
+        "--budget",
+        "6",
+        "--no-cache",
+        *extra,
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err
+
+
+def test_cli_optimize_json(capsys):
+    argv = [
+        "optimize",
+        str(THERMAL),
+        "--maximize",
+        "concurrence",
+        "--vary",
+        "channel.insertion_loss=0.05 dB:0.5 dB",
+        "--budget",
+        "8",
+        "--no-cache",
+        "--json",
+    ]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    # less loss is always better: the optimum is the lower edge of the box, and says so
+    assert data["optimum"]["channel.insertion_loss"] == pytest.approx(0.05)
+    assert data["at_bound"] == ["channel.insertion_loss"] and data["beats_grid"]
