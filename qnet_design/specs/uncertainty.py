@@ -32,7 +32,7 @@ from ..errors import UnitError
 #: how a Monte Carlo draw treats a stated uncertainty
 DISTRIBUTIONS = ("normal", "lognormal")
 
-_SEPARATOR = re.compile(r"±|\+/-|\+-")
+_SEPARATOR = re.compile(r"±|\+\s*/\s*-|\+\s*-")
 _DISTRIBUTION = re.compile(r",\s*([A-Za-z]+)\s*$")
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _NUMBER_THEN_REST = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
