@@ -11,16 +11,11 @@ from ..errors import DeviceFileError
 from ..schemes.thermal_link import ThermalLink
 from ..specs.setups import SetupSpec
 from ._base import Parameter, Rate, Translation
-from ._contract import Context, Contract, Field, NotModelled, Through
+from ._contract import Context, Contract, Field, Through
 from ._shared import COLD_LINK, TWO_LEVEL, TWO_PI, angular, qubit_rates, residual_occupation
 from .channels import translate_channel
 from .qubits import translate_qubit
 from .sources import translate_thermal_source
-
-_NO_LOSS = NotModelled(
-    "ThermalLink has no decay into non-guided modes (γ′·D[σ⁻], which includes the share "
-    "radiated the wrong way by a directional emitter)"
-)
 
 CONTRACT = Contract(
     {
@@ -30,11 +25,11 @@ CONTRACT = Contract(
             ("positions",),
         ),
         "gamma1": Context("reference rate γ₁, the model's unit"),
-        "gamma_loss1": _NO_LOSS,
+        "gamma_loss1": Field("gamma_loss1"),
         "gamma_phi1": Field("gamma_phi"),
         "anharmonicity1": TWO_LEVEL,
         "gamma2": Field("gamma2"),
-        "gamma_loss2": _NO_LOSS,
+        "gamma_loss2": Field("gamma_loss2"),
         "kappa": Field("kappa"),
         "flux": Through(("kappa", "n_th"), "Φ = κ n_th/2"),
         "delta1": Field("delta1"),
@@ -60,6 +55,9 @@ def translate(setup: SetupSpec) -> Translation:
     bidirectional = geometry == "bidirectional"
     gamma = q1.gamma_radiative if bidirectional else q1.gamma
     gamma2 = q2.gamma_radiative if bidirectional else q2.gamma
+    # γ′: non-guided decay, plus the wrong-way emission of a directional coupler when chiral
+    loss1 = q1.gamma_intrinsic if bidirectional else q1.gamma_loss
+    loss2 = q2.gamma_intrinsic if bidirectional else q2.gamma_loss
     warns = []
     if q2.gamma_phi != q1.gamma_phi:
         warns.append("qubit2 dephases at another rate; the model uses one γ_φ (qubit 1's)")
@@ -113,6 +111,8 @@ def translate(setup: SetupSpec) -> Translation:
         delta1=d1 / gamma,
         delta2=d2 / gamma,
         gamma_phi=q1.gamma_phi / gamma,
+        gamma_loss1=loss1 / gamma,
+        gamma_loss2=loss2 / gamma,
         p_loss=ch.p_loss,
         geometry=geometry,
         positions=None if positions is None else (positions[0], positions[1]),
