@@ -20,12 +20,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pint
 
 from .._version import __version__
 from ..errors import ParameterError, QnetError
 from ..specs.setups import SetupSpec, load_setup, with_overrides
 from ..store import ResultStore, store_key
 from ..sweeps import run_sweep
+from ..units import FIELD_KINDS, Q_
 
 #: what a point computes; part of its store key
 SETTINGS = {"budget": "headline", "full": False}
@@ -57,6 +59,21 @@ def headline_point(source: SetupSpec | str, point: Mapping[str, Any]) -> dict[st
             unconverged.append(f.name)
     record[FAILED] = f"not converged: {', '.join(unconverged)}" if unconverged else ""
     return record
+
+
+def si_number(value: Any, kind: str) -> tuple[float, str]:
+    """A field value as the number overrides take (SI; dB, dB/m; plain) and that unit's name."""
+    if isinstance(value, pint.Quantity):
+        unit = FIELD_KINDS[kind][1]
+        return float(value.m_as(unit)), unit
+    return float(value), {"db": "dB", "db_per_length": "dB/m"}.get(kind, "")
+
+
+def lab_units(x: float, unit: str) -> str:
+    """``x`` (in ``unit``, SI) as a lab would write it: ``10 MHz``, ``20 µs``, ``0.2 dB``."""
+    if unit in ("Hz", "s", "m", "K", "m/s") and x != 0:
+        return f"{Q_(x, unit).to_compact():.4g~P}"
+    return f"{x:.4g} {unit}".strip()
 
 
 def fingerprint(setup: SetupSpec) -> dict[str, Any]:
@@ -126,4 +143,12 @@ def evaluate_points(
     return frame
 
 
-__all__ = ["FAILED", "evaluate_points", "fingerprint", "headline_point", "open_store"]
+__all__ = [
+    "FAILED",
+    "evaluate_points",
+    "fingerprint",
+    "headline_point",
+    "lab_units",
+    "open_store",
+    "si_number",
+]

@@ -34,7 +34,7 @@ from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, with_overrides
 from ..store import ResultStore
 from ..units import FIELD_KINDS, Q_, parse_decibels, parse_quantity
-from ._points import FAILED, evaluate_points, open_store
+from ._points import FAILED, evaluate_points, lab_units, open_store
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -66,9 +66,7 @@ class Variable:
         return float(self.low + u * (self.high - self.low))
 
     def show(self, x: float) -> str:
-        if self.unit in ("Hz", "s", "m", "K") and x != 0:
-            return f"{Q_(x, self.unit).to_compact():.5g~P}"
-        return f"{x:.5g} {self.unit}".strip()
+        return lab_units(x, self.unit)
 
 
 def _field_kind(setup: SetupSpec, path: str) -> str:

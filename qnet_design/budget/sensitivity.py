@@ -23,14 +23,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import pint
-
 from ..errors import ParameterError
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec
 from ..store import ResultStore
-from ..units import FIELD_KINDS, Q_
-from ._points import FAILED, evaluate_points
+from ..units import FIELD_KINDS
+from ._points import FAILED, evaluate_points, lab_units, si_number
 
 #: headline figure per scheme (larger is better)
 HEADLINE = {
@@ -81,10 +79,7 @@ class Parameter:
         return x
 
     def show(self, x: float) -> str:
-        """``x`` in lab units (``10 MHz``, ``20 us``, ``0.2 dB``)."""
-        if self.unit in ("Hz", "s", "m", "K", "m/s") and x != 0:
-            return f"{Q_(x, self.unit).to_compact():.4g~P}"
-        return f"{x:.4g} {self.unit}".strip()
+        return lab_units(x, self.unit)
 
 
 def numeric_parameters(setup: SetupSpec) -> list[Parameter]:
@@ -96,23 +91,16 @@ def numeric_parameters(setup: SetupSpec) -> list[Parameter]:
             spec = schema[key]
             if spec.kind in ("choice", "integer"):
                 continue
-            number, unit = _si(value, spec.kind)
+            number, unit = si_number(value, spec.kind)
             low = spec.low if spec.low is not None else (0.0 if spec.sign != "any" else None)
             out.append(Parameter(f"{role}.{key}", number, unit, low, spec.high))
     for key, entry in SCHEMES[setup.scheme].layout.items():
         value = setup.layout.get(key)
         if value is None or (entry.kind not in FIELD_KINDS and entry.kind != "number"):
             continue
-        number, unit = _si(value, entry.kind)
+        number, unit = si_number(value, entry.kind)
         out.append(Parameter(f"layout.{key}", number, unit, entry.minimum, None))
     return out
-
-
-def _si(value: Any, kind: str) -> tuple[float, str]:
-    if isinstance(value, pint.Quantity):
-        unit = FIELD_KINDS[kind][1]
-        return float(value.m_as(unit)), unit
-    return float(value), {"db": "dB", "db_per_length": "dB/m"}.get(kind, "")
 
 
 @dataclass(frozen=True)

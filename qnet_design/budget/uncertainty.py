@@ -33,15 +33,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pint
 
 from ..errors import ParameterError
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec
 from ..specs.uncertainty import Uncertainty
 from ..store import ResultStore
-from ..units import FIELD_KINDS
-from ._points import FAILED, evaluate_points
+from ._points import FAILED, evaluate_points, si_number
 from ._types import Budget
 
 METHODS = ("montecarlo", "linear")
@@ -83,19 +81,11 @@ class UncertainInput:
         return ok
 
 
-def _unit_and_number(value: Any, kind: str) -> tuple[float, str]:
-    if isinstance(value, pint.Quantity):
-        unit = FIELD_KINDS[kind][1]
-        return float(value.m_as(unit)), unit
-    unit = {"db": "dB", "db_per_length": "dB/m"}.get(kind, "")
-    return float(value), unit
-
-
 def _input(
     path: str, kind: str, nominal: Any, stated: Uncertainty, **bounds: Any
 ) -> UncertainInput:
-    x0, unit = _unit_and_number(nominal, kind)
-    sigma, _ = _unit_and_number(stated.sigma, kind)
+    x0, unit = si_number(nominal, kind)
+    sigma, _ = si_number(stated.sigma, kind)
     return UncertainInput(path, x0, sigma, unit, stated.distribution, stated.written, **bounds)
 
 
