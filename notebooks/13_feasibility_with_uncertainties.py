@@ -20,7 +20,7 @@
 #    over the stated uncertainties), and the fast linear propagation next to it.
 # 2. **What do we improve first?** Every device and layout parameter ranked by what one
 #    realistic improvement in lab units does to C.
-# 3. **What is the best design with our knobs, and what does it take to reach C ≥ 0.45?**
+# 3. **What is the best design with our knobs, and what does it take to reach C ≥ 0.3?**
 #
 # `QNET_FAST=1` (the test suite) uses few samples and a small optimisation budget.
 
@@ -66,9 +66,10 @@ fig.tight_layout()
 nbtools.savefig(fig, "13_concurrence_interval")
 
 # %% [markdown]
-# **Reading.** The nominal C ≈ 0.33 is known to about ±0.05 (68 %): the spread comes almost
-# entirely from the circulator insertion loss (0.2 ± 0.05 dB). The linear propagation gives
-# nearly the same width for a fraction of the cost, because C is smooth over ±2σ here.
+# **Reading.** The stated spreads move C by about ±0.05 (68 %) around its nominal value; the
+# ranking below shows where that comes from (the circulator loss, 0.2 ± 0.05 dB, and the
+# backward emission of the qubits). The linear propagation gives nearly the same width for a
+# fraction of the cost, because C is smooth over ±2σ here.
 
 # %% [markdown]
 # ## 2. What to improve first
@@ -81,9 +82,9 @@ ranking = sensitivity(setup, store=False)
 print(ranking)
 
 # %% [markdown]
-# Halving the circulator loss is worth more than everything else together; the qubit
-# parameters hardly matter at this loss level. (The directionality enters the model through the
-# decay into non-guided modes γ′; check the translator's warnings whether it is modelled.)
+# Halving the circulator loss comes first; next is the backward emission of the chiral qubits
+# (1 − directionality, which the model treats as decay γ′ into non-guided modes); dephasing,
+# filter and cable hardly matter at this loss level.
 
 # %% [markdown]
 # ## 3. The best design with the knobs we have
@@ -106,23 +107,29 @@ print(best)
 # optimum where the photon flux κ n_th/2 balances the filter bandwidth κ against γ (paper 001,
 # Eq. 46-47 give it for the ideal link).
 #
-# ## 4. What it takes to reach C ≥ 0.45 — and how likely we get it
+# ## 4. What it takes to reach C ≥ 0.3 — and how likely we get it
 #
 # `qd.require` answers the one-knob question; the Monte Carlo at the required value says how
 # likely the target is met given all the other uncertainties.
 
 # %%
-need = qd.require(setup, "concurrence>=0.45", "channel.insertion_loss", rtol=0.05 if FAST else 0.01)
+TARGET = 0.3
+need = qd.require(
+    setup, f"concurrence>={TARGET}", "channel.insertion_loss", rtol=0.05 if FAST else 0.01
+)
 print(need)
 target_setup = with_overrides(setup, {"channel.insertion_loss": f"{need.required} ± 0.02 dB"})
 at_target = qd.budget(target_setup, uncertainty=True, samples=SAMPLES, seed=2, store=False)
 c_t = at_target.samples["concurrence"].dropna().to_numpy()
-p_hit = float(np.mean(c_t >= 0.45))
-print(f"with {need.required:.3f} ± 0.02 dB insertion loss: P(C ≥ 0.45) = {p_hit:.2f} "
-      f"({len(c_t)} samples); C 68 % interval {at_target['concurrence'].low68:.3f}"
-      f"–{at_target['concurrence'].high68:.3f}")
+p_hit = float(np.mean(c_t >= TARGET))
+print(
+    f"with {need.required:.3f} ± 0.02 dB insertion loss: P(C ≥ {TARGET}) = {p_hit:.2f} "
+    f"({len(c_t)} samples); C 68 % interval {at_target['concurrence'].low68:.3f}"
+    f"–{at_target['concurrence'].high68:.3f}"
+)
 
 # %% [markdown]
-# Meeting the target *at the nominal values* is a coin toss once the other spreads are included
-# (the required loss puts the nominal C on the threshold): a lab that wants C ≥ 0.45 with, say,
-# 90 % confidence must buy margin beyond the `require` answer — the Monte Carlo says how much.
+# Meeting the target *at the nominal values* is far from certain once the other spreads are
+# included (the required loss puts the nominal C just on the threshold; the probability is
+# printed above): a lab that wants C ≥ 0.3 with, say, 90 % confidence must buy margin beyond the
+# `require` answer — the Monte Carlo says how much.
