@@ -31,7 +31,7 @@ from .errors import (
     UnitError,
 )
 from .guard import ENV_MAX_MEMORY, memory_limit
-from .solvers.executors import MissingDependencyError
+from .solvers.executors import DASK_WORKER_TIMEOUT, MissingDependencyError
 from .specs.devices import load_device
 from .specs.setups import load_setup
 from .translate import translate
@@ -258,16 +258,34 @@ def _cmd_require(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .budget._sweep import sweep
+    import warnings
 
-    frame = sweep(
-        args.setup,
-        args.param,
-        workers=args.workers,
-        executor=args.executor,
-        store=not args.no_cache,
-        progress=not args.json and sys.stderr.isatty(),
-    )
+    from .budget._sweep import sweep
+    from .store import StoreWarning
+    from .sweeps import SweepInterrupted
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StoreWarning)
+            frame = sweep(
+                args.setup,
+                args.param,
+                workers=args.workers,
+                executor=args.executor,
+                store=not args.no_cache,
+                progress=not args.json and sys.stderr.isatty(),
+                worker_timeout=args.worker_timeout,
+            )
+    except SweepInterrupted as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        for w in caught:  # the store's notes: what was recovered, recomputed, not cached
+            if issubclass(w.category, StoreWarning):
+                print(f"warning: {w.message}", file=sys.stderr)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if args.csv:
         frame.to_csv(args.csv, index=False)
     if args.json:
@@ -280,14 +298,32 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:
-    from .store import ResultStore, default_store_path
+    from .store import (
+        ResultStore,
+        StoreDamagedError,
+        default_store_path,
+        remove_store,
+        repair_store,
+    )
 
-    with ResultStore() as store:
-        if args.action == "clear":
-            removed = store.clear()
-            data = {"path": str(default_store_path()), "removed": removed}
-        else:
-            data = {"path": str(default_store_path()), "entries": store.count()}
+    path = default_store_path()
+    data: dict[str, Any]
+    if args.action == "repair":
+        data = {"path": str(path), "result": repair_store(path)}
+    elif args.action == "clear" and args.force:
+        data = {"path": str(path), "deleted files": len(remove_store(path))}
+    else:
+        try:
+            with ResultStore(path) as store:
+                if args.action == "clear":
+                    data = {"path": str(path), "removed": store.clear()}
+                else:
+                    data = {"path": str(path), "entries": store.count()}
+        except StoreDamagedError as exc:
+            raise StoreDamagedError(
+                f"{exc}; `qnet-design cache repair` moves it aside and starts a new store, "
+                "`qnet-design cache clear --force` deletes it"
+            ) from None
     if args.json:
         _print_json(data)
     else:
@@ -385,18 +421,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="PATH=START:STOP:NUM",
-        help="a dotted parameter and its values, e.g. source.linewidth=100 MHz:1 GHz:10 "
-        "(also START:STOP:NUM:log, or v1,v2,...); repeat for a grid",
+        help="a dotted parameter and its values, e.g. 'source.linewidth=100 MHz:1 GHz:10' "
+        "(also START:STOP:NUM:log, or v1,v2,...); values of a dimensional field need a "
+        "unit; repeat for a grid",
     )
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
     p.add_argument("--executor", help="dask://HOST:PORT to run on a Dask cluster")
+    p.add_argument(
+        "--worker-timeout",
+        type=float,
+        default=DASK_WORKER_TIMEOUT,
+        metavar="SECONDS",
+        help="with --executor: give up when the cluster has had no worker this long "
+        f"(default {DASK_WORKER_TIMEOUT:g})",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_sweep)
 
-    p = sub.add_parser("cache", help="the local results store: show or clear it")
-    p.add_argument("action", nargs="?", choices=["info", "clear"], default="info")
+    p = sub.add_parser("cache", help="the local results store: show, clear or repair it")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["info", "clear", "repair"],
+        default="info",
+        help="info: path and entries; clear: delete every entry; repair: drop rows failing "
+        "their checksum, or move a damaged file aside and start a new store",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with clear: delete the file even if it is damaged"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_cache)
     _add_common_options(parser, sub)

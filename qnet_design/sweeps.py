@@ -2,13 +2,14 @@
 
 The machinery is generic: it evaluates ``evaluate(point) -> {figure: number}`` on every point
 of a grid and returns a pandas DataFrame with one row per point (the point's parameters, then
-the figures). What a point *means* (overrides of a setup, a model's keyword arguments) is the
-caller's business; :func:`set_path` / :func:`apply_overrides` apply dotted parameter paths
-such as ``"source.linewidth"`` to a nested setup mapping.
+the figures). What a point *means* is the caller's business: :func:`qnet_design.sweep` applies
+dotted paths such as ``"source.linewidth"`` to a setup with
+:func:`~qnet_design.specs.setups.with_overrides`, the one override mechanism.
 
 Resumability: with a :class:`~qnet_design.store.ResultStore`, points already stored are read
 back instead of recomputed, and every finished point is written (one transaction) the moment
-it finishes, so a sweep killed at any time resumes where it stopped.
+it finishes, so a sweep killed at any time resumes where it stopped. Ctrl-C raises
+:class:`SweepInterrupted` ("interrupted after N of M points; rerun to resume").
 
 Grid syntax (:func:`parse_param_spec`), as on the command line ``--param SPEC``:
 
@@ -21,20 +22,21 @@ Grid syntax (:func:`parse_param_spec`), as on the command line ``--param SPEC``:
     string (``"10 MHz,20 MHz"``, ``"direct,gmres"``).
 
 ``start`` and ``stop`` may carry the same unit (``"qubit.t1=10 us:100 us:10"``); the values
-are then strings such as ``"10.0 us"`` for the translator to parse. A range whose ``start``
+are then strings such as ``"10.0 us"`` for the translator to parse. (:func:`qnet_design.sweep`
+requires a unit on every value of a dimensional field.) A range whose ``start``
 and ``stop`` are integers and whose values are all integral gives integers (``n=1:4:4``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import math
 import os
 import re
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,24 +46,23 @@ from tqdm import tqdm
 from ._checks import check_int
 from .errors import ParameterError
 from .solvers.executors import (
+    DASK_WORKER_TIMEOUT,
     ExecutorError,
     MissingDependencyError,
     TaskStream,
     parse_dask_address,
     run_tasks,
 )
-from .store import ResultStore, store_key
+from .store import ResultStore, StoreError, StoreWarning, code_fingerprint, store_key
 
 __all__ = [
     "ExecutorError",
     "MissingDependencyError",
-    "apply_overrides",
+    "SweepInterrupted",
     "grid_points",
     "parse_dask_address",
     "parse_param_spec",
-    "run_setup_sweep",
     "run_sweep",
-    "set_path",
 ]
 
 _PATH_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
@@ -227,78 +228,20 @@ def grid_points(
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes.values())]
 
 
-# -------------------------------------------------------------------------- setup paths
-
-
-def set_path(mapping: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of the nested ``mapping`` with the entry at dotted ``path`` replaced by ``value``.
-
-    Only the containers along the path are copied (the input is never modified). A segment
-    that indexes a list must be an integer (``"nodes.0.t1"``). The path must already exist:
-    a sweep over a misspelt parameter should fail, not silently add a new key.
-
-    Raises
-    ------
-    ParameterError
-        Unknown path (naming the first missing segment and the keys that do exist), or a
-        path that ends on a table rather than a value.
-
-    Examples
-    --------
-    >>> set_path({"source": {"linewidth": "1 MHz", "r": 1.0}}, "source.linewidth", "2 MHz")
-    {'source': {'linewidth': '2 MHz', 'r': 1.0}}
-    """
-    if not isinstance(path, str) or not _PATH_RE.match(path):
-        raise ParameterError(f"parameter path must be dotted names like 'source.r', got {path!r}")
-    if not isinstance(mapping, Mapping):
-        raise ParameterError(f"`mapping` must be a mapping, got {type(mapping).__name__}")
-    segments = path.split(".")
-    return _set(mapping, segments, 0, value, path)
-
-
-def _set(node: Any, segments: list[str], depth: int, value: Any, path: str) -> Any:
-    seg = segments[depth]
-    where = ".".join(segments[:depth]) or "the top level"
-    if isinstance(node, Mapping):
-        if seg not in node:
-            known = ", ".join(sorted(map(str, node))) or "nothing"
-            raise ParameterError(
-                f"unknown parameter path {path!r}: {where} has no entry {seg!r} (it has: {known})"
-            )
-        new: Any = dict(node)
-        index: Any = seg
-    elif isinstance(node, list):
-        if not re.fullmatch(r"\d+", seg) or int(seg) >= len(node):
-            raise ParameterError(
-                f"unknown parameter path {path!r}: {where} is a list of {len(node)}, "
-                f"so {seg!r} must be an index 0..{len(node) - 1}"
-            )
-        new = list(node)
-        index = int(seg)
-    else:
-        raise ParameterError(
-            f"unknown parameter path {path!r}: {where} is a value ({node!r}), not a table"
-        )
-    if depth == len(segments) - 1:
-        if isinstance(new[index], (Mapping, list)) and not isinstance(value, (Mapping, list)):
-            raise ParameterError(
-                f"parameter path {path!r} names a table, not a value; name one of its entries"
-            )
-        new[index] = value
-    else:
-        new[index] = _set(new[index], segments, depth + 1, value, path)
-    return new
-
-
-def apply_overrides(mapping: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`set_path` for every ``{path: value}`` of ``overrides`` (e.g. one sweep point)."""
-    out = dict(mapping)
-    for path, value in overrides.items():
-        out = set_path(out, path, value)
-    return out
-
-
 # -------------------------------------------------------------------------------- sweeps
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: the finished points are stored; rerunning resumes.
+
+    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C keeps stopping; ``done`` and
+    ``total`` count the grid's points (points read from the store count as done).
+    """
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"interrupted after {done} of {total} points; rerun to resume")
+        self.done = done
+        self.total = total
 
 
 def _default_key(evaluate: Callable[..., Any]) -> Callable[[Mapping[str, Any]], str]:
@@ -306,7 +249,8 @@ def _default_key(evaluate: Callable[..., Any]) -> Callable[[Mapping[str, Any]], 
     from . import __version__
 
     name = f"{getattr(evaluate, '__module__', '?')}.{getattr(evaluate, '__qualname__', '?')}"
-    return lambda point: store_key(name, point, {}, __version__)
+    version = f"{__version__}+{code_fingerprint()}"
+    return lambda point: store_key(name, point, {}, version)
 
 
 def _check_record(record: Any, point: Mapping[str, Any]) -> dict[str, Any]:
@@ -332,37 +276,88 @@ def _check_record(record: Any, point: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+class _Cache:
+    """The sweep's view of the store: reads verified rows, writes each finished point, and
+    stops using the store (with one warning) the moment it fails, never the sweep."""
+
+    def __init__(self, store: ResultStore | None):
+        self.store = store
+
+    def _drop(self, exc: StoreError, lost: str) -> None:
+        warnings.warn(f"{exc}; {lost}", StoreWarning, stacklevel=4)
+        self.store = None
+
+    def read(self, keys: list[str], points: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        if self.store is None:
+            return {}
+        try:
+            stored = self.store.get_many(keys)
+        except StoreError as exc:
+            self._drop(exc, "computing every point without the cache")
+            return {}
+        first = dict(zip(keys, points, strict=True))
+        records: dict[str, dict[str, Any]] = {}
+        for k, raw in stored.items():
+            try:
+                records[k] = _check_record(raw, first[k])
+            except ParameterError:  # a valid row of some other computation: recompute
+                continue
+        if len(records) < len(stored):
+            warnings.warn(
+                f"results store {self.store.path}: {len(stored) - len(records)} stored row(s) "
+                "are not records of figures; they are recomputed and replaced",
+                StoreWarning,
+                stacklevel=3,
+            )
+        return records
+
+    def write(self, key: str, record: dict[str, Any]) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.put(key, record)
+        except StoreError as exc:
+            self._drop(exc, "the remaining points are computed without the cache")
+
+
 def run_sweep(
-    evaluate: Callable[[dict[str, Any]], Mapping[str, Any]],
+    evaluate: Callable[[Any], Mapping[str, Any]],
     points: Iterable[Mapping[str, Any]],
     *,
-    key: Callable[[Mapping[str, Any]], str] | None = None,
+    key: Callable[[Mapping[str, Any]], str] | Sequence[str] | None = None,
     store: ResultStore | str | os.PathLike[str] | None = None,
     workers: int = 1,
     executor: Any = None,
     progress: bool = True,
+    tasks: Sequence[Any] | None = None,
+    worker_timeout: float = DASK_WORKER_TIMEOUT,
 ) -> pd.DataFrame:
     """Evaluate every point (reading stored points back) and tabulate the results.
 
     Parameters
     ----------
     evaluate
-        ``evaluate(point) -> {figure: number}``. For ``workers > 1`` or a Dask executor it
-        must be picklable, i.e. a function defined at the top level of a module (not a
-        lambda or a closure). Exceptions it raises propagate (points finished before the
-        failure are already stored).
+        ``evaluate(point) -> {figure: number}`` (or ``evaluate(tasks[i])``, see ``tasks``).
+        For ``workers > 1`` or a Dask executor it must be picklable, i.e. a function defined
+        at the top level of a module (not a lambda or a closure). Exceptions it raises
+        propagate (points finished before the failure are already stored).
     points
-        Points (``{path: value}`` dicts, e.g. from :func:`grid_points`). Points with the
-        same key are evaluated once.
+        Points (``{path: value}`` dicts, e.g. from :func:`grid_points`). Points with equal
+        keys are evaluated once and share the row: a key must therefore cover everything
+        the result depends on.
     key
-        ``key(point) -> str``, the store key of a point; called in this process only.
+        ``key(point) -> str``, the store key of a point, called in this process only; or
+        the keys themselves, one per point.
         Default: :func:`~qnet_design.store.store_key` of (``module.qualname`` of
-        ``evaluate``, the point, ``{}``, the package version). Callers whose evaluate
-        depends on more than the point (a base setup, solver settings) must pass a key
-        that includes it.
+        ``evaluate``, the point, ``{}``, the package version and code fingerprint).
+        Callers whose evaluate depends on more than the point (a base setup, solver
+        settings, code outside qnet_design) must pass a key that includes it.
     store
-        A :class:`~qnet_design.store.ResultStore`, a path to one (opened and closed here),
-        or ``None`` to compute everything and store nothing (``--no-cache``).
+        A :class:`~qnet_design.store.ResultStore`, a path to one (opened with
+        :meth:`~qnet_design.store.ResultStore.open_or_recover` and closed here), or ``None``
+        to compute everything and store nothing (``--no-cache``). A store that fails during
+        the sweep is dropped with a :class:`~qnet_design.store.StoreWarning`; the sweep
+        goes on and returns every row.
     workers
         Local processes (``1``: in this process). Must stay 1 when ``executor`` is given.
     executor
@@ -370,6 +365,12 @@ def run_sweep(
         :class:`concurrent.futures.Executor` owned by the caller.
     progress
         Show a tqdm progress bar on stderr (only when stderr is a terminal).
+    tasks
+        What ``evaluate`` receives for each point, if not the point itself (same length as
+        ``points``), e.g. the fully resolved setup of each point, so that workers never
+        read files.
+    worker_timeout
+        Dask only: seconds the cluster may have no worker before the sweep gives up.
 
     Returns
     -------
@@ -385,7 +386,10 @@ def run_sweep(
     MissingDependencyError
         ``dask://`` without the ``dask`` extra installed.
     ExecutorError
-        A worker process died, or the Dask scheduler was unreachable.
+        A worker process died, or the Dask cluster failed (see
+        :func:`~qnet_design.solvers.executors.run_tasks`).
+    SweepInterrupted
+        Ctrl-C (a :class:`KeyboardInterrupt`); the points finished so far are stored.
     """
     if not callable(evaluate):
         raise ParameterError(f"`evaluate` must be a function, got {evaluate!r}")
@@ -397,6 +401,9 @@ def run_sweep(
         if not isinstance(p, Mapping):
             raise ParameterError(f"`points[{i}]` must be a mapping {{path: value}}, got {p!r}")
         pts.append(dict(p))
+    inputs: list[Any] = pts if tasks is None else list(tasks)
+    if len(inputs) != len(pts):
+        raise ParameterError(f"`tasks` has {len(inputs)} entries for {len(pts)} points")
     if key is None and store is not None:
         qualname = getattr(evaluate, "__qualname__", "")
         if "<lambda>" in qualname or "<locals>" in qualname or not qualname:
@@ -405,124 +412,65 @@ def run_sweep(
                 "not identify the computation in the store; pass `key=` or use a top-level "
                 "function"
             )
-    keyfn = key if key is not None else _default_key(evaluate)
-    keys = [keyfn(p) for p in pts]
+    if key is None or callable(key):
+        keyfn = key if key is not None else _default_key(evaluate)
+        keys = [keyfn(p) for p in pts]
+    else:
+        keys = list(key)
+        if len(keys) != len(pts):
+            raise ParameterError(f"`key` has {len(keys)} entries for {len(pts)} points")
     for i, k in enumerate(keys):
         if not isinstance(k, str) or not k:
             raise ParameterError(f"`key` must return a non-empty string, got {k!r} for {pts[i]}")
 
+    per_key = Counter(keys)  # rows served by one evaluation (points with equal full keys)
+    done = 0
     with contextlib.ExitStack() as stack:
         if store is not None and not isinstance(store, ResultStore):
-            store = stack.enter_context(ResultStore(store))
-        records: dict[str, dict[str, Any]] = store.get_many(keys) if store is not None else {}
-        n_cached = sum(1 for k in keys if k in records)
-        # One evaluation per distinct key still missing, in the order of first appearance.
-        todo = {k: p for k, p in zip(keys, pts, strict=True) if k not in records}
+            opened = ResultStore.open_or_recover(store)
+            store = stack.enter_context(opened) if opened is not None else None
+        cache = _Cache(store)
+        records = cache.read(keys, pts)
+        n_cached = done = sum(1 for k in keys if k in records)
+        # One evaluation per distinct key still missing: its first point, in grid order.
+        todo: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in records:
+                todo.setdefault(k, i)
         todo_keys = list(todo)
-        tasks = stack.enter_context(
-            run_tasks(evaluate, list(todo.values()), workers=workers, executor=executor)
-            if todo
-            else TaskStream(iter(()), lambda: None)
-        )
-        bar = stack.enter_context(
-            tqdm(
-                total=len(pts),
-                initial=n_cached,
-                disable=None if progress else True,
-                desc="sweep",
-                unit="pt",
+        try:
+            stream = stack.enter_context(
+                run_tasks(
+                    evaluate,
+                    [inputs[i] for i in todo.values()],
+                    workers=workers,
+                    executor=executor,
+                    worker_timeout=worker_timeout,
+                )
+                if todo
+                else TaskStream(iter(()), lambda: None)
             )
-        )
-        per_key = Counter(keys)  # rows served by one evaluation (repeated points)
-        for j, raw in tasks:
-            k = todo_keys[j]
-            record = _check_record(raw, todo[k])
-            if store is not None:
-                store.put(k, record)
-            records[k] = record
-            bar.update(per_key[k])
+            bar = stack.enter_context(
+                tqdm(
+                    total=len(pts),
+                    initial=n_cached,
+                    disable=None if progress else True,
+                    desc="sweep",
+                    unit="pt",
+                )
+            )
+            for j, raw in stream:
+                k = todo_keys[j]
+                record = _check_record(raw, pts[todo[k]])
+                cache.write(k, record)
+                records[k] = record
+                done += per_key[k]
+                bar.update(per_key[k])
+        except KeyboardInterrupt:
+            raise SweepInterrupted(done, len(pts)) from None
 
     rows = [{**p, **records[k]} for p, k in zip(pts, keys, strict=True)]
     columns = list(dict.fromkeys(c for row in rows for c in row))
     df = pd.DataFrame(rows, columns=columns)
     df.attrs.update(n_points=len(pts), n_cached=n_cached, n_computed=len(todo))
     return df
-
-
-# ------------------------------------------------------------------ sweeps over a setup
-
-
-def _evaluate_setup(
-    evaluate: Callable[[dict[str, Any]], Mapping[str, Any]],
-    base: Mapping[str, Any],
-    point: Mapping[str, Any],
-) -> Mapping[str, Any]:
-    # top level (not a closure) so that functools.partial of it pickles for worker processes
-    return evaluate(apply_overrides(base, point))
-
-
-def run_setup_sweep(
-    evaluate: Callable[[dict[str, Any]], Mapping[str, Any]],
-    base: Mapping[str, Any],
-    grid: Iterable[str | tuple[str, Iterable[Any]]] | Mapping[str, Iterable[Any]],
-    *,
-    scheme: str,
-    settings: Mapping[str, Any] | None = None,
-    version: str | None = None,
-    store: ResultStore | str | os.PathLike[str] | None = None,
-    workers: int = 1,
-    executor: Any = None,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """Sweep dotted-path overrides of a nested setup mapping; see :func:`run_sweep`.
-
-    Each grid point is applied to ``base`` with :func:`apply_overrides` and the resulting
-    setup is passed to ``evaluate(setup) -> {figure: number}``. The store key of a point is
-    :func:`~qnet_design.store.store_key` of (``scheme``, the *whole* overridden setup,
-    ``settings``, ``version``), so two sweeps that reach the same setup share the stored row,
-    and a change anywhere in the setup, the solver settings or the package version is a new
-    key. Every path is checked against ``base`` before anything is computed.
-
-    Parameters
-    ----------
-    evaluate
-        Function of the overridden setup mapping; top-level (picklable) for worker processes.
-    base
-        The setup as plain nested data (the parsed setup file: strings, numbers, lists,
-        tables), e.g. ``{"scheme": "dual_rail", "source": {"linewidth": "10 MHz"}, ...}``.
-    grid
-        Anything :func:`grid_points` accepts (``["source.linewidth=1 MHz:10 MHz:10"]``).
-    scheme, settings, version
-        Key ingredients: scheme name, solver settings (``{}`` if ``None``) and the package
-        version (``qnet_design.__version__`` if ``None``).
-    store, workers, executor, progress
-        As in :func:`run_sweep`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per grid point: the swept paths as columns, then the figures.
-    """
-    if not isinstance(base, Mapping):
-        raise ParameterError(f"`base` must be a setup mapping, got {type(base).__name__}")
-    if version is None:
-        from . import __version__
-
-        version = __version__
-    settings = {} if settings is None else settings
-    points = grid_points(grid)
-    for p in points:  # fail fast on an unknown path, before anything runs
-        apply_overrides(base, p)
-
-    def key(point: Mapping[str, Any]) -> str:
-        return store_key(scheme, apply_overrides(base, point), settings, str(version))
-
-    return run_sweep(
-        functools.partial(_evaluate_setup, evaluate, base),
-        points,
-        key=key,
-        store=store,
-        workers=workers,
-        executor=executor,
-        progress=progress,
-    )

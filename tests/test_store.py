@@ -1,7 +1,8 @@
-"""The SQLite results store: keys, round trips, WAL mode, locking, bad input.
+"""The SQLite results store: keys, round trips, WAL mode, locking, bad input, and damage.
 
 Multi-process behaviour (killed writer, two writers at once) is exercised through sweeps in
-tests/test_sweep.py.
+tests/test_sweep.py. Damage is made by hand: a changed digit, garbled and non-object payloads,
+truncated and overwritten files, an older layout, a file removed while open.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import numpy as np
 import pytest
 
 from qnet_design.errors import ParameterError
-from qnet_design.store import ResultStore, StoreError, default_store_path, store_key
+from qnet_design.store import (
+    ResultStore,
+    StoreDamagedError,
+    StoreError,
+    StoreWarning,
+    default_store_path,
+    remove_store,
+    repair_store,
+    store_key,
+)
 
 
 @pytest.fixture
@@ -205,10 +215,12 @@ def test_closed_store_raises(tmp_path: Path) -> None:
         s.get("k")
 
 
-def test_not_a_database_raises_store_error(tmp_path: Path) -> None:
+def test_not_a_database_raises_store_damaged_error(tmp_path: Path) -> None:
     path = tmp_path / "junk.sqlite"
     path.write_bytes(b"this is not an SQLite file" * 100)
-    with pytest.raises(StoreError, match=r"junk\.sqlite"):
+    with pytest.raises(
+        StoreDamagedError, match=r"junk\.sqlite is damaged \(file is not a database"
+    ):
         ResultStore(path)
 
 
@@ -230,3 +242,146 @@ def test_put_rejects_empty_key(store: ResultStore) -> None:
 def test_timeout_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="`timeout` must be a positive number"):
         ResultStore(tmp_path / "r.sqlite", timeout=0)
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def _filled(path: Path, n: int = 300) -> None:
+    with ResultStore(path) as s:
+        for i in range(n):
+            s.put(f"k{i}", {"c": i / 7, "pad": "x" * 200})
+
+
+def _raw(path: Path, sql: str, args: tuple = ()) -> None:
+    """Change the file behind the store's back (what a bit flip or another program does)."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql, args)
+
+
+def _intact(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_changed_digit_fails_the_checksum_and_is_not_returned(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with ResultStore(path) as s:
+        s.put("k", {"flux": 38.34})
+        s.put("other", {"flux": 1.0})
+    _raw(path, "UPDATE results SET payload = ? WHERE key = 'k'", ('{"flux": 76.69}',))
+    with ResultStore(path) as s:
+        with pytest.warns(StoreWarning, match="1 stored row.* failed their checksum"):
+            assert s.get_many(["k", "other"]) == {"other": {"flux": 1.0}}
+        with pytest.warns(StoreWarning):
+            assert s.get("k") is None
+        s.put("k", {"flux": 38.34})  # recomputed and replaced: served again
+        assert s.get("k") == {"flux": 38.34}
+    _intact(path)
+
+
+@pytest.mark.parametrize("payload", ['{"flux": 38.', "[1, 2]", "null", "3.5", "\x00\xff"])
+def test_garbled_and_non_object_payloads_are_never_returned(tmp_path: Path, payload: str) -> None:
+    # valid checksum of a broken payload: only the payload check can catch it
+    import hashlib
+
+    path = tmp_path / "r.sqlite"
+    with ResultStore(path) as s:
+        s.put("k", {"x": 1.0})
+    checksum = hashlib.sha256(f"k\n{payload}".encode()).hexdigest()
+    _raw(path, "UPDATE results SET payload = ?, checksum = ? WHERE key = 'k'", (payload, checksum))
+    with ResultStore(path) as s, pytest.warns(StoreWarning, match="not valid records"):
+        assert s.get_many(["k"]) == {}
+    _intact(path)
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_damaged_file_is_refused_on_opening(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "r.sqlite"
+    _filled(path)
+    size = path.stat().st_size
+    if how == "truncated":
+        with path.open("r+b") as fh:
+            fh.truncate(size // 2)
+    else:
+        with path.open("r+b") as fh:
+            fh.write(b"\x5a" * 4096)
+    with pytest.raises(StoreDamagedError, match=r"r\.sqlite is damaged"):
+        ResultStore(path)
+
+
+def test_open_or_recover_moves_a_damaged_file_aside(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    _filled(path)
+    with path.open("r+b") as fh:
+        fh.truncate(path.stat().st_size // 2)
+    damaged = path.read_bytes()
+    with pytest.warns(StoreWarning, match=r"is damaged .* moved it aside to r\.sqlite\.damaged-"):
+        store = ResultStore.open_or_recover(path)
+    assert store is not None
+    with store:
+        assert store.count() == 0
+        store.put("k", {"x": 1.0})
+    aside = list(tmp_path.glob("r.sqlite.damaged-*"))
+    assert [p.read_bytes() for p in aside if not p.name.endswith(("-wal", "-shm"))] == [damaged]
+    _intact(path)
+
+
+def test_open_or_recover_without_a_usable_store_gives_none(tmp_path: Path) -> None:
+    folder = tmp_path / "file-not-folder"
+    folder.write_text("")  # the store's folder cannot be created
+    with pytest.warns(StoreWarning, match="computing without the cache"):
+        assert ResultStore.open_or_recover(folder / "r.sqlite") is None
+
+
+def test_a_store_of_the_older_layout_is_emptied_once(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with sqlite3.connect(path) as conn:  # the layout before checksums (user_version 0)
+        conn.execute("CREATE TABLE results (key TEXT PRIMARY KEY, payload TEXT, created REAL)")
+        conn.execute("INSERT INTO results VALUES ('k', '{\"x\": 1}', 0)")
+    with pytest.warns(StoreWarning, match="dropped 1 row.* older qnet-design"):
+        ResultStore(path).close()
+    with ResultStore(path) as s:  # no second warning: the layout is current now
+        assert s.count() == 0
+        s.put("k", {"x": 2})
+        assert s.get("k") == {"x": 2}
+    _intact(path)
+
+
+def test_a_foreign_layout_is_damage_not_silently_reused(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE results (key TEXT, value BLOB)")
+        conn.execute("PRAGMA user_version = 7")
+    with pytest.raises(StoreDamagedError, match="layout this qnet-design does not know"):
+        ResultStore(path)
+
+
+def test_a_store_file_removed_while_open_refuses_to_swallow_rows(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with ResultStore(path) as s:
+        s.put("a", {"x": 1})
+        remove_store(path)
+        with pytest.raises(StoreError, match="was removed or replaced"):
+            s.put("b", {"x": 2})
+
+
+def test_repair_keeps_good_rows_and_drops_bad_ones(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    _filled(path, 5)
+    _raw(path, "UPDATE results SET payload = '{}' WHERE key = 'k3'")
+    assert "kept 4 row(s), removed 1" in repair_store(path)
+    with ResultStore(path) as s:
+        assert sorted(s.keys()) == ["k0", "k1", "k2", "k4"]
+    _intact(path)
+
+
+def test_repair_moves_a_damaged_file_aside(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    path.write_bytes(b"garbage" * 1000)
+    assert "moved it aside" in repair_store(path)
+    assert len(list(tmp_path.glob("r.sqlite.damaged-*"))) == 1
+    with ResultStore(path) as s:
+        assert s.count() == 0
+    _intact(path)
+    assert "nothing to repair" in repair_store(tmp_path / "none.sqlite")

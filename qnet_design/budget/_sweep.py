@@ -1,38 +1,213 @@
 """Budgets over a grid of setup parameters, parallel and resumable (``qnet_design.sweep``).
 
 Each grid point is a set of dotted-path overrides (``source.linewidth``, ``layout.pairs``)
-applied to a setup with :func:`~qnet_design.specs.setups.with_overrides`; the point's headline
-figures come from :func:`~qnet_design.budget.budget` (``full=False``). Points are keyed in the
-results store by (scheme, the translated model parameters, the budget settings, the package
-version), so a repeated point is read back and an interrupted sweep resumes.
+applied with :func:`~qnet_design.specs.setups.with_overrides` (the one override mechanism) to
+a setup read **once**, when the sweep starts: every point, on this machine or on a Dask
+worker, is computed from that snapshot, shipped as plain data (never a path to re-read), so
+editing a device file during a run changes nothing and relative paths cannot break on a
+worker.
+
+A point's store key (:func:`point_key`) is the hash of everything its row depends on: the
+resolved setup (every device and layout value after the overrides, in SI base units), its
+translation, the budget settings, the package version and a fingerprint of the package's
+source code. Points are merged only when these full keys are equal.
+
+Units: sweep values of a dimensional field must carry a unit (``"qubit.t_phi=1 us:20 us:3"``);
+a bare number there is refused rather than read in SI base units (1–20 s, or a 4–6 Hz filter).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pint
 
 from .._version import __version__
 from ..errors import ParameterError
-from ..specs.setups import SetupSpec, load_setup, with_overrides
-from ..store import ResultStore, store_key
+from ..solvers.executors import DASK_WORKER_TIMEOUT
+from ..specs.devices import DeviceSpec
+from ..specs.fields import DEVICE_FIELDS
+from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
+from ..store import ResultStore, code_fingerprint, default_store_path, store_key
 from ..sweeps import grid_points, run_sweep
 from ..translate import translate
+from ..units import FIELD_KINDS, Q_
 
 #: what a sweep point computes; part of the store key
 SETTINGS = {"budget": "headline", "full": False}
 
+#: a unit to show in the message refusing a bare number, per field kind
+_EXAMPLE_UNIT = {
+    "frequency": "MHz",
+    "energy_frequency": "GHz",
+    "time": "us",
+    "temperature": "mK",
+    "length": "m",
+    "per_length": "1/m",
+    "velocity": "m/s",
+    "db": "dB",
+    "db_per_length": "dB/m",
+}
 
-def _budget_point(setup_path: str, point: Mapping[str, Any]) -> dict[str, float]:
-    """Headline figures at one grid point (top level, so that worker processes can run it)."""
+
+_DB_WORDS = {"db": "a value in dB", "db_per_length": "a loss in dB per length (e.g. '3.2 dB/km')"}
+
+
+# ------------------------------------------------------------------ the resolved setup
+
+
+def _plain(value: Any) -> Any:
+    """A pint quantity as ``("quantity", magnitude, unit)``; lists element-wise."""
+    if isinstance(value, pint.Quantity):
+        magnitude = value.magnitude
+        return (
+            "quantity",
+            magnitude.item() if hasattr(magnitude, "item") else magnitude,
+            str(value.units),
+        )
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 3 and value[0] == "quantity":
+        return Q_(value[1], value[2])
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    return value
+
+
+def freeze(setup: SetupSpec) -> dict[str, Any]:
+    """``setup`` as plain picklable data (no pint objects, no file to re-read): what is
+    shipped to a worker. :func:`thaw` rebuilds the identical :class:`SetupSpec`."""
+    devices = {
+        role: {
+            "kind": d.kind,
+            "name": d.name,
+            "reference": d.reference,
+            "notes": d.notes,
+            "values": {k: _plain(v) for k, v in d.values.items()},
+            "written": {k: _plain(v) for k, v in d.written.items()},
+            "path": None if d.path is None else str(d.path),
+        }
+        for role, d in setup.devices.items()
+    }
+    return {
+        "scheme": setup.scheme,
+        "name": setup.name,
+        "notes": setup.notes,
+        "devices": devices,
+        "layout": {k: _plain(v) for k, v in setup.layout.items()},
+        "path": None if setup.path is None else str(setup.path),
+        "sources": {role: str(p) for role, p in setup.sources.items()},
+    }
+
+
+def thaw(data: Mapping[str, Any]) -> SetupSpec:
+    """The :class:`SetupSpec` that :func:`freeze` turned into ``data``."""
+    devices = {
+        role: DeviceSpec(
+            d["kind"],
+            d["name"],
+            d["reference"],
+            d["notes"],
+            {k: _unplain(v) for k, v in d["values"].items()},
+            None if d["path"] is None else Path(d["path"]),
+            {k: _unplain(v) for k, v in d["written"].items()},
+        )
+        for role, d in data["devices"].items()
+    }
+    return SetupSpec(
+        data["scheme"],
+        data["name"],
+        data["notes"],
+        devices,
+        {k: _unplain(v) for k, v in data["layout"].items()},
+        None if data["path"] is None else Path(data["path"]),
+        {role: Path(p) for role, p in data["sources"].items()},
+    )
+
+
+def _canonical(value: Any) -> Any:
+    """A value in SI base units (``[magnitude, unit]``), so that '10 MHz' == '10000 kHz'."""
+    if isinstance(value, pint.Quantity):
+        base = value.to_base_units()
+        return [float(base.magnitude), f"{base.units:~}"]
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def resolved_setup(setup: SetupSpec) -> dict[str, Any]:
+    """Every value that determines a setup's figures, in canonical units: the scheme, each
+    role's device kind and field values, and every layout value (names, notes and paths
+    are left out: they do not change a number)."""
+    return {
+        "scheme": setup.scheme,
+        "devices": {
+            role: {"kind": d.kind, "values": {k: _canonical(v) for k, v in d.values.items()}}
+            for role, d in setup.devices.items()
+        },
+        "layout": {k: _canonical(v) for k, v in setup.layout.items()},
+    }
+
+
+def point_key(setup: SetupSpec) -> str:
+    """Store key of the headline budget of ``setup``: hash of the resolved setup, its
+    translation, :data:`SETTINGS`, the package version and the code fingerprint."""
+    inputs = {"setup": resolved_setup(setup), "translation": translate(setup).to_dict()}
+    version = f"{__version__}+{code_fingerprint()}"
+    return store_key(setup.scheme, inputs, SETTINGS, version)
+
+
+# ---------------------------------------------------------------------------- units
+
+
+def _field_kind(setup: SetupSpec, path: str) -> str | None:
+    """The unit kind of the field a dotted path names (``None``: unknown or unitless)."""
+    head, _, key = path.partition(".")
+    if head == "layout":
+        spec = SCHEMES[setup.scheme].layout.get(key)
+        return None if spec is None else spec.kind.removesuffix("_list")
+    device = setup.devices.get(head)
+    field = DEVICE_FIELDS.get(device.kind, {}).get(key) if device is not None else None
+    return None if field is None else field.kind
+
+
+def _require_units(setup: SetupSpec, points: list[dict[str, Any]]) -> None:
+    """Refuse a bare number for a dimensional field (never read silently in SI units)."""
+    for point in points:
+        for path, value in point.items():
+            kind = _field_kind(setup, path)
+            bare = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if kind not in _EXAMPLE_UNIT or not bare:
+                continue
+            what = FIELD_KINDS[kind][2] if kind in FIELD_KINDS else _DB_WORDS[kind]
+            si = FIELD_KINDS[kind][1] if kind in FIELD_KINDS else _EXAMPLE_UNIT[kind]
+            axis = list(dict.fromkeys(p[path] for p in points))
+            unit = _EXAMPLE_UNIT[kind]
+            example = f"{path}={axis[0]:g} {unit}" + (
+                f":{axis[-1]:g} {unit}:{len(axis)}" if len(axis) > 1 else ""
+            )
+            raise ParameterError(
+                f"sweep values of `{path}` need a unit: it is {what}, and the bare number "
+                f"{value!r} would be read as {value!r} {si}; write e.g. '{example}'"
+            )
+
+
+# ---------------------------------------------------------------------------- sweep
+
+
+def _budget_point(setup: Mapping[str, Any]) -> dict[str, Any]:
+    """Headline figures of one frozen setup (top level, so that workers can run it)."""
     from . import budget
 
-    result = budget(with_overrides(load_setup(setup_path), dict(point)), full=False)
+    result = budget(thaw(setup), full=False)
     figures: dict[str, Any] = {f.name: f.value for f in result.figures}
     figures["warnings"] = len(result.warnings)
     return figures
@@ -46,44 +221,55 @@ def sweep(
     executor: str | None = None,
     store: ResultStore | str | os.PathLike[str] | bool | None = True,
     progress: bool = True,
+    worker_timeout: float = DASK_WORKER_TIMEOUT,
 ) -> pd.DataFrame:
     """Headline figures of ``setup`` on every point of ``grid``; one DataFrame row per point.
 
     Parameters
     ----------
     setup
-        A setup file (or a loaded :class:`SetupSpec` that came from a file).
+        A setup file or a loaded :class:`SetupSpec`. It is read once, here; each point is
+        computed from that snapshot.
     grid
-        ``{"source.linewidth": [1e8, 2e8], "layout.pairs": [2, 3]}`` or specs such as
-        ``["source.linewidth=100 MHz:1 GHz:10"]`` (see :func:`qnet_design.sweeps.parse_param_spec`).
-        Plain numbers in a dimensional field are read in SI units (Hz, s, K, m; dB for losses).
+        ``{"source.linewidth": ["100 MHz", "200 MHz"], "layout.pairs": [2, 3]}`` or specs
+        such as ``["source.linewidth=100 MHz:1 GHz:10"]`` (see
+        :func:`qnet_design.sweeps.parse_param_spec`). Values of a dimensional field must
+        carry a unit (strings such as ``"10 MHz"``, ``"0.5 dB"``, ``"20 mK"``); a bare
+        number there raises :class:`~qnet_design.errors.ParameterError`.
     workers, executor
         Local processes, or ``"dask://HOST:PORT"`` for a Dask cluster.
     store
         ``True`` (default) = the default results store, ``False``/``None`` = no cache, or a
-        store / path.
+        store / path. A damaged store file is moved aside and replaced; a store that cannot
+        be written is dropped with a :class:`~qnet_design.store.StoreWarning`.
+    progress
+        A progress bar on stderr (only on a terminal).
+    worker_timeout
+        Dask only: seconds the cluster may have no worker before the sweep gives up.
+
+    Raises
+    ------
+    SweepInterrupted
+        Ctrl-C; the finished points are stored and a rerun resumes.
     """
     spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
-    if spec.path is None:
-        raise ParameterError("`setup` must come from a file to be swept (workers reload it)")
     points = grid_points(grid)
-    for point in points:  # fail fast on a bad path or value, before anything runs
-        with_overrides(spec, point)
-
-    def key(point: Mapping[str, Any]) -> str:
-        model = translate(with_overrides(spec, point)).model_kwargs
-        return store_key(spec.scheme, dict(model), SETTINGS, __version__)
-
+    _require_units(spec, points)
+    # Every point resolved and keyed before anything runs: a bad path or value fails at once.
+    resolved = [with_overrides(spec, point) for point in points]
+    keys = [point_key(r) for r in resolved]
     if store is True:
-        store = ResultStore()
+        store = default_store_path()  # opened (or recovered) by run_sweep
     elif store is False:
         store = None
     return run_sweep(
-        functools.partial(_budget_point, str(spec.path)),
+        _budget_point,
         points,
-        key=key,
+        key=keys,
+        tasks=[freeze(r) for r in resolved],
         store=store,
         workers=workers,
         executor=executor,
         progress=progress,
+        worker_timeout=worker_timeout,
     )

@@ -15,9 +15,16 @@ Executors
     start method). The function must be picklable, i.e. defined at the top level of a module.
 ``executor="dask://HOST:PORT"``
     A running Dask distributed scheduler at ``tcp://HOST:PORT``; needs the ``dask`` extra
-    (``pip install 'qnet-design[dask]'``), imported only when asked for.
+    (``pip install 'qnet-design[dask]'``), imported only when asked for. A refused connection
+    is reported at once; a scheduler that vanishes, a worker that keeps dying on a task, or a
+    cluster left without workers for ``worker_timeout`` seconds raises :class:`ExecutorError`
+    (saying what to do) instead of waiting forever or leaking Dask's own exceptions.
 ``executor=<concurrent.futures.Executor>``
     Any executor the caller owns (it is not shut down here).
+
+Interruption: pool workers ignore SIGINT (a Ctrl-C reaches the whole process group; the parent
+alone handles it), and an early exit terminates the workers still computing instead of waiting
+for their points to finish.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import concurrent.futures as cf
 import os
 import pickle
 import re
+import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +54,11 @@ __all__ = [
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 DASK_CONNECT_TIMEOUT = 30.0
+#: Default seconds a Dask sweep waits while the scheduler has no worker before it gives up.
+DASK_WORKER_TIMEOUT = 60.0
+#: Seconds between two checks of a Dask cluster's workers while waiting for results.
+_DASK_POLL = 0.05
+_DASK_CHECK_EVERY = 1.0
 
 _DASK_RE = re.compile(r"^dask://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})/?$")
 
@@ -87,8 +101,11 @@ def _exit_with_parent(parent_pid: int) -> None:
 
     A worker waits for tasks on a pipe whose write end it has inherited itself, so it would
     never see end-of-file and would linger forever; instead it notices that it has been
-    re-parented and stops, also abandoning the point it was computing.
+    re-parented and stops, also abandoning the point it was computing. It also ignores SIGINT:
+    a Ctrl-C in a terminal reaches every process of the group, and only the parent should
+    react (one line, not one traceback per worker); the parent then terminates the workers.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
 
 
@@ -144,6 +161,7 @@ def run_tasks(
     *,
     workers: int = 1,
     executor: str | cf.Executor | None = None,
+    worker_timeout: float = DASK_WORKER_TIMEOUT,
 ) -> TaskStream:
     """Evaluate ``fn(items[i])`` for every ``i``; yield ``(i, result)`` as each one finishes.
 
@@ -157,6 +175,9 @@ def run_tasks(
         Local processes when ``executor`` is ``None``; ``1`` runs in this process.
     executor
         ``None``, ``"dask://HOST:PORT"`` or a :class:`concurrent.futures.Executor`.
+    worker_timeout
+        Dask only: seconds the scheduler may have no worker at all before
+        :class:`ExecutorError` is raised (default :data:`DASK_WORKER_TIMEOUT`).
 
     Returns
     -------
@@ -171,18 +192,28 @@ def run_tasks(
     MissingDependencyError
         ``dask://`` without the ``dask`` extra.
     ExecutorError
-        A worker process died, or the Dask scheduler could not be reached.
+        A worker process died; the Dask scheduler refused the connection, could not be
+        reached, was lost, cancelled a task or had no worker for ``worker_timeout`` seconds;
+        a task killed its Dask workers repeatedly.
     Exception
         Whatever ``fn`` raised, unchanged, for the first failing item (while iterating).
     """
     workers = check_int("workers", workers, minimum=1)
+    if not (
+        isinstance(worker_timeout, (int, float))
+        and not isinstance(worker_timeout, bool)
+        and worker_timeout > 0
+    ):
+        raise ParameterError(
+            f"`worker_timeout` must be a positive number of seconds, got {worker_timeout!r}"
+        )
     if executor is not None and workers != 1:
         raise ParameterError(
             f"`workers` applies to the local process pool only; with `executor`={executor!r} "
             f"the executor's own workers are used, so leave `workers` at 1 (got {workers})"
         )
     if isinstance(executor, str):
-        return _run_dask(fn, items, parse_dask_address(executor))
+        return _run_dask(fn, items, parse_dask_address(executor), float(worker_timeout))
     if isinstance(executor, cf.Executor):
         return _run_futures(fn, items, executor, owned=False)
     if executor is not None:
@@ -207,8 +238,16 @@ def _run_futures(
     futures: dict[cf.Future[Any], int] = {}
 
     def cleanup() -> None:
-        for fut in futures:
+        unfinished = [fut for fut in futures if not fut.done()]
+        for fut in unfinished:
             fut.cancel()
+        if owned and unfinished and isinstance(pool, cf.ProcessPoolExecutor):
+            # An early exit (Ctrl-C, a failed point): do not wait for the points being
+            # computed, which may take minutes. Python 3.11 has no public way to stop a pool's
+            # workers (3.14 adds terminate_workers), hence the private process table.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
         if owned:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -233,27 +272,59 @@ def _run_futures(
     return TaskStream(results(), cleanup)
 
 
-def _run_dask(fn: Callable[[Any], Any], items: Sequence[Any], address: str) -> TaskStream:
+def _check_listening(address: str) -> None:
+    """Fail at once when nothing listens at the scheduler's address (Dask retries 30 s)."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
     try:
-        from dask.distributed import Client, as_completed
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=5.0):
+            pass
+    except ConnectionRefusedError:
+        raise ExecutorError(
+            f"no Dask scheduler at {address}: the connection was refused; start one "
+            f"(`dask scheduler --host {host} --port {port}`) or fix --executor"
+        ) from None
+    except socket.gaierror as exc:
+        raise ExecutorError(f"cannot resolve the Dask scheduler's host {host!r}: {exc}") from None
+    except OSError:
+        pass  # a timeout or a filtered port: let Dask's own connection attempt decide
+
+
+_LOST = "finished points are stored; rerun to resume"
+
+
+def _run_dask(
+    fn: Callable[[Any], Any], items: Sequence[Any], address: str, worker_timeout: float
+) -> TaskStream:
+    try:
+        from dask.distributed import Client
+        from distributed.scheduler import KilledWorker
     except ImportError as exc:
         raise MissingDependencyError(
             "`executor`='dask://...' needs the optional `dask` extra, which is not installed: "
             "pip install 'qnet-design[dask]'"
         ) from exc
+    _check_listening(address)
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ExecutorError(
-            f"cannot reach the Dask scheduler at {address} within {DASK_CONNECT_TIMEOUT:g} s: {exc}"
-        ) from exc
+            f"cannot reach the Dask scheduler at {address} within {DASK_CONNECT_TIMEOUT:g} s: "
+            f"{exc}; check that it runs and that this machine may connect to it"
+        ) from None
     futures: dict[Any, int] = {}
 
     def cleanup() -> None:
         pending = [f for f in futures if not f.done()]
-        if pending:
-            client.cancel(pending)
-        client.close()
+        try:
+            if pending:
+                client.cancel(pending)
+        except Exception:  # the scheduler is gone: nothing left to cancel
+            pass
+        client.close(timeout=5)
+
+    def lost(what: str, exc: BaseException | None) -> ExecutorError:
+        detail = f" ({type(exc).__name__}: {exc})" if exc is not None and str(exc) else ""
+        return ExecutorError(f"Dask scheduler at {address}: {what}{detail}; {_LOST}")
 
     try:
         for i, item in enumerate(items):
@@ -263,8 +334,50 @@ def _run_dask(fn: Callable[[Any], Any], items: Sequence[Any], address: str) -> T
         cleanup()
         raise
 
+    def workers_present() -> bool:
+        try:
+            return bool(client.nthreads())
+        except (OSError, TimeoutError) as exc:
+            raise lost("lost the connection to the scheduler", exc) from None
+
     def results() -> Iterator[tuple[int, Any]]:
-        for fut in as_completed(list(futures), loop=client.loop):
-            yield futures[fut], fut.result()
+        pending = dict(futures)
+        last_check = no_workers_since = time.monotonic()
+        while pending:
+            done = [f for f in pending if f.done()]
+            if not done:
+                time.sleep(_DASK_POLL)
+                now = time.monotonic()
+                if now - last_check >= _DASK_CHECK_EVERY:
+                    last_check = now
+                    if workers_present():
+                        no_workers_since = now
+                    elif now - no_workers_since > worker_timeout:
+                        raise ExecutorError(
+                            f"the Dask scheduler at {address} has had no worker for "
+                            f"{worker_timeout:g} s; start workers (`dask worker {address}`) or "
+                            f"allow longer (worker_timeout / --worker-timeout); {_LOST}"
+                        )
+                continue
+            for fut in done:
+                index = pending.pop(fut)
+                if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                    raise lost(
+                        f"point {index} killed every Dask worker that ran it (out of memory, "
+                        "or a crash); check the workers' memory limit and logs",
+                        None,
+                    )
+                if fut.status == "error":
+                    fut.result()  # the task's own exception, unchanged
+                try:
+                    result = fut.result()
+                except (cf.CancelledError, OSError, TimeoutError) as exc:
+                    raise lost(
+                        f"point {index} was cancelled or its result lost (scheduler stopped "
+                        "or restarted?)",
+                        exc,
+                    ) from None
+                no_workers_since = time.monotonic()
+                yield index, result
 
     return TaskStream(results(), cleanup)
