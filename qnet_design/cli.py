@@ -264,6 +264,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from .store import StoreWarning
     from .sweeps import SweepInterrupted
 
+    if args.executor:
+        import logging
+
+        # Dask logs every lost connection on its own; the sweep's ExecutorError is the one line
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -54,6 +55,11 @@ def evaluate_xy(point: dict[str, Any]) -> dict[str, float]:
 
 def evaluate_slow(point: dict[str, Any]) -> dict[str, float]:
     time.sleep(0.05)  # long enough that both pool workers receive points
+    return evaluate_xy(point)
+
+
+def evaluate_slower(point: dict[str, Any]) -> dict[str, float]:
+    time.sleep(0.2)  # a sweep of 40 points lasts seconds: long enough to break the cluster
     return evaluate_xy(point)
 
 
@@ -646,3 +652,83 @@ def test_sweep_on_a_dask_local_cluster(tmp_path: Path, markers: Path) -> None:
     assert df[["x", "y"]].to_dict("records") == points
     assert len(_markers(markers)) == 6  # the second sweep was served from the store
     assert again.attrs["n_cached"] == 6
+
+
+def _local_cluster(**kwargs: Any) -> Any:
+    distributed = pytest.importorskip("dask.distributed")
+    options = {
+        "n_workers": 1,
+        "threads_per_worker": 2,
+        "processes": False,
+        "protocol": "tcp://",  # a real TCP scheduler on loopback
+        "host": "127.0.0.1",
+        "scheduler_port": 0,
+        "dashboard_address": None,
+        **kwargs,
+    }
+    return distributed.LocalCluster(**options)
+
+
+def _dask(cluster: Any) -> str:
+    return "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+
+
+def test_dask_cluster_without_workers_is_a_clear_error_after_the_timeout() -> None:
+    with _local_cluster(n_workers=0) as cluster:
+        start = time.monotonic()
+        with pytest.raises(ExecutorError, match=r"has had no worker for 1 s; start workers"):
+            run_sweep(
+                evaluate_xy, _points(3), executor=_dask(cluster), worker_timeout=1, progress=False
+            )
+        assert time.monotonic() - start < 30
+
+
+def test_dask_scheduler_stopped_mid_sweep_is_an_executor_error(
+    tmp_path: Path, markers: Path
+) -> None:
+    path = tmp_path / "r.sqlite"
+    with _local_cluster() as cluster:
+        # scheduler and its worker stop (closing only the scheduler of an in-process cluster
+        # leaves its worker retrying for 30 s; the sweep's side is the same)
+        stop = threading.Timer(1.0, cluster.close)
+        stop.start()
+        try:
+            with pytest.raises(ExecutorError, match=r"Dask scheduler at .*; finished points are"):
+                run_sweep(
+                    evaluate_slower,
+                    _points(40),
+                    key=[f"x={i}" for i in range(40)],
+                    executor=_dask(cluster),
+                    store=path,
+                    progress=False,
+                )
+        finally:
+            stop.join()
+    with ResultStore(path) as store:
+        stored = store.count()
+        assert store.integrity_check() == "ok"
+    assert 0 < stored < 40  # what finished before the scheduler went is kept
+    df = run_sweep(
+        evaluate_xy, _points(40), key=[f"x={i}" for i in range(40)], store=path, progress=False
+    )
+    assert df.attrs["n_cached"] == stored
+    np.testing.assert_array_equal(df["f"], np.arange(40) ** 2 + 0.5)
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_sweep_is_recomputed_elsewhere(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with _local_cluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+        victim = next(iter(cluster.workers.values())).process.process.pid
+        kill = threading.Timer(1.5, lambda: os.kill(victim, signal.SIGKILL))
+        kill.start()
+        try:
+            df = run_sweep(
+                evaluate_slower, _points(30), executor=_dask(cluster), store=path, progress=False
+            )
+        finally:
+            kill.join()
+    np.testing.assert_array_equal(df["f"], np.arange(30) ** 2 + 0.5)
+    assert len(set(df["pid"])) >= 2
+    with ResultStore(path) as store:
+        assert store.count() == 30 and store.integrity_check() == "ok"

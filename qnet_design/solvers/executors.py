@@ -312,19 +312,23 @@ def _run_dask(
             f"{exc}; check that it runs and that this machine may connect to it"
         ) from None
     futures: dict[Any, int] = {}
+    broken: list[ExecutorError] = []  # set once the scheduler is known to be gone
 
     def cleanup() -> None:
         pending = [f for f in futures if not f.done()]
+        if pending and not broken:  # (cancelling through a lost scheduler waits 30 s)
+            client.cancel(pending)
         try:
-            if pending:
-                client.cancel(pending)
-        except Exception:  # the scheduler is gone: nothing left to cancel
-            pass
-        client.close(timeout=5)
+            client.close(timeout=2 if broken else 10)
+        except (OSError, TimeoutError):
+            pass  # the scheduler is gone: nothing left to release
 
     def lost(what: str, exc: BaseException | None) -> ExecutorError:
-        detail = f" ({type(exc).__name__}: {exc})" if exc is not None and str(exc) else ""
-        return ExecutorError(f"Dask scheduler at {address}: {what}{detail}; {_LOST}")
+        detail = ""
+        if exc is not None and str(exc):  # Dask's messages span lines; keep the first
+            detail = f" ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+        broken.append(ExecutorError(f"Dask scheduler at {address}: {what}{detail}; {_LOST}"))
+        return broken[-1]
 
     try:
         for i, item in enumerate(items):
