@@ -58,7 +58,7 @@ SETUP = Path(__file__).resolve().parent.parent / "devices" / "setups" / "thermal
 
 def _catalog_section(n: int, reps: int) -> list[str]:
     """qnet_design.sweep of a catalog setup on 1 and 2 processes (best of ``reps``)."""
-    grid = {"channel.insertion_loss": np.linspace(0.0, 0.5, n)}  # dB
+    grid = {"channel.insertion_loss": [f"{x!r} dB" for x in np.linspace(0.0, 0.5, n)]}
     ones, twos = [], []
     for _ in range(reps):
         t, df_one = _timed(lambda: qd.sweep(SETUP, grid, store=False, progress=False))

@@ -75,13 +75,13 @@ req = qd.require(spec, "concurrence>=0.45", "channel.insertion_loss")
 print(req)
 
 # %% [markdown]
-# ## 5. A sweep over the same parameter (SI units; losses in dB)
+# ## 5. A sweep over the same parameter (values carry their units)
 
 # %%
 points = 3 if FAST else 9
-df = qd.sweep(spec, [f"channel.insertion_loss=0:0.6:{points}"], store=False, progress=False)
+df = qd.sweep(spec, [f"channel.insertion_loss=0 dB:0.6 dB:{points}"], store=False, progress=False)
 fig, ax = plt.subplots(figsize=(5, 3.5))
-ax.plot(df["channel.insertion_loss"], df["concurrence"], "o-")
+ax.plot(df["channel.insertion_loss [dB]"], df["concurrence"], "o-")
 ax.axhline(0.45, ls="--", c="gray", label="target C = 0.45")
 ax.axvline(req.required, ls=":", c="C3", label="qd.require")
 ax.set(xlabel="circulator insertion loss (dB)", ylabel="steady-state concurrence C")

@@ -110,18 +110,18 @@ for knob in knobs:
 
 # %%
 n_pts = 4 if FAST else 13
-loss5 = qd.sweep(link5, [f"channel.insertion_loss=0:0.6:{n_pts}"], store=False, progress=False)
-loss30 = qd.sweep(link30, [f"channel.insertion_loss=0:0.6:{n_pts}"], store=False, progress=False)
-tphi = qd.sweep(link5, [f"qubit.t_phi=5e-6:1e-4:{n_pts}"], store=False, progress=False)
+loss5 = qd.sweep(link5, [f"channel.insertion_loss=0 dB:0.6 dB:{n_pts}"], store=False, progress=False)
+loss30 = qd.sweep(link30, [f"channel.insertion_loss=0 dB:0.6 dB:{n_pts}"], store=False, progress=False)
+tphi = qd.sweep(link5, [f"qubit.t_phi=5 us:100 us:{n_pts}"], store=False, progress=False)
 
 fig, (ax_l, ax_t) = plt.subplots(1, 2, figsize=(11, 3.8))
-ax_l.plot(loss5["channel.insertion_loss"], loss5["concurrence"], "o-", label="5 m")
-ax_l.plot(loss30["channel.insertion_loss"], loss30["concurrence"], "s-", label="30 m")
+ax_l.plot(loss5["channel.insertion_loss [dB]"], loss5["concurrence"], "o-", label="5 m")
+ax_l.plot(loss30["channel.insertion_loss [dB]"], loss30["concurrence"], "s-", label="30 m")
 ax_l.axhline(0.45, c="gray", ls="--")
 ax_l.axvline(answers["channel.insertion_loss"].required, c="C3", ls=":", label="require (5 m)")
 ax_l.set(xlabel="insertion loss (dB)", ylabel="C", title="loss is the lever")
 ax_l.legend()
-ax_t.plot(tphi["qubit.t_phi"] * 1e6, tphi["concurrence"], "o-")
+ax_t.plot(tphi["qubit.t_phi [us]"], tphi["concurrence"], "o-")
 ax_t.set(xlabel="T_φ (µs)", ylabel="C", title="5 m link: dephasing is not")
 fig.tight_layout()
 nbtools.savefig(fig, "10_levers")

@@ -124,11 +124,11 @@ else:
 # %%
 if not FAST:
     lw = qd.sweep(path, ["source.linewidth=100 MHz:1000 MHz:4:log"], store=False, progress=False)
-    cols = ["source.linewidth", "C_11", "C_22", "n_ent", "t_prep", "pair_rate"]
+    cols = ["source.linewidth [MHz]", "C_11", "C_22", "n_ent", "t_prep", "pair_rate"]
     cols = [c for c in cols if c in lw.columns]
     print(lw[cols].to_string(index=False))
     fig, (ax_c, ax_n) = plt.subplots(1, 2, figsize=(11, 3.8))
-    mhz = [float(str(v).split()[0]) for v in lw["source.linewidth"]]  # "100.0 MHz" etc.
+    mhz = lw["source.linewidth [MHz]"]
     for name in ("C_11", "C_22"):
         if name in lw.columns:
             ax_c.plot(mhz, lw[name], "o-", label=name)

@@ -63,6 +63,7 @@ __all__ = [
     "parse_dask_address",
     "parse_param_spec",
     "run_sweep",
+    "split_quantity",
 ]
 
 _PATH_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
@@ -88,6 +89,14 @@ def _parse_quantity(spec: str, text: str, what: str) -> tuple[float, str, bool]:
     if not math.isfinite(value):
         raise _spec_error(spec, f"{what} must be finite, got {text!r}")
     return value, (m["unit"] or "").strip(), bool(_INT_RE.match(m["num"]))
+
+
+def split_quantity(value: Any) -> tuple[float, str] | None:
+    """``"10.0 us"`` → ``(10.0, "us")``; ``None`` for anything that is not number + unit text."""
+    m = _QUANTITY_RE.match(value) if isinstance(value, str) else None
+    if m is None or not m["unit"]:
+        return None
+    return float(m["num"]), m["unit"].strip()
 
 
 def _parse_range(spec: str, rhs: str) -> np.ndarray:

@@ -61,7 +61,8 @@ def test_sweep_matches_budget_and_is_cached(tmp_path: Path) -> None:
     first = qd.sweep(THERMAL, GRID, store=store, progress=False)
     assert first.attrs["n_computed"] == 3
     for _, row in first.iterrows():  # each row is exactly the budget of the overridden setup
-        direct = _single(THERMAL, {"channel.insertion_loss": row["channel.insertion_loss"]})
+        loss = row["channel.insertion_loss [dB]"]
+        direct = _single(THERMAL, {"channel.insertion_loss": f"{loss} dB"})
         assert row["concurrence"] == pytest.approx(direct["concurrence"], abs=1e-12)
     # more loss, less entanglement (paper 001, Fig. 4d)
     assert list(first["concurrence"]) == sorted(first["concurrence"], reverse=True)
@@ -109,7 +110,9 @@ def test_values_with_units_and_unitless_fields_are_swept(tmp_path: Path) -> None
         store=False,
         progress=False,
     )
-    assert df["qubit.t_phi"].tolist() == ["10.0 us", "10.0 us", "20.0 us", "20.0 us"]
+    # one unit per column: numbers, with the unit in the column's name
+    assert list(df.columns[:2]) == ["qubit.t_phi [us]", "source.filter_q"]
+    assert df["qubit.t_phi [us]"].tolist() == [10.0, 10.0, 20.0, 20.0]
     row = df.iloc[3]
     direct = _single(THERMAL, {"qubit.t_phi": "20 us", "source.filter_q": 1.25e5})
     assert row["concurrence"] == direct["concurrence"] and row["flux"] == direct["flux"]
@@ -337,3 +340,8 @@ def test_store_warnings_reach_python_users(tmp_path: Path) -> None:
     with pytest.warns(StoreWarning, match="moved it aside"):
         df = qd.sweep(THERMAL, ["channel.insertion_loss=0.1 dB"], store=path, progress=False)
     assert len(df) == 1
+
+
+def test_a_column_of_mixed_units_keeps_its_text() -> None:
+    df = qd.sweep(THERMAL, ["qubit.t_phi=20 us,0.05 ms"], store=False, progress=False)
+    assert df["qubit.t_phi"].tolist() == ["20 us", "0.05 ms"]

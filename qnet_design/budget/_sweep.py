@@ -33,7 +33,7 @@ from ..specs.devices import DeviceSpec
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
 from ..store import ResultStore, code_fingerprint, default_store_path, store_key
-from ..sweeps import grid_points, run_sweep
+from ..sweeps import grid_points, run_sweep, split_quantity
 from ..translate import translate
 from ..units import FIELD_KINDS, Q_
 
@@ -247,6 +247,14 @@ def sweep(
     worker_timeout
         Dask only: seconds the cluster may have no worker before the sweep gives up.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: the swept parameters (a column whose values share one unit holds
+        numbers and is named ``"<path> [<unit>]"``, e.g. ``"qubit.t_phi [us]"``), then the
+        headline figures and the number of warnings. ``attrs``: ``n_points``, ``n_cached``,
+        ``n_computed``.
+
     Raises
     ------
     SweepInterrupted
@@ -262,7 +270,7 @@ def sweep(
         store = default_store_path()  # opened (or recovered) by run_sweep
     elif store is False:
         store = None
-    return run_sweep(
+    frame = run_sweep(
         _budget_point,
         points,
         key=keys,
@@ -273,3 +281,20 @@ def sweep(
         progress=progress,
         worker_timeout=worker_timeout,
     )
+    return _unit_columns(frame, list(points[0]))
+
+
+def _unit_columns(frame: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
+    """A swept column whose values are all '<number> <unit>' in one unit becomes numbers,
+    named ``"<path> [<unit>]"`` (plottable, and the unit stays attached)."""
+    names = []
+    for column in frame.columns:
+        split = [split_quantity(v) for v in frame[column]] if column in paths else [None]
+        units = {q[1] for q in split if q is not None}
+        if None in split or len(units) != 1 or not units.pop():
+            names.append(column)
+            continue
+        frame[column] = [q[0] for q in split if q is not None]
+        names.append(f"{column} [{split[0][1]}]" if split[0] is not None else column)
+    frame.columns = names
+    return frame
