@@ -196,6 +196,22 @@ def test_a_file_edited_mid_sweep_changes_no_row(
     assert edited[0]["concurrence"] != expected[0]["concurrence"]
 
 
+@pytest.mark.parametrize("name", sorted(p.stem for p in (DEVICES / "setups").glob("*.toml")))
+def test_every_catalog_setup_survives_freeze_and_thaw(name: str) -> None:
+    setup = qd.load_setup(DEVICES / "setups" / f"{name}.toml")
+    assert _sweep.thaw(pickle.loads(pickle.dumps(_sweep.freeze(setup)))) == setup
+
+
+def test_values_with_uncertainties_survive_freeze_and_enter_the_key(lab: Path) -> None:
+    _edit(lab, 't_phi = "20 us"', 't_phi = "20 ± 4 us, lognormal"')
+    _edit(lab, 'insertion_loss = "0.2 dB"', 'insertion_loss = "0.2 ± 0.05 dB"')
+    setup = qd.load_setup(lab)
+    assert setup.devices["qubit"].uncertainties  # the ± was read
+    assert _sweep.thaw(pickle.loads(pickle.dumps(_sweep.freeze(setup)))) == setup
+    _edit(lab, "0.2 ± 0.05 dB", "0.2 ± 0.1 dB")
+    assert _sweep.point_key(qd.load_setup(lab)) != _sweep.point_key(setup)
+
+
 def test_the_shipped_setup_needs_no_file(lab: Path) -> None:
     setup = qd.specs.setups.with_overrides(
         qd.load_setup(lab), {"channel.insertion_loss": "0.3 dB", "layout.detuning1": "1 MHz"}

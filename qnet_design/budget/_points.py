@@ -3,8 +3,9 @@
 The uncertainty, sensitivity and optimisation tools all evaluate ``budget(with_overrides(setup,
 point), full=False)`` at many points ``{"qubit.t_phi": 2.1e-05, ...}`` (plain numbers in SI
 units, dB for losses). This module runs them through :func:`qnet_design.sweeps.run_sweep`, so
-they use its process pool / Dask executors and are keyed in the results store by the base
-setup's content and the point: a repeated Monte Carlo sample or optimiser step is read back.
+they use its process pool / Dask executors (which receive the setup as a frozen snapshot, never
+a path to re-read) and are keyed in the results store by the base setup's content, the point
+and the code fingerprint: a repeated Monte Carlo sample or optimiser step is read back.
 
 A point whose budget fails (the model refuses the sampled value, a truncation does not converge)
 is **not** an error here: its record holds ``failed`` = a one-line reason, and figures that did
@@ -23,11 +24,12 @@ import pandas as pd
 import pint
 
 from .._version import __version__
-from ..errors import ParameterError, QnetError
-from ..specs.setups import SetupSpec, load_setup, with_overrides
-from ..store import ResultStore, store_key
+from ..errors import QnetError
+from ..specs.setups import SetupSpec, with_overrides
+from ..store import ResultStore, code_fingerprint, store_key
 from ..sweeps import run_sweep
 from ..units import FIELD_KINDS, Q_
+from ._sweep import freeze, thaw
 
 #: what a point computes; part of its store key
 SETTINGS = {"budget": "headline", "full": False}
@@ -36,16 +38,17 @@ SETTINGS = {"budget": "headline", "full": False}
 FAILED = "failed"
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: str) -> SetupSpec:
-    return load_setup(path)
+def headline_point(
+    source: SetupSpec | Mapping[str, Any], point: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Headline figures at one point (top level, so that worker processes can run it).
 
-
-def headline_point(source: SetupSpec | str, point: Mapping[str, Any]) -> dict[str, Any]:
-    """Headline figures at one point (top level, so that worker processes can run it)."""
+    ``source`` is the setup, or on worker processes the frozen snapshot of it
+    (:func:`qnet_design.budget._sweep.freeze`): workers never re-read a file.
+    """
     from . import budget
 
-    spec = _load(source) if isinstance(source, str) else source
+    spec = source if isinstance(source, SetupSpec) else thaw(source)
     try:
         result = budget(with_overrides(spec, dict(point)), full=False)
     except (QnetError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
@@ -88,22 +91,16 @@ def fingerprint(setup: SetupSpec) -> dict[str, Any]:
     return {"scheme": setup.scheme, "devices": devices, "layout": layout}
 
 
-def _source(setup: SetupSpec, parallel: bool) -> SetupSpec | str:
-    """The setup itself (in-process) or its path (workers reload it; it must be unmodified)."""
-    if not parallel:
-        return setup
-    if setup.path is None or load_setup(setup.path) != setup:
-        raise ParameterError(
-            "parallel evaluation reloads the setup from its file, but this setup was changed in "
-            "Python (with_overrides) or has no file; write it to a setup file or use workers=1"
-        )
-    return str(setup.path)
+def _source(setup: SetupSpec, parallel: bool) -> SetupSpec | dict[str, Any]:
+    """The setup itself (in-process) or its frozen snapshot (shipped to workers as data)."""
+    return freeze(setup) if parallel else setup
 
 
 def open_store(store: ResultStore | str | bool | None) -> ResultStore | str | None:
-    """``True`` → the default store, ``False``/``None`` → no store, else the store or path."""
+    """``True`` → the default store (a damaged file moved aside, an unusable one skipped, each
+    with a warning), ``False``/``None`` → no store, else the store or path."""
     if store is True:
-        return ResultStore()
+        return ResultStore.open_or_recover()
     if store is False:
         return None
     return store
@@ -123,10 +120,11 @@ def evaluate_points(
     ``df.attrs`` has ``n_cached`` (read from the store) and ``n_computed``.
     """
     base = fingerprint(setup)
+    version = f"{__version__}+{code_fingerprint()}"  # a code change is a new key
     parallel = workers > 1 or executor is not None
 
     def key(point: Mapping[str, Any]) -> str:
-        return store_key(setup.scheme, {"setup": base, "point": dict(point)}, SETTINGS, __version__)
+        return store_key(setup.scheme, {"setup": base, "point": dict(point)}, SETTINGS, version)
 
     frame = run_sweep(
         functools.partial(headline_point, _source(setup, parallel)),

@@ -18,6 +18,7 @@ a bare number there is refused rather than read in SI base units (1–20 s, or a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -32,6 +33,7 @@ from ..solvers.executors import DASK_WORKER_TIMEOUT
 from ..specs.devices import DeviceSpec
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
+from ..specs.uncertainty import Uncertainty
 from ..store import ResultStore, code_fingerprint, default_store_path, store_key
 from ..sweeps import grid_points, run_sweep, split_quantity
 from ..translate import translate
@@ -60,77 +62,61 @@ _DB_WORDS = {"db": "a value in dB", "db_per_length": "a loss in dB per length (e
 # ------------------------------------------------------------------ the resolved setup
 
 
+#: the dataclasses a frozen setup may contain, rebuilt by name in :func:`thaw`
+_FROZEN_CLASSES = {cls.__name__: cls for cls in (SetupSpec, DeviceSpec, Uncertainty)}
+
+
 def _plain(value: Any) -> Any:
-    """A pint quantity as ``("quantity", magnitude, unit)``; lists element-wise."""
+    """``value`` as plain data (tagged dicts for quantities, dataclasses, mappings, paths)."""
     if isinstance(value, pint.Quantity):
         magnitude = value.magnitude
-        return (
-            "quantity",
-            magnitude.item() if hasattr(magnitude, "item") else magnitude,
-            str(value.units),
-        )
-    if isinstance(value, (list, tuple)):
+        magnitude = magnitude.item() if hasattr(magnitude, "item") else magnitude
+        return {"__quantity__": [magnitude, str(value.units)]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if _FROZEN_CLASSES.get(name) is not type(value):
+            raise TypeError(f"cannot freeze a {name} inside a setup (add it to _FROZEN_CLASSES)")
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"__dataclass__": name, "fields": fields}
+    if isinstance(value, Mapping):
+        return {"__mapping__": {k: _plain(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        return {"__path__": str(value)}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_plain(v) for v in value]}
+    if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
 
 
 def _unplain(value: Any) -> Any:
-    if isinstance(value, tuple) and len(value) == 3 and value[0] == "quantity":
-        return Q_(value[1], value[2])
     if isinstance(value, list):
         return [_unplain(v) for v in value]
-    return value
+    if not isinstance(value, dict):
+        return value
+    if "__quantity__" in value:
+        return Q_(*value["__quantity__"])
+    if "__dataclass__" in value:
+        fields = {k: _unplain(v) for k, v in value["fields"].items()}
+        return _FROZEN_CLASSES[value["__dataclass__"]](**fields)
+    if "__mapping__" in value:
+        return {k: _unplain(v) for k, v in value["__mapping__"].items()}
+    if "__path__" in value:
+        return Path(value["__path__"])
+    return tuple(_unplain(v) for v in value["__tuple__"])
 
 
 def freeze(setup: SetupSpec) -> dict[str, Any]:
     """``setup`` as plain picklable data (no pint objects, no file to re-read): what is
-    shipped to a worker. :func:`thaw` rebuilds the identical :class:`SetupSpec`."""
-    devices = {
-        role: {
-            "kind": d.kind,
-            "name": d.name,
-            "reference": d.reference,
-            "notes": d.notes,
-            "values": {k: _plain(v) for k, v in d.values.items()},
-            "written": {k: _plain(v) for k, v in d.written.items()},
-            "path": None if d.path is None else str(d.path),
-        }
-        for role, d in setup.devices.items()
-    }
-    return {
-        "scheme": setup.scheme,
-        "name": setup.name,
-        "notes": setup.notes,
-        "devices": devices,
-        "layout": {k: _plain(v) for k, v in setup.layout.items()},
-        "path": None if setup.path is None else str(setup.path),
-        "sources": {role: str(p) for role, p in setup.sources.items()},
-    }
+    shipped to a worker. :func:`thaw` rebuilds an equal :class:`SetupSpec`."""
+    frozen: dict[str, Any] = _plain(setup)
+    return frozen
 
 
 def thaw(data: Mapping[str, Any]) -> SetupSpec:
     """The :class:`SetupSpec` that :func:`freeze` turned into ``data``."""
-    devices = {
-        role: DeviceSpec(
-            d["kind"],
-            d["name"],
-            d["reference"],
-            d["notes"],
-            {k: _unplain(v) for k, v in d["values"].items()},
-            None if d["path"] is None else Path(d["path"]),
-            {k: _unplain(v) for k, v in d["written"].items()},
-        )
-        for role, d in data["devices"].items()
-    }
-    return SetupSpec(
-        data["scheme"],
-        data["name"],
-        data["notes"],
-        devices,
-        {k: _unplain(v) for k, v in data["layout"].items()},
-        None if data["path"] is None else Path(data["path"]),
-        {role: Path(p) for role, p in data["sources"].items()},
-    )
+    setup: SetupSpec = _unplain(data)
+    return setup
 
 
 def _canonical(value: Any) -> Any:
@@ -147,13 +133,22 @@ def resolved_setup(setup: SetupSpec) -> dict[str, Any]:
     """Every value that determines a setup's figures, in canonical units: the scheme, each
     role's device kind and field values, and every layout value (names, notes and paths
     are left out: they do not change a number)."""
+
+    def sigmas(uncertainties: Mapping[str, Uncertainty]) -> dict[str, Any]:
+        return {k: [_canonical(u.sigma), u.distribution] for k, u in uncertainties.items()}
+
     return {
         "scheme": setup.scheme,
         "devices": {
-            role: {"kind": d.kind, "values": {k: _canonical(v) for k, v in d.values.items()}}
+            role: {
+                "kind": d.kind,
+                "values": {k: _canonical(v) for k, v in d.values.items()},
+                "uncertainties": sigmas(d.uncertainties),
+            }
             for role, d in setup.devices.items()
         },
         "layout": {k: _canonical(v) for k, v in setup.layout.items()},
+        "layout_uncertainties": sigmas(setup.layout_uncertainties),
     }
 
 
