@@ -189,7 +189,11 @@ def test_montecarlo_budget_matches_closed_form_and_linear(tmp_path):
         (0.975, drive.high95, 0.2),
     ):
         assert value == pytest.approx(closed(3.0 + norm.ppf(q) * 0.3), abs=3 * tol * 0.3 * slope)
-    lin = uncertain_budget(spec, method="linear", store=False)["drive_E_N"]
+    # one uncertain input: it carries all the variance, in both methods
+    assert mc.shares["drive_E_N"] == pytest.approx({"source.gain": 1.0})
+    linear = uncertain_budget(spec, method="linear", store=False)
+    assert linear.shares["drive_E_N"] == pytest.approx({"source.gain": 1.0})
+    lin = linear["drive_E_N"]
     assert lin.high68 - lin.nominal == pytest.approx(0.3 * slope, rel=1e-3)
     assert (drive.high68 - drive.low68) / 2 == pytest.approx(lin.high68 - lin.nominal, rel=0.15)
 
@@ -202,11 +206,19 @@ def test_thermal_link_linear_agrees_with_montecarlo(tmp_path):
         '[overrides.channel]\ninsertion_loss = "0.2 ± 0.03 dB"',
     )
     spec = load_setup(path)
-    mc = uncertain_budget(spec, samples=80, seed=5, store=False)["concurrence"]
-    lin = uncertain_budget(spec, method="linear", store=False)["concurrence"]
+    mc_budget = uncertain_budget(spec, samples=80, seed=5, store=False)
+    lin_budget = uncertain_budget(spec, method="linear", store=False)
+    mc, lin = mc_budget["concurrence"], lin_budget["concurrence"]
     # σ from the 16/84 % quantiles of 80 draws scatters by ~ 15 %: allow 2.5 of that
     assert (mc.high68 - mc.low68) / 2 == pytest.approx(lin.high68 - lin.nominal, rel=0.35)
     assert mc.median == pytest.approx(lin.nominal, abs=0.5 * (lin.high68 - lin.nominal))
+    # the regression shares of the samples and the exact first-order split agree (the loss,
+    # σ = 0.03 dB of 0.2 dB, dominates; shares of 80 samples scatter by a few %)
+    for path, share in lin_budget.shares["concurrence"].items():
+        assert mc_budget.shares["concurrence"][path] == pytest.approx(share, abs=0.1), path
+    assert max(lin_budget.shares["concurrence"], key=lin_budget.shares["concurrence"].get) == (
+        "channel.insertion_loss"
+    )
 
 
 def test_failed_samples_are_counted_with_reasons(tmp_path):
