@@ -30,8 +30,6 @@ import nbtools
 import numpy as np
 import qnet_design as qd
 from qnet_design.specs.setups import with_overrides
-from qnet_design.budget.optimize import optimize
-from qnet_design.budget.sensitivity import sensitivity
 
 FAST = nbtools.FAST
 SAMPLES = 30 if FAST else 400
@@ -78,7 +76,7 @@ nbtools.savefig(fig, "13_concurrence_interval")
 # halving a loss, doubling a coherence time, halving the backward emission, ±10 % otherwise.
 
 # %%
-ranking = sensitivity(setup, store=False)
+ranking = qd.sensitivity(setup, store=False)
 print(ranking)
 
 # %% [markdown]
@@ -93,7 +91,7 @@ print(ranking)
 # Q ∈ [10⁴, 10⁶] (log) and the insertion loss in [0.05, 0.3] dB.
 
 # %%
-best = optimize(
+best = qd.optimize(
     setup,
     ["source.filter_q=1e4:1e6:log", "channel.insertion_loss=0.05 dB:0.3 dB"],
     maximize="concurrence",

@@ -1,10 +1,14 @@
 """qnet-design: from lab device descriptions to autonomous entanglement-distribution budgets.
 
 Public API: load device and setup files (:func:`load_device`, :func:`load_setup`), translate
-them into the dimensionless parameters of a scheme model (:func:`translate`). The scheme modules
+them into the dimensionless parameters of a scheme model (:func:`translate`), budgets with or
+without intervals (:func:`budget`), :func:`compare`, :func:`require`, :func:`sweep`,
+:func:`sensitivity` and :func:`optimize`. The scheme modules
 live in :mod:`qnet_design.schemes` (``dual_rail``, ``thermal_link``, ``cv_routing``,
 ``cv_replication``, ``cooperative``).
 """
+
+from typing import Any
 
 from ._version import __version__ as __version__
 from .budget import (
@@ -32,6 +36,21 @@ from .specs import (
 from .translate import Translation as Translation, translate as translate
 from .units import Q_ as Q_, ureg as ureg
 
+
+def __getattr__(name: str) -> Any:
+    """``qd.optimize`` and ``qd.sensitivity``, imported on first use (SciPy's optimiser alone
+    costs about a second at import, which every CLI command would otherwise pay)."""
+    if name == "optimize":
+        from .budget.optimize import optimize
+
+        return optimize
+    if name == "sensitivity":
+        from .budget.sensitivity import sensitivity
+
+        return sensitivity
+    raise AttributeError(f"module 'qnet_design' has no attribute {name!r}")
+
+
 __all__ = [
     "Q_",
     "Budget",
@@ -50,7 +69,9 @@ __all__ = [
     "compare",
     "load_device",
     "load_setup",
+    "optimize",
     "require",
+    "sensitivity",
     "sweep",
     "translate",
     "ureg",
