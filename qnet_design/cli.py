@@ -179,6 +179,7 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
         samples=args.samples,
         seed=args.seed,
         workers=args.workers,
+        executor=args.executor,
         store=not args.no_cache,
         progress=not args.json and sys.stderr.isatty(),
     )
@@ -370,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=200, help="Monte Carlo samples (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--executor", help="dask://HOST:PORT to run the samples on a Dask cluster")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.set_defaults(func=_cmd_budget)
 
