@@ -194,7 +194,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from .budget.sensitivity import sensitivity
 
     report = sensitivity(
-        load_setup(args.setup), figure=args.figure, workers=args.workers, store=not args.no_cache
+        load_setup(args.setup),
+        figure=args.figure,
+        minimize=args.minimize,
+        workers=args.workers,
+        store=not args.no_cache,
     )
     if args.json:
         _print_json(report.to_dict())
@@ -380,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("setup", help="setup file (devices/setups/*.toml)")
     p.add_argument("--figure", help="figure to rank against (default: the scheme's headline)")
+    p.add_argument("--minimize", action="store_true", help="smaller is better (e.g. t_prep)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.add_argument("--json", action="store_true", help="machine-readable output")

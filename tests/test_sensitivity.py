@@ -67,3 +67,14 @@ def test_cli_sensitivity(capsys):
     assert cavity["change"] > 0 and cavity["elasticity"] < 0  # resonator loss never helps
     assert main(["sensitivity", setup, "--figure", "nonsense"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_minimize_ranks_decreases_as_improvements():
+    # the photon flux Φ = κ n_th/2 falls with a sharper filter (higher Q) and a colder resistor
+    report = sensitivity(load_setup(THERMAL), figure="flux", minimize=True, store=False)
+    first = report.ranking[0]
+    assert first.change < 0
+    assert first.path in ("source.filter_q", "source.temperature")
+    by_path = {s.path: s for s in report.ranking}
+    assert by_path["source.filter_q"].action == "+10 % on"
+    assert by_path["source.temperature"].action == "−10 % on"

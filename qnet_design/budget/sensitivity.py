@@ -174,13 +174,16 @@ def sensitivity(
     setup: SetupSpec,
     *,
     figure: str | None = None,
+    minimize: bool = False,
     workers: int = 1,
     store: ResultStore | str | bool | None = True,
 ) -> SensitivityReport:
     """Rank the numeric parameters of ``setup`` by their effect on ``figure`` (module doc).
 
-    ``figure`` defaults to the scheme's headline (:data:`HEADLINE`); larger is taken as better.
+    ``figure`` defaults to the scheme's headline (:data:`HEADLINE`); larger is better unless
+    ``minimize`` (a preparation time, an occupation).
     """
+    better = -1.0 if minimize else 1.0  # the sign of a change that improves the figure
     from . import budget
 
     figure = figure or HEADLINE[setup.scheme]
@@ -217,15 +220,15 @@ def sensitivity(
                 not_ranked.append(f"{p.path}: the improved setup failed ({why or 'no value'})")
                 continue
             action, x_new = known[0], p.clip(known[1])
-            violates = f_new < f0 - 1e-9 * max(1.0, abs(f0))
+            violates = better * (f_new - f0) < -1e-9 * max(1.0, abs(f0))
         elif why_lo or why_hi or not (math.isfinite(f_lo) and math.isfinite(f_hi)):
             not_ranked.append(f"{p.path}: a ±10 % budget failed ({why_lo or why_hi or 'no value'})")
             continue
         else:  # a design parameter: the better of ±10 %, if either helps
-            f_new, x_new = max((f_lo, lo), (f_hi, hi))
+            f_new, x_new = max((f_lo, lo), (f_hi, hi), key=lambda fx: better * fx[0])
             action = (
                 ("+10 % on" if x_new > p.value else "−10 % on")
-                if f_new > f0
+                if better * (f_new - f0) > 0
                 else ("neither ±10 % helps (local optimum):")
             )
             violates = False
@@ -242,7 +245,7 @@ def sensitivity(
             )
         )
     # improvements first, largest first; then parameters where neither direction helps
-    ranking.sort(key=lambda s: (s.change <= 0, -abs(s.change)))
+    ranking.sort(key=lambda s: (better * s.change <= 0, -abs(s.change)))
     return SensitivityReport(
         setup.name, figure, f0, tuple(ranking), tuple(not_ranked), len(points) + 1
     )
