@@ -66,8 +66,9 @@ nbtools.savefig(fig, "13_concurrence_interval")
 # %% [markdown]
 # **Reading.** The stated spreads move C by about ±0.05 (68 %) around its nominal value; the
 # ranking below shows where that comes from (the circulator loss, 0.2 ± 0.05 dB, and the
-# backward emission of the qubits). The linear propagation gives nearly the same width for a
-# fraction of the cost, because C is smooth over ±2σ here.
+# backward emission of the qubits; the "variance of concurrence from" line splits the variance
+# between the inputs). The linear propagation gives nearly the same width for a fraction of the
+# cost, because C is smooth over ±2σ here.
 
 # %% [markdown]
 # ## 2. What to improve first
