@@ -43,14 +43,14 @@ b = qd.budget(spec)
 print(b)
 
 # %%
-print(b.to_frame().to_string(index=False))
+print(b.to_frame().to_string())
 
 # %% [markdown]
 # The error budget as a table and as a waterfall: which imperfection costs how much.
 
 # %%
 print(b.error_frame().to_string())
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 plot_error_budget(b, ax=ax)
 nbtools.savefig(fig, "00_error_budget")
 
@@ -80,7 +80,7 @@ print(req)
 # %%
 points = 3 if FAST else 9
 df = qd.sweep(spec, [f"channel.insertion_loss=0 dB:0.6 dB:{points}"], store=False, progress=False)
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(df["channel.insertion_loss [dB]"], df["concurrence"], "o-")
 ax.axhline(0.45, ls="--", c="gray", label="target C = 0.45")
 ax.axvline(req.required, ls=":", c="C3", label="qd.require")

@@ -105,7 +105,7 @@ k_grid = np.logspace(-3, 0, 6 if FAST else 41)
 cmap = concurrence_map(n_grid, k_grid)
 k_max_eq31 = np.array([ap.kappa_max(n).lowest_order for n in n_grid])
 
-fig, ax = plt.subplots(figsize=(5.5, 4))
+fig, ax = plt.subplots(figsize=(5.5, 4), layout="constrained")
 plot_map(n_grid, k_grid, cmap.concurrence, ax=ax)  # z[i, j] at (n_th[i], κ[j])
 ax.plot(n_grid, k_max_eq31, "k--", label="κ_max (Eq. 31)")
 ax.legend(loc="lower left")
@@ -120,7 +120,7 @@ c_eq31 = [ap.bourret_concurrence(ThermalLink(n2, k), order="lowest").concurrence
 kmax_exact = exact_kappa_max(n2, tolerance=1e-3)
 kmax_31 = ap.kappa_max(n2).lowest_order
 
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(k_slice, c_slice, "o-", label="exact (Fock)")
 ax.plot(k_slice, c_eq31, "--", label="Bourret, Eq. 31")
 ax.axvline(kmax_31, c="k", ls="--", lw=0.8)
@@ -161,7 +161,7 @@ report(
 # %%
 eq46, eq47 = CF["eq46_n_th_star"], CF["eq47_concurrence_star"]  # Eq. 46-47 at κ = 1e-2, 3e-3, 1e-3
 kappas_3a = eq47["kappa"][:1] if FAST else eq47["kappa"]
-fig, ax = plt.subplots(figsize=(5.5, 4))
+fig, ax = plt.subplots(figsize=(5.5, 4), layout="constrained")
 rows = []
 for i, kappa in enumerate(kappas_3a):
     n46 = eq46["value"][eq46["kappa"].index(kappa)]
@@ -214,7 +214,7 @@ kappa_in = 1e-3
 ns_in = np.logspace(1, 4 if FAST else 5, 4 if FAST else 16)
 pops = [steady_state(ThermalLink(n, kappa_in), method="hierarchy").populations for n in ns_in]
 print(pops[-1])
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for key in pops[0]:
     ax.semilogx(ns_in, [p[key] for p in pops], label=key)
 ax.axvline(1 / (ref("n_th_star_prefactor", APX) * kappa_in**2), c="k", lw=0.6)  # Eq. 46
@@ -239,7 +239,7 @@ every = 4 if FAST else 1  # the data grid has 121 points over 0 ≤ γt ≤ 3; f
 times_b = np.array(ref("fig3b_times", CF))[::every]
 static = np.array(ref("fig3b_static_p1", CF))[::every]
 coherent = np.array(ref("fig3b_coherent_p1", CF))[::every]
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 curves = {}
 for kappa in [1e-3, 1.0, 10.0] if not FAST else [1e-3, 10.0]:
     ev = evolve(ThermalLink(2 * phi_b / kappa, kappa, gamma2=0.0), times_b, method="hierarchy")
@@ -278,7 +278,7 @@ report(
 
 # %%
 ns_c = np.logspace(-1, 4, 8 if FAST else 40)
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 rows = []
 for i, kappa in enumerate([1e-2, 1e-1] if FAST else [1e-3, 1e-2, 1e-1]):
     cb = np.array([quiet(ap.bourret_concurrence, ThermalLink(n, kappa)).concurrence for n in ns_c])
@@ -333,7 +333,7 @@ print(f"1/κ = {1 / model_sc.kappa:g}/γ: the build-up takes ~{t90 * model_sc.ka
 # magnitude set by γ, tens of γ⁻¹". (The text gives no number, so this is shown, not scored.)
 
 # %%
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 3.5))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 ax_a.plot(times, ev_sc.concurrence, label=f"n_th = {model_sc.n_th:g}")
 for n in [] if FAST else [10.0, 100.0]:
     ax_a.plot(times, evolve(ThermalLink(n, model_sc.kappa), times, method="hierarchy").concurrence,
@@ -398,7 +398,7 @@ c_g2 = [c_exact(sc(gamma2=g)) for g in g2s]
 c_ds = [c_exact(sc(delta1=d, delta2=d)) for d in dss]
 c_p = {k: [c_exact(ThermalLink(model_sc.n_th, k, p_loss=p)) for p in ps] for k in kappas_d}
 
-fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.5))
+fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 ax_c.plot(g2s, c_g2, "o-", label="γ₂/γ₁ (δ_s = 0)")
 ax_c.plot(1 + dss, c_ds, "s-", label="1 + δ_s/γ (γ₂ = γ₁)")
 ax_c.set(xlabel="γ₂/γ₁  or  1 + δ_s/γ", ylabel="C(ρ_q^ss)", title="Fig. 4(c): n_th = 1220")
@@ -459,7 +459,7 @@ def bidi(n, k, positions=None, **kw):
 
 
 ns6 = np.logspace(0, 4, 5 if FAST else 30)
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 for i, k in enumerate([1e-2] if FAST else [1e-3, 1e-2, 1e-1]):
     ax_a.semilogx(ns6, [c_exact(bidi(n, k)) for n in ns6], c=f"C{i}", label=f"κ/γ = {k:g}")
     nf = ns6[ns6 <= (20 if FAST else 200)]

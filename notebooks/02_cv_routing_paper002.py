@@ -81,7 +81,7 @@ fwd = routing_map(chain(), r_values, j_values, target=P["forward_target_node"]["
 bwd = routing_map(chain(direction="backward"), r_values, j_values,
                   target=P["backward_target_node"]["value"])
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, 2)", "backward E_N(0, 9)"), strict=True):
     im = ax.pcolormesh(j_values, r_values, grid.log_negativity_target, **extent)
     fig.colorbar(im, ax=ax, label="E_N")
@@ -124,7 +124,7 @@ report(
 m_max = fwd.max_entangled_node.astype(float)
 m_max[~fwd.stable] = np.nan
 occ = np.where(fwd.stable, fwd.occupation_at_max, np.nan)
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 im = axes[0].pcolormesh(j_values, r_values, m_max, **extent)
 fig.colorbar(im, ax=axes[0], label="M_max")
 axes[0].set(xlabel="j/ω", ylabel="r/ω", title="Fig. 3(a): M_max")
@@ -135,7 +135,7 @@ nbtools.savefig(fig, "002_fig3")
 
 # one profile along the chain (the r, j point of the module docstring)
 profile = log_negativity_profile(chain(r=0.3, j=0.6))
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 plot_chain(profile.log_negativity, ax=ax, label="E_N(0, m)", xlabel="node m")
 ax.set_title("E_N along the chain, r = 0.3ω, j = 0.6ω")
 nbtools.savefig(fig, "002_profile")

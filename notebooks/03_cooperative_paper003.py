@@ -76,7 +76,7 @@ def traces(model, t, states=STATES, target=PSI_M):
 
 
 def plot_traces(res, t, target, title, name):
-    fig, (ax_e, ax_f) = plt.subplots(1, 2, figsize=(10, 3.5))
+    fig, (ax_e, ax_f) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
     for label, r in res.items():
         ax_e.plot(t, r.energy, label=label)
         ax_f.plot(t, r.fidelity(target), label=label)
@@ -194,7 +194,7 @@ t3e = np.linspace(0.0, 80.0, 81 if FAST else 801)
 ev_cw = clockwork_evolve(cw, t3e)
 ss_cw = clockwork_steady_state(cw)
 print(ss_cw)
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(t3e, ev_cw.log_negativity / np.log(2), label="E_N (log₂, paper's unit)")
 ax.axhline(ss_cw.log_negativity_log2, c="k", ls="--", lw=0.8, label="steady state")
 ax.set(xlabel="κt", ylabel="E_N", title="Fig. 3(e): clockwork")

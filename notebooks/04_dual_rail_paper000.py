@@ -49,7 +49,7 @@ rs = np.linspace(0.1, 2.0, 5 if FAST else 30)
 deltas = np.r_[0.0, np.geomspace(0.05, 20, 6 if FAST else 40)]
 cm_r = [concurrence_matrix(DualRail(2, r, delta_a=[1.0, 0.0], permutation=(1, 0))).matrix for r in rs]
 cm_d = [concurrence_matrix(DualRail(2, R, delta_a=[d, 0.0], permutation=(1, 0))).matrix for d in deltas]
-fig, (ax_b, ax_c) = plt.subplots(1, 2, figsize=(10, 3.5))
+fig, (ax_b, ax_c) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 for (i, j), style in (((0, 0), "-"), ((0, 1), "--")):
     ax_b.plot(rs, [m[i, j] for m in cm_r], style, label=f"C{i + 1}{j + 1}")
     ax_c.semilogx(deltas[1:], [m[i, j] for m in cm_d[1:]], style, label=f"C{i + 1}{j + 1}")
@@ -89,7 +89,7 @@ report(rows);
 # %%
 n_e = 6 if FAST else 8  # Schmidt decomposition of the Eq. 9 ket: milliseconds even at N = 8
 rev = tuple(range(n_e - 1, -1, -1))
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ent = {}
 for d in (0.2, 1.0, 1e3):
     ent[d] = entropies(DualRail(n_e, R, delta_a=[d * i for i in range(n_e)], permutation=rev))
@@ -121,7 +121,7 @@ t2p = prep_time(DualRail(2, R, delta_a=[0.0, d_par]), threshold=thr)
 # two resonant pairs take ~10 s (sequential relaxation, long time trace): full mode only
 t2 = None if FAST else prep_time(DualRail(2, R), threshold=thr)
 curves = [("N = 1", t1), (f"N = 2, Δ = {d_par:g}γ", t2p)] + ([] if FAST else [("N = 2, δ = 0", t2)])
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for label, p in curves:
     ax.semilogy(p.times, np.maximum(p.impurity, 1e-8), label=f"{label}: T_prep = {p.t_prep:.1f}/γ")
 ax.axhline(thr, c="k", ls="--", lw=0.7)
@@ -146,7 +146,7 @@ report(rows);
 beta = REF["n_ent_beta"]["value"]
 xs = [0.0, 1.0, 3.0] if FAST else list(np.linspace(0.0, 4.0, 17))
 betas_c = [beta] if FAST else [3.0, beta, 30.0]
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 c_vs_d = {}
 for b in betas_c:
     c_vs_d[b] = [concurrence_matrix(DualRail(1, R, delta_a=x * b, beta=b)).matrix[0, 0] for x in xs]
@@ -182,7 +182,7 @@ TRUNC = {"fock_tolerance": 2e-3, "fock_start": 4}
 n_a = 2 if FAST else 4
 betas_a = [beta] if FAST else [5.0, beta, 20.0]
 ckk = {b: np.diag(concurrence_matrix(DualRail(n_a, R, beta=b), **TRUNC).matrix) for b in betas_a}
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for b in betas_a:
     ax.plot(range(1, n_a + 1), ckk[b], "o-", label=f"β = {b:g}")
 ax.axhline(t2r, c="k", ls="--", lw=0.7, label="tanh 2r (β → ∞)")
@@ -217,7 +217,7 @@ c_last = [  # N = 4: ~5 min per Δ on the 2-core machine
     ).matrix[-1, -1]
     for d in deltas
 ]
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(deltas, c_last, "o-")
 ax.axvline(beta / (n_d - 1), c="k", ls=":", lw=0.7, label="(N − 1)Δ = κ")
 ax.set(xlabel="Δ/γ", ylabel=f"C_{n_d}{n_d}", title=f"Fig. 4(d): N = {n_d}, β = {beta:g}, γ_φ = {gphi_d:g}")

@@ -86,7 +86,7 @@ report(rows);
 
 # %%
 n2a = 8 if FAST else int(ref("fig2a", "sites"))
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 3.5))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 profiles = {}
 for k in (0.05, 0.1, 0.2):
     profiles[k] = en(n2a, loss=k).normalized
@@ -126,7 +126,7 @@ nbars = [0.1, 1.0, 10.0, 100.0, 1000.0]
 rows_c = np.array([en(n2c, nb, math.sqrt(nb * (nb + 1)), loss=k2c).normalized for nb in nbars])
 mbars = np.linspace(0.0, SQ2, 8 if FAST else 40)
 rows_d = np.array([en(n2c, 1.0, mb, loss=k2c).values for mb in mbars])
-fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.5))
+fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 for i, nb in enumerate(nbars):
     ax_c.plot(np.arange(1, n2c + 1), rows_c[i], "o-", label=f"n̄ = {nb:g}")
 ax_c.set(xlabel="pair j", ylabel="E_N/(1+E_N)", title="Fig. 2(c): squeezed vacuum, N = 10")
@@ -171,7 +171,7 @@ def end_loss(n, kappas):
 
 kappas = np.geomspace(0.05, 20.0, 25 if FAST else 61)
 e8 = end_loss(8, kappas)
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for j, style in ((0, "-"), (1, "-."), (7, "--")):
     ax.semilogx(kappas, e8[:, j], style, label=f"pair {j + 1}")
 ax.set(xlabel="κ_N/λ", ylabel="E_N", title="Fig. 2(e): N = 8")
@@ -200,7 +200,7 @@ n3, k3 = int(ref("fig3a", "sites")), ref("fig3a", "loss")
 samples = 20 if FAST else int(ref("fig3a", "samples"))
 m3 = ReplicationArrays(n3, 1.0, 1.0, 1.0, SQ2, loss=k3)
 clean = pair_log_negativities(m3).normalized
-fig, ax = plt.subplots(figsize=(5, 3.5))
+fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(np.arange(1, n3 + 1), clean, "k-", label="no disorder")
 means = []
 for w in (0.1, 0.3, 0.6):
@@ -248,7 +248,7 @@ atoms3 = np.array([r.pair_log_negativities() for r in atom_res])
 spins3 = np.array([spin_chain_steady_state(n3bc, 1.0, 1.0, 1.0, mb).pair_log_negativities()
                    for mb in mb_3bc])
 cav3 = np.array([en(n3bc, 1.0, mb).values for mb in mb_3bc])
-fig, (ax_b, ax_c) = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+fig, (ax_b, ax_c) = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True, layout="constrained")
 for j in range(n3bc):
     ax_b.plot(mb_3bc, atoms3[:, j], "o-", label=f"atom pair ({j + 1}, {j + 1 + n3bc})")
     ax_c.plot(mb_3bc, spins3[:, j], "o-", label=f"spin pair ({j + 1}, {j + 1 + n3bc})")

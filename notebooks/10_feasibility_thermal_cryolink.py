@@ -72,12 +72,11 @@ print(b30)
 # Imperfections switched on one at a time, starting from the ideal link at the same n_th and κ.
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
 plot_error_budget(b5, ax=axes[0])
 axes[0].set_title("5 m link")
 plot_error_budget(b30, ax=axes[1])
 axes[1].set_title("30 m link")
-fig.tight_layout()
 nbtools.savefig(fig, "10_error_budgets")
 print(b5.error_frame().to_string(index=False))
 print(b30.error_frame().to_string(index=False))
@@ -114,7 +113,7 @@ loss5 = qd.sweep(link5, [f"channel.insertion_loss=0 dB:0.6 dB:{n_pts}"], store=F
 loss30 = qd.sweep(link30, [f"channel.insertion_loss=0 dB:0.6 dB:{n_pts}"], store=False, progress=False)
 tphi = qd.sweep(link5, [f"qubit.t_phi=5 us:100 us:{n_pts}"], store=False, progress=False)
 
-fig, (ax_l, ax_t) = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, (ax_l, ax_t) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
 ax_l.plot(loss5["channel.insertion_loss [dB]"], loss5["concurrence"], "o-", label="5 m")
 ax_l.plot(loss30["channel.insertion_loss [dB]"], loss30["concurrence"], "s-", label="30 m")
 ax_l.axhline(0.45, c="gray", ls="--")
@@ -123,7 +122,6 @@ ax_l.set(xlabel="insertion loss (dB)", ylabel="C", title="loss is the lever")
 ax_l.legend()
 ax_t.plot(tphi["qubit.t_phi [us]"], tphi["concurrence"], "o-")
 ax_t.set(xlabel="T_φ (µs)", ylabel="C", title="5 m link: dephasing is not")
-fig.tight_layout()
 nbtools.savefig(fig, "10_levers")
 
 # %% [markdown]

@@ -100,7 +100,7 @@ if not FAST:
     print(b.error_frame().to_string(index=False))
     n_ent_frame = b.error_frame()
     n_ent_frame = n_ent_frame[n_ent_frame["figure"] == "n_ent"]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     plot_error_budget(b, ax=ax)
     nbtools.savefig(fig, "11_error_budget")
 else:
@@ -124,10 +124,10 @@ else:
 # %%
 if not FAST:
     lw = qd.sweep(path, ["source.linewidth=100 MHz:1000 MHz:4:log"], store=False, progress=False)
-    cols = ["source.linewidth [MHz]", "C_11", "C_22", "n_ent", "t_prep", "pair_rate"]
+    cols = ["source.linewidth [MHz]", "C_11", "C_22", "n_ent", "t_prep [us]", "pair_rate [1/s]"]
     cols = [c for c in cols if c in lw.columns]
     print(lw[cols].to_string(index=False))
-    fig, (ax_c, ax_n) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (ax_c, ax_n) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
     mhz = lw["source.linewidth [MHz]"]
     for name in ("C_11", "C_22"):
         if name in lw.columns:
@@ -137,7 +137,6 @@ if not FAST:
     if "n_ent" in lw.columns:
         ax_n.plot(mhz, lw["n_ent"], "o-")
     ax_n.set(xlabel="TWPA linewidth (MHz)", ylabel="N_ent", xscale="log", title="N_ent")
-    fig.tight_layout()
     nbtools.savefig(fig, "11_linewidth_sweep")
 else:
     print("linewidth sweep: full mode only (QNET_FAST=0)")

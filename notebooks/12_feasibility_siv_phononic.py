@@ -107,12 +107,11 @@ print(steps.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
 if not FAST:
     from qnet_design.plotting import plot_error_budget
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
     plot_error_budget(b_orb, ax=axes[0])
     axes[0].set_title("SiV orbital (50 GHz)")
     plot_error_budget(b_spin, ax=axes[1])
     axes[1].set_title("SiV spin (3 GHz)")
-    fig.tight_layout()
     nbtools.savefig(fig, "12_error_budgets")
 
 # %% [markdown]
@@ -154,7 +153,7 @@ tol_orb_nm = width / (2 * math.pi) * lam_orb_um * 1e3
 print(f"C ≥ C_max/2 for |Δ(k0 z2)| ≲ {width / math.pi:.2f}π: a placement tolerance of")
 print(f"  ±{tol_spin_nm:.0f} nm for the spin link (λ = {lam_spin_um:.2f} µm)")
 print(f"  ±{tol_orb_nm:.0f} nm for the orbital link (λ = {lam_orb_um:.2f} µm)")
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.plot(z2 / math.pi, c_z, "o-", ms=3)
 ax.set(xlabel="k₀z₂ / π  (k₀z₁ = 2π)", ylabel="C", title="SiV spin link: position of qubit 2")
 nbtools.savefig(fig, "12_position_scan")

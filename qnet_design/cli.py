@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from collections.abc import Sequence
@@ -22,7 +21,9 @@ import pandas as pd
 
 from . import progress
 from ._version import __version__
+from .budget._types import format_value, json_safe
 from .catalog import catalog_dir, find, list_catalog
+from .describe import device_lines, setup_lines
 from .errors import (
     DeviceFileError,
     ParameterError,
@@ -51,19 +52,10 @@ def _json_default(obj: Any) -> Any:
     return str(obj)
 
 
-def _clean(value: Any) -> Any:
-    """Replace non-finite floats by strings so that the JSON stays standard."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
-
-
 def _print_json(data: Any) -> None:
-    print(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=_json_default))
+    """Standard JSON: non-finite numbers are null (the rule of ``budget._types``)."""
+    text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=_json_default)
+    print(text)
 
 
 def _cmd_devices(args: argparse.Namespace) -> int:
@@ -72,6 +64,9 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         if not args.name:
             raise ParameterError("`devices show` needs a NAME (see `qnet-design devices list`)")
         path = find(args.name, folder)
+        if "setups" in path.parts and not args.json:
+            print("\n".join(setup_lines(load_setup(path))))
+            return 0
         if "setups" in path.parts:
             setup = load_setup(path)
             data = {
@@ -90,8 +85,7 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(data)
         else:
-            for key, value in data.items():
-                print(f"{key:>22}: {value}")
+            print("\n".join(device_lines(load_device(path))))
         return 0
     entries = list_catalog(folder)
     rows = [
@@ -164,7 +158,7 @@ def _cmd_budget(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
-        print(result)
+        print(result.summary() if args.quiet else result)
     return 0
 
 
@@ -244,9 +238,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(frame.to_dict(orient="records"))
     else:
-        with pd.option_context("display.width", 220, "display.max_columns", 30):
-            print(frame.to_string(index=False))
+        _print_table(frame, "setup")
     return 0
+
+
+def _print_table(frame: pd.DataFrame, key: str) -> None:
+    """A compare/sweep table as text: the figures (∞ spelled out, '-' where a scheme has no
+    such figure), then every row's warnings in full, named by the row's ``key`` column."""
+    table = frame.drop(columns=["warnings"], errors="ignore")
+    with pd.option_context("display.width", 250, "display.max_columns", 60):
+        print(table.to_string(index=False, na_rep="-", float_format=format_value))
+    if "warnings" not in frame.columns:
+        return
+    rows = [(row[key], row["warnings"]) for _, row in frame.iterrows() if row["warnings"]]
+    if rows:
+        print("\nwarnings:")
+    for name, text in rows:
+        for line in str(text).split(" | "):
+            print(f"  {name}: {line}")
 
 
 def _cmd_require(args: argparse.Namespace) -> int:
@@ -301,8 +310,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(frame.to_dict(orient="records"))
     else:
-        with pd.option_context("display.width", 220, "display.max_columns", 30):
-            print(frame.to_string(index=False))
+        _print_table(frame, frame.columns[0])
         print(f"({frame.attrs.get('n_cached', 0)} of {len(frame)} points read from the store)")
     return 0
 
@@ -377,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
     p.add_argument("--executor", help="dask://HOST:PORT to run the samples on a Dask cluster")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    p.add_argument("--quiet", action="store_true", help="short form: one line per figure")
     p.set_defaults(func=_cmd_budget)
 
     p = sub.add_parser(

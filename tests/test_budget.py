@@ -180,9 +180,12 @@ def test_dual_rail_budget_agrees_with_scheme():
     values = [s.value for s in b.error_budget]
     assert math.isinf(values[0])
     assert all(v2 <= v1 * (1 + 1e-6) for v1, v2 in itertools.pairwise(values))
-    # ideal C_ij of the layout: tanh 2r on the paired qubits (Eq. 6 with δ = 0)
-    c = b.profiles["C_ij (broadband Eq. 9)"]
-    assert c[0][0] == pytest.approx(math.tanh(2 * model.r), abs=1e-6)
+    # ideal C_ij of the layout (Eq. 9): the reversed pairing shows, A_1 with B_3, not with B_1
+    c = np.asarray(b.profiles["C_ij ideal (broadband Eq. 9)"])
+    ideal = dr.DualRail(model.pairs, model.r, model.delta_a, model.permutation)
+    assert np.allclose(c, dr.concurrence_matrix(ideal).matrix, atol=1e-12)
+    assert c[0, 2] > 0.4 and c[2, 0] > 0.4 and c[0, 0] < 0.01
+    assert c[0, 2] < math.tanh(2 * model.r)  # detuned: below the resonant pair's tanh 2r
 
 
 def test_cv_routing_budget_agrees_with_scheme():

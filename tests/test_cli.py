@@ -33,7 +33,24 @@ def test_devices_show_device_and_setup(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["kind"] == "two_mode_squeezer" and data["reference"]
     assert main(["devices", "show", "dual_rail_twpa", "--catalog", str(DEVICES)]) == 0
-    assert "dual_rail" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "scheme: dual_rail" in out
+    # readable fields, one per line, overrides marked; no Python dicts
+    assert "{'" not in out and "squeezing_db       = 8.686 dB   (set by the setup)" in out
+    assert "detuning_step = 10 MHz" in out
+
+
+def test_budget_text_quiet_and_json_non_finite(capsys):
+    setup = str(DEVICES / "setups" / "cooperative_transmon_trio.toml")
+    assert main(["budget", setup]) == 0
+    out = capsys.readouterr().out
+    assert "evidence: " in out and "lifetime" in out and "∞ us" in out
+    assert main(["budget", setup, "--quiet"]) == 0
+    short = capsys.readouterr().out
+    assert "evidence" not in short and "peak_concurrence" in short
+    assert main(["budget", setup, "--json"]) == 0
+    lifetime = json.loads(capsys.readouterr().out)["figures"]["lifetime"]
+    assert lifetime["value"] is None and lifetime["non_finite"] == "inf" and lifetime["note"]
 
 
 def test_devices_show_unknown_name(capsys):

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -82,17 +81,9 @@ def budget(
 
 
 def compare(setups: Iterable[SetupSpec | str | Path]) -> pd.DataFrame:
-    """One row per setup with its scheme and headline figures (columns carry units)."""
-    rows = []
-    for item in setups:
-        b = budget(item, full=False)
-        row: dict[str, Any] = {"setup": b.setup, "scheme": b.scheme}
-        for f in b.figures:
-            column = f"{f.name} [{f.unit}]" if f.unit else f.name
-            row[column] = f.value
-        row["warnings"] = len(b.warnings)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """One row per setup: setup, scheme, the headline figures (column ``name [unit]``, as in
+    ``sweep``) and the warnings as text (:meth:`Budget.table_row`)."""
+    return pd.DataFrame([budget(item, full=False).table_row() for item in setups])
 
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")

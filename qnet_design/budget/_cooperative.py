@@ -20,7 +20,7 @@ from ..schemes import cooperative as co
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
-from ._types import Budget, BudgetStep, Figure
+from ._types import Budget, BudgetStep, Figure, Profile
 
 #: observation window for the transient, in single-qubit decay times 1/(2κ)
 WINDOW = 20.0
@@ -29,7 +29,7 @@ WINDOW = 20.0
 def _peak_concurrence(
     model: co.CooperativeArray, initial: str
 ) -> tuple[float, float, co.Evolution]:
-    times = np.linspace(0.0, WINDOW / (2.0 * model.kappa), 401)
+    times = np.linspace(0.0, WINDOW / (2.0 * model.kappa), 401)  # in 1/ω (the model's unit)
     ev = co.evolve(model, initial, times)
     c = np.asarray(ev.concurrence(0, 1))
     k = int(np.argmax(c))
@@ -51,7 +51,14 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         peak, t_peak, ev = _peak_concurrence(model, initial)  # cheap: N ≤ 10 qubits
     lifetime = math.inf if model.alpha == 0 else 1.0 / (2.0 * model.alpha * omega) * 1e6
     figures = [
-        Figure("dark_weight", final.dark_weight, "", final.method + " (α = 0)", converged(final)),
+        Figure(
+            "dark_weight",
+            final.dark_weight,
+            "",
+            final.method + " (α = 0)",
+            converged(final),
+            evidence=str(final.convergence),
+        ),
         Figure(
             "concurrence",
             final.concurrence(0, 1),
@@ -59,10 +66,32 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             final.method + " (α = 0)",
             converged(final),
             "qubits 0 and 1",
+            str(final.convergence),
         ),
-        Figure("peak_concurrence", peak, "", ev.method, converged(ev), "all imperfections on"),
-        Figure("t_peak", t_peak / omega * 1e6, "us", ev.method, converged(ev)),
-        Figure("lifetime", lifetime, "us", "1/(2α): non-cooperative decay of the dark state"),
+        Figure(
+            "peak_concurrence",
+            peak,
+            "",
+            ev.method,
+            converged(ev),
+            "all imperfections on",
+            str(ev.convergence),
+        ),
+        Figure(
+            "t_peak",
+            t_peak / omega * 1e6,
+            "us",
+            ev.method,
+            converged(ev),
+            evidence=str(ev.convergence),
+        ),
+        Figure(
+            "lifetime",
+            lifetime,
+            "us",
+            "1/(2α): non-cooperative decay of the dark state",
+            note="α = 0: the dark state does not decay" if model.alpha == 0 else "",
+        ),
         Figure(
             "t_bright",
             1.0 / (2.0 * n * model.kappa * omega) * 1e6,
@@ -82,5 +111,11 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             steps = error_budget(
                 ideal, plan, "peak_concurrence", lambda m: _peak_concurrence(m, initial)[0]
             )
-    profiles = {"C01(t)": np.asarray(ev.concurrence(0, 1))}
+    trace = Profile(
+        np.asarray(ev.concurrence(0, 1)),
+        np.asarray(ev.times) / omega * 1e6,
+        f"time t (µs) from |{initial}⟩",
+        "concurrence C₀₁(t)",
+    )
+    profiles = {"C01(t)": trace}
     return Budget("cooperative", setup.name, tuple(figures), tuple(steps), (), timings, profiles)

@@ -19,7 +19,7 @@ from ..schemes import cv_replication as cv
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import error_budget, timed
-from ._types import Budget, BudgetStep, Figure
+from ._types import Budget, BudgetStep, Figure, Profile
 
 METHOD = "Lyapunov steady state (Gaussian)"
 
@@ -66,5 +66,9 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         steps,
         tuple(warnings),
         timings,
-        {"E_N(j,N+j)": values},
+        {
+            "E_N(j,N+j)": Profile(
+                values, np.arange(1, values.size + 1), "pair j", "log-negativity E_N(j, N+j)"
+            )
+        },
     )

@@ -22,7 +22,7 @@ from ..schemes import cv_routing as cr
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import error_budget, timed
-from ._types import Budget, BudgetStep, Figure
+from ._types import Budget, BudgetStep, Figure, Profile
 
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
@@ -32,7 +32,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     warnings: list[str] = []
     margin = cr.stability_margin(model)
     figures = [Figure("stability_margin", margin * omega * 1e-6, "1/us", "−max Re eig(A)")]
-    profiles = {}
+    profiles: dict[str, Profile] = {}
     if margin <= 0:
         warnings.append(
             "the chain is unstable (no steady state): lower the squeezing r or the coupling j"
@@ -51,7 +51,8 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         if m_max:
             occupation = float(profile.occupation[m_max - 1])
             figures.append(Figure("occupation_M_max", occupation, "", method))
-        profiles["E_N(0,m)"] = en
+        nodes = np.arange(1, en.size + 1)
+        profiles["E_N(0,m)"] = Profile(en, nodes, "channel node m", "log-negativity E_N(0, m)")
     steps: tuple[BudgetStep, ...] = ()
     if full:
 

@@ -100,7 +100,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         ]
     with timed(timings, "concurrence_matrix"):
         c_ideal = dr.concurrence_matrix(ideal).matrix
-    profiles: dict[str, Any] = {"C_ij (broadband Eq. 9)": np.asarray(c_ideal)}
+    profiles: dict[str, Any] = {"C_ij ideal (broadband Eq. 9)": np.asarray(c_ideal)}
     steps: tuple[BudgetStep, ...] = ()
     if full:
         start = replace(two, beta=None, beta_b=None, gamma_phi=0.0, gamma_loss=0.0, p_loss=0.0)

@@ -39,8 +39,8 @@ from ..sweeps import grid_points, run_sweep, split_quantity
 from ..translate import translate
 from ..units import FIELD_KINDS, Q_
 
-#: what a sweep point computes; part of the store key
-SETTINGS = {"budget": "headline", "full": False}
+#: what a sweep point computes and how its row is named; part of the store key
+SETTINGS = {"budget": "headline", "full": False, "row": "table_row"}
 
 #: a unit to show in the message refusing a bare number, per field kind
 _EXAMPLE_UNIT = {
@@ -199,13 +199,14 @@ def _require_units(setup: SetupSpec, points: list[dict[str, Any]]) -> None:
 
 
 def _budget_point(setup: Mapping[str, Any]) -> dict[str, Any]:
-    """Headline figures of one frozen setup (top level, so that workers can run it)."""
+    """Headline figures of one frozen setup (top level, so that workers can run it): columns
+    ``name [unit]`` and the warnings as text, as in ``compare`` (:meth:`Budget.table_row`)."""
     from . import budget
 
     result = budget(thaw(setup), full=False)
-    figures: dict[str, Any] = {f.name: f.value for f in result.figures}
-    figures["warnings"] = len(result.warnings)
-    return figures
+    row = result.table_row()
+    del row["setup"], row["scheme"]
+    return row
 
 
 def sweep(
@@ -247,7 +248,8 @@ def sweep(
     pandas.DataFrame
         One row per point: the swept parameters (a column whose values share one unit holds
         numbers and is named ``"<path> [<unit>]"``, e.g. ``"qubit.t_phi [us]"``), then the
-        headline figures and the number of warnings. ``attrs``: ``n_points``, ``n_cached``,
+        headline figures (``"<name> [<unit>]"``, as in ``compare``) and the warnings as text
+        (" | "-separated). ``attrs``: ``n_points``, ``n_cached``,
         ``n_computed``.
 
     Raises

@@ -11,11 +11,16 @@ coupling γ₂, detunings Δ₁, Δ₂, dephasing γ_φ, qubit loss γ′ (non-g
 emission of a finitely directional coupler), waveguide loss p_loss (paper 001, Fig. 4 discusses
 γ₂, Δ, γ_φ and p_loss), warm link n_link (the filtered drive is then the excess n_th − n_link,
 see :class:`~qnet_design.schemes.thermal_link.ThermalLink`).
+In the bidirectional geometry the detuning is a design choice, not an imperfection: without
+cascaded coupling the link entangles only with Δ₁ = −Δ₂ ≠ 0 (paper 001 Sec. V B 1, Fig. 6:
+δ_a = γ/2), so the ideal link there keeps the setup's detunings (its first row says so) and
+has no detuning step.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,7 +28,7 @@ from ..schemes import thermal_link as tl
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
-from ._types import Budget, BudgetStep, Figure
+from ._types import Budget, BudgetStep, Figure, Profile
 
 #: C(t) is followed from |00⟩ up to γt = T_TRANSIENT. The text of paper 001 places the maximum
 #: at t ~ 1/γ; the exact evolution rises without overshoot and reaches 90 % of C_ss near
@@ -33,7 +38,7 @@ T_TRANSIENT = 100.0
 
 def _transient(
     model: tl.ThermalLink, c_steady: float, gamma: float, warnings: list[str]
-) -> tuple[list[Figure], np.ndarray] | None:
+) -> tuple[list[Figure], Profile] | None:
     """Peak of C(t) from |00⟩ and when C(t) reaches 50 % and 90 % of C_ss (µs).
 
     C(t) usually rises to C_ss from below (no overshoot; paper 001 Fig. 4a): then the peak is
@@ -50,10 +55,15 @@ def _transient(
     ev = tl.evolve(model, times)
     c_t = np.asarray(ev.concurrence)
     ok = converged(ev)
+    evidence = str(getattr(ev, "convergence", None) or "")
     k = int(np.argmax(c_t))
     if c_t[k] > c_steady + 1e-9:
-        peak = Figure("peak_concurrence", float(c_t[k]), "", ev.method, ok, "transient overshoot")
-        t_peak = Figure("t_peak", float(times[k] / gamma * 1e6), "us", ev.method, ok)
+        peak = Figure(
+            "peak_concurrence", float(c_t[k]), "", ev.method, ok, "transient overshoot", evidence
+        )
+        t_peak = Figure(
+            "t_peak", float(times[k] / gamma * 1e6), "us", ev.method, ok, evidence=evidence
+        )
     else:
         peak = Figure(
             "peak_concurrence",
@@ -62,8 +72,9 @@ def _transient(
             ev.method,
             ok,
             "no overshoot: C(t) approaches C_ss from below",
+            evidence,
         )
-        t_peak = Figure("t_peak", math.inf, "us", ev.method, ok, "reached asymptotically")
+        t_peak = Figure("t_peak", math.inf, "us", ev.method, ok, "reached asymptotically", evidence)
     figures = [peak, t_peak]
     if c_steady > 0:
         for fraction in (0.5, 0.9):
@@ -72,14 +83,23 @@ def _transient(
             if reached.size:
                 t_x = float(times[reached[0]] / gamma * 1e6)
                 figures.append(
-                    Figure(name, t_x, "us", ev.method, ok, f"C(t) ≥ {fraction:g} C_ss from |00⟩")
+                    Figure(
+                        name,
+                        t_x,
+                        "us",
+                        ev.method,
+                        ok,
+                        f"C(t) ≥ {fraction:g} C_ss from |00⟩",
+                        evidence,
+                    )
                 )
             else:
                 warnings.append(
                     f"C(t) does not reach {fraction:.0%} of C_ss by γt = "
                     f"{T_TRANSIENT:g}: {name} not reported"
                 )
-    return figures, c_t
+    trace = Profile(c_t, times / gamma * 1e6, "time t (µs) from |00⟩", "concurrence C(t)")
+    return figures, trace
 
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
@@ -95,13 +115,13 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             "",
             steady.method,
             converged(steady),
-            str(steady.convergence or ""),
+            evidence=str(steady.convergence or ""),
         ),
         Figure("n_th", model.n_th, "", "Bose(f_c, T)"),
         Figure("flux", model.flux * gamma * 1e-6, "1/us", "Φ = κ n_th / 2"),
         Figure("kappa_over_gamma", model.kappa, "", "2κ = ω_c/Q"),
     ]
-    profiles: dict[str, np.ndarray] = {}
+    profiles: dict[str, Profile] = {}
     warnings: list[str] = []
     if full:
         with timed(timings, "transient"):
@@ -111,15 +131,19 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             figures += extra
     steps: tuple[BudgetStep, ...] = ()
     if full:
+        detuning = {"delta1": model.delta1, "delta2": model.delta2}
+        design = model.geometry == "bidirectional"
         ideal = tl.ThermalLink(
             model.n_th + model.n_link,
             model.kappa,
             geometry=model.geometry,
             positions=model.positions,
+            **(detuning if design else {}),
         )
-        plan = [
-            ("asymmetric coupling γ₂", {"gamma2": model.gamma2}),
-            ("detuning Δ₁, Δ₂", {"delta1": model.delta1, "delta2": model.delta2}),
+        plan = [("asymmetric coupling γ₂", {"gamma2": model.gamma2})]
+        if not design:
+            plan.append(("detuning Δ₁, Δ₂", detuning))
+        plan += [
             ("dephasing γ_φ", {"gamma_phi": model.gamma_phi}),
             ("qubit loss γ′", {"gamma_loss1": model.gamma_loss1, "gamma_loss2": model.gamma_loss2}),
             ("waveguide loss p_loss", {"p_loss": model.p_loss}),
@@ -129,6 +153,9 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             steps = error_budget(
                 ideal, plan, "concurrence", lambda m: tl.concurrence(m).concurrence
             )
+        if design and (model.delta1 or model.delta2):
+            label = f"ideal at the design detuning Δ₁ = {model.delta1:g}γ, Δ₂ = {model.delta2:g}γ"
+            steps = (replace(steps[0], step=label), *steps[1:])
     return Budget(
         "thermal_link", setup.name, tuple(figures), tuple(steps), tuple(warnings), timings, profiles
     )
