@@ -40,7 +40,7 @@ from .translate import translate
 BAD_INPUT = (DeviceFileError, UnitError, ParameterError, SizeError)
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 130, 141
 #: options that name a file the command writes after its solve (checked before it)
-OUTPUT_OPTIONS = ("plot", "csv")
+OUTPUT_OPTIONS = ("plot", "csv", "output")
 PLOT_SUFFIXES = {".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff"}
 
 
@@ -315,6 +315,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .report import report
+
+    setup = load_setup(args.setup)
+    path = Path(args.output or f"{Path(args.setup).stem}_report.html")
+    report(setup, path)
+    if args.json:
+        _print_json({"path": str(path)})
+    else:
+        print(f"report written to {path}")
+    return 0
+
+
 def _cmd_cache(args: argparse.Namespace) -> int:
     from .store import (
         ResultStore,
@@ -460,6 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser("report", help="a self-contained HTML feasibility report of a setup")
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.add_argument(
+        "-o", "--output", metavar="HTML", help="output file (default: <setup>_report.html)"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output (the path)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("cache", help="the local results store: show, clear or repair it")
     p.add_argument(

@@ -118,7 +118,7 @@ def plot_chain(
     xs = np.arange(start, start + len(y)) if x is None else np.asarray(x, dtype=float)
     trace = x is not None and len(y) > 40
     ax.plot(xs, y, "-" if trace else "o-", label=label, ms=4)
-    if x is None:
+    if x is None or np.all(xs == np.round(xs)):  # node and pair numbers: integer ticks
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label)
@@ -155,21 +155,28 @@ def plot_map(
     vmax: float | None = None,
     floor: float = FLOOR,
     cmap: str = "magma",
+    colorbar: bool = True,
 ) -> Axes:
     """Colour map of a figure over two parameters (e.g. C over n_th and κ).
 
     ``z[i, j]`` belongs to ``(x[i], y[j])`` (x along the horizontal axis). Pass the same
-    ``vmin``/``vmax`` to panels that are compared; ``|z| < floor`` is drawn as exact 0.
+    ``vmin``/``vmax`` to panels that are compared (and ``colorbar=False`` to all but one, or
+    draw one colour bar for all from ``ax.collections[0]``); ``|z| < floor`` is drawn as exact
+    0; NaN (e.g. no steady state) is grey.
     """
+    import matplotlib as mpl
+
     ax = _axes(ax, (5.0, 3.8))
-    zz = _floored(z, floor)
-    mesh = ax.pcolormesh(x, y, zz.T, shading="auto", cmap=cmap, vmin=vmin, vmax=vmax)
+    zz = np.ma.masked_invalid(_floored(z, floor))
+    colours = mpl.colormaps[cmap].with_extremes(bad="0.85")
+    mesh = ax.pcolormesh(x, y, zz.T, shading="auto", cmap=colours, vmin=vmin, vmax=vmax)
     if log:
         ax.set_xscale("log")
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.figure.colorbar(mesh, ax=ax, label=zlabel)
+    if colorbar:
+        ax.figure.colorbar(mesh, ax=ax, label=zlabel)
     return ax
 
 

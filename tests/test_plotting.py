@@ -65,6 +65,12 @@ def test_chain_has_integer_ticks_and_marks_nan():
     assert ax.get_xlabel() == "pair k" and ax.get_ylabel() == "C_kk"
     assert "NaN" in [t.get_text() for t in ax.texts]
     plt.close(fig)
+    # explicit node numbers keep integer ticks too
+    fig, ax = plt.subplots(layout="constrained")
+    plot_chain([0.5, 0.4, 0.3, 0.2], ax, x=np.arange(1, 5), xlabel="pair j")
+    fig.canvas.draw()
+    assert all(float(t) == int(t) for t in ax.get_xticks())
+    plt.close(fig)
 
 
 def test_map_floor_and_shared_limits():

@@ -1,0 +1,233 @@
+"""A self-contained HTML feasibility report of one setup (``qnet-design report SETUP``).
+
+One file a physicist can mail or archive: the setup and its devices with provenance (file,
+reference, notes, fields as written, which the setup overrides), the translated rates (Hz,
+rad/s, units of the reference rate) and dimensionless parameters, every figure of merit with its
+unit, method and convergence evidence, the error budget as a table and as a plot, all warnings,
+the timings, the versions of the packages that computed it and the command that reproduces it.
+Images are embedded as base64 PNG and there is no script, stylesheet or font from the network:
+the file opens offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import platform
+import shlex
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .budget import Budget, budget as compute_budget
+from .budget._types import NO_TRUNCATION, format_value
+from .describe import device_fields, layout_fields
+from .specs.setups import SetupSpec, load_setup
+from .translate import Translation, translate
+
+#: packages whose versions the report lists (the numerics behind every figure)
+PACKAGES = ("numpy", "scipy", "qutip", "pandas", "pint", "matplotlib")
+
+_STYLE = """
+body { font-family: sans-serif; max-width: 70em; margin: 2em auto; line-height: 1.4; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.num { text-align: right; font-family: monospace; }
+.override { color: #a40; } .warn { color: #a00; } .small { font-size: 0.85em; color: #555; }
+code, pre { background: #f6f6f6; padding: 0.1em 0.3em; }
+img { max-width: 100%; }
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _table(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = ()
+) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = []
+        for k, cell in enumerate(row):
+            cls = ' class="num"' if k in numeric else ""
+            cells.append(f"<td{cls}>{cell}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def png_data_uri(fig: Any, dpi: int = 100) -> str:
+    """A matplotlib figure as a ``data:image/png;base64,…`` URI."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def versions() -> dict[str, str]:
+    """qnet-design, Python and the numerical packages, as installed."""
+    out = {"qnet-design": __version__, "python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _setup_section(setup: SetupSpec) -> str:
+    parts = [f"<p>scheme <code>{_e(setup.scheme)}</code>"]
+    if setup.path is not None:
+        parts.append(f", file <code>{_e(setup.path)}</code>")
+    parts.append("</p>")
+    if setup.notes:
+        parts.append(f"<p class='small'>{_e(setup.notes)}</p>")
+    for role, device in setup.devices.items():
+        file = setup.sources.get(role)
+        parts.append(f"<h3>{_e(role)}: {_e(device.name)} <small>[{_e(device.kind)}]</small></h3>")
+        if file is not None:
+            parts.append(f"<p class='small'>file <code>{_e(file)}</code></p>")
+        parts.append(f"<p class='small'><b>reference:</b> {_e(device.reference)}</p>")
+        if device.notes:
+            parts.append(f"<p class='small'><b>notes:</b> {_e(device.notes)}</p>")
+        rows = [
+            (
+                f"<code>{_e(f.key)}</code>",
+                _e(f.value),
+                "<span class='override'>set by the setup</span>" if f.overridden else "device file",
+            )
+            for f in device_fields(device, file)
+        ]
+        parts.append(_table(("field", "value as written", "from"), rows))
+    layout = [(f"<code>{_e(f.key)}</code>", _e(f.value)) for f in layout_fields(setup)]
+    if layout:
+        parts.append("<h3>layout</h3>" + _table(("field", "value"), layout))
+    return "".join(parts)
+
+
+def _translation_section(tr: Translation) -> str:
+    ref = tr.reference
+    parts = [
+        f"<p>Reference rate {_e(ref.symbol)} = 2π × {ref.hz:.6g} Hz = {ref.angular:.6g} rad/s "
+        "(the model's unit of rate and of inverse time).</p>"
+    ]
+    rows = [
+        (
+            f"<code>{_e(r.name)}</code>",
+            _e(r.symbol),
+            f"{r.hz:.6g}",
+            f"{r.angular:.6g}",
+            f"{tr.dimensionless(r):.6g}",
+            _e(r.note),
+        )
+        for r in tr.rates
+    ]
+    header = ("rate", "symbol", "Γ/2π (Hz)", "Γ (rad/s)", f"Γ/{ref.symbol}", "how obtained")
+    parts.append(_table(header, rows, numeric=(2, 3, 4)))
+    params = [
+        (f"<code>{_e(p.name)}</code>", _e(p.symbol), _e(p.value), _e(p.note)) for p in tr.parameters
+    ]
+    parts.append("<h3>dimensionless parameters</h3>")
+    parts.append(_table(("parameter", "symbol", "value", "note"), params))
+    return "".join(parts)
+
+
+def _figures_section(b: Budget) -> str:
+    rows = [
+        (
+            f"<code>{_e(f.name)}</code>",
+            _e(format_value(f.value, 6)),
+            _e(f.unit),
+            _e(f.method),
+            "yes" if f.converged else "<span class='warn'>NO</span>",
+            _e(f.evidence or NO_TRUNCATION),
+            _e(f.note),
+        )
+        for f in b.figures
+    ]
+    header = ("figure", "value", "unit", "method", "converged", "evidence", "note")
+    return _table(header, rows, numeric=(1,))
+
+
+def _budget_section(b: Budget) -> str:
+    import matplotlib.pyplot as plt
+
+    parts = []
+    if b.error_budget:
+        parts.append(
+            "<p>The headline figure as the setup's imperfections are switched on one at a time, "
+            "cumulatively, in the scheme's documented order, starting from the ideal setup.</p>"
+        )
+        rows = [(_e(s.step), _e(s.figure), _e(format_value(s.value, 6))) for s in b.error_budget]
+        parts.append(_table(("step", "figure", "value"), rows, numeric=(2,)))
+    fig = b.plot()
+    try:
+        alt = f"profiles and error budget of {b.setup}"
+        parts.append(f"<p><img alt='{_e(alt)}' src='{png_data_uri(fig)}'></p>")
+    finally:
+        plt.close(fig)
+    return "".join(parts)
+
+
+def render(
+    setup: SetupSpec,
+    tr: Translation,
+    b: Budget,
+    *,
+    command: str | None = None,
+    created: datetime | None = None,
+) -> str:
+    """The report of already computed results as one HTML string (no solve happens here)."""
+    created = created or datetime.now(UTC)
+    warnings = "".join(f"<li class='warn'>{_e(w)}</li>" for w in b.warnings)
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in b.timings.items())
+    version_rows = [(_e(k), _e(v)) for k, v in versions().items()]
+    sections = [
+        f"<h1>Feasibility report: {_e(setup.name)}</h1>",
+        f"<p class='small'>qnet-design {_e(__version__)}, {created:%Y-%m-%d %H:%M} UTC.</p>",
+        "<h2>Figures of merit</h2>",
+        _figures_section(b),
+        "<h2>Warnings</h2>",
+        f"<ul>{warnings}</ul>" if warnings else "<p>none</p>",
+        "<h2>Error budget</h2>",
+        _budget_section(b),
+        "<h2>Setup and devices</h2>",
+        _setup_section(setup),
+        "<h2>Translated model</h2>",
+        _translation_section(tr),
+        "<h2>Reproduce</h2>",
+        f"<pre>{_e(command or reproduce_command(setup))}</pre>",
+        f"<p class='small'>computed in {_e(timings)}</p>" if timings else "",
+        "<h3>versions</h3>",
+        _table(("package", "version"), version_rows),
+    ]
+    body = "\n".join(s for s in sections if s)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'>\n<head><meta charset='utf-8'>"
+        f"<title>{_e(setup.name)}: feasibility report</title><style>{_STYLE}</style></head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def reproduce_command(setup: SetupSpec, output: str | Path | None = None) -> str:
+    """The shell command that writes this report again."""
+    words = ["qnet-design", "report", str(setup.path) if setup.path else "SETUP"]
+    if output is not None:
+        words += ["-o", str(output)]
+    return shlex.join(words)
+
+
+def report(setup: SetupSpec | str | Path, path: str | Path | None = None) -> str:
+    """Compute the setup's full budget and return (and, with ``path``, write) the HTML report."""
+    spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
+    tr = translate(spec)
+    b = compute_budget(spec)
+    text = render(spec, tr, b, command=reproduce_command(spec, path))
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
