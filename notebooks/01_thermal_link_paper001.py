@@ -186,8 +186,12 @@ for i, kappa in enumerate(kappas_3a):
          "Eq. 46 (flat max): factor 0.5-1.5"),
         (f"C(n_th*), κ={kappa:g}", -res.fun, c47, 0.04, "Eq. 47, lowest order"),
     ]
-ax.set(xlabel="n_th", ylabel="C(ρ_q^ss)", ylim=(0, 1), title="Fig. 3(a)")
-ax.legend()
+ax.plot([], [], "k--", lw=0.8, label="quasistatic 1 − Υ(κ n_th/2)")
+ax.plot([], [], "k:", label="analytic Eq. 45 (where valid)")
+ax.plot([], [], "k-", lw=0.5, label="n_th* (Eq. 46)")
+ax.set(xlabel="thermal occupation n_th", ylabel="concurrence C(ρ_q^ss)", ylim=(0, 1),
+       title="Fig. 3(a)")
+ax.legend(fontsize=7)
 nbtools.savefig(fig, "001_fig3a")
 
 # quasistatic limit at Φ = 0.5γ: the deviation is O(√κ) (Eq. 31), 0.01 at κ = 1e-4

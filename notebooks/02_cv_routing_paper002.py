@@ -29,7 +29,7 @@ from dataclasses import replace
 import matplotlib.pyplot as plt
 import nbtools
 import numpy as np
-from qnet_design.plotting import plot_chain
+from qnet_design.plotting import plot_chain, plot_map
 from qnet_design.schemes.cv_routing import (
     ENTANGLEMENT_THRESHOLD,
     RoutingChain,
@@ -81,11 +81,21 @@ fwd = routing_map(chain(), r_values, j_values, target=P["forward_target_node"]["
 bwd = routing_map(chain(direction="backward"), r_values, j_values,
                   target=P["backward_target_node"]["value"])
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, 2)", "backward E_N(0, 9)"), strict=True):
-    im = ax.pcolormesh(j_values, r_values, grid.log_negativity_target, **extent)
-    fig.colorbar(im, ax=ax, label="E_N")
-    ax.set(xlabel="j/ω", ylabel="r/ω", title=f"Fig. 2: {title}")
+# one colour scale for both panels, values below the entanglement threshold drawn as exact
+# zero (the backward map is 0 up to 1e-15 solver noise, which must not show as structure);
+# unstable points (no steady state) grey
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
+top = float(np.nanmax(fwd.log_negativity_target))
+for ax, grid, title in zip(axes, (fwd, bwd), ("forward E_N(0, +2)", "backward E_N(0, −2)"), strict=True):
+    plot_map(j_values, r_values, grid.log_negativity_target.T, ax, xlabel="hopping j/ω",
+             ylabel="squeezing r/ω", log=False, vmin=0.0, vmax=top,
+             floor=ENTANGLEMENT_THRESHOLD, cmap="viridis", colorbar=False)
+    ax.set_title(f"Fig. 2: {title}", fontsize=10)
+axes[1].set_ylabel("")
+if np.nanmax(bwd.log_negativity_target) < ENTANGLEMENT_THRESHOLD:
+    axes[1].text(0.5, 0.2, f"E_N = 0 (< {ENTANGLEMENT_THRESHOLD:g})\nwherever stable",
+                 transform=axes[1].transAxes, ha="center", color="w")
+fig.colorbar(axes[0].collections[0], ax=axes, label="log-negativity E_N (unstable: grey)")
 nbtools.savefig(fig, "002_fig2")
 
 stable = fwd.stable
@@ -125,18 +135,19 @@ m_max = fwd.max_entangled_node.astype(float)
 m_max[~fwd.stable] = np.nan
 occ = np.where(fwd.stable, fwd.occupation_at_max, np.nan)
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-im = axes[0].pcolormesh(j_values, r_values, m_max, **extent)
-fig.colorbar(im, ax=axes[0], label="M_max")
-axes[0].set(xlabel="j/ω", ylabel="r/ω", title="Fig. 3(a): M_max")
-im = axes[1].pcolormesh(j_values, r_values, np.log10(np.where(occ > 0, occ, np.nan)), **extent)
-fig.colorbar(im, ax=axes[1], label="log₁₀ n̄(M_max)")
-axes[1].set(xlabel="j/ω", ylabel="r/ω", title="Fig. 3(b): occupation of node M_max")
+plot_map(j_values, r_values, m_max.T, axes[0], xlabel="hopping j/ω", ylabel="squeezing r/ω",
+         zlabel="M_max (node number; unstable: grey)", log=False, cmap="viridis")
+axes[0].set_title("Fig. 3(a): M_max", fontsize=10)
+plot_map(j_values, r_values, np.log10(np.where(occ > 0, occ, np.nan)).T, axes[1],
+         xlabel="hopping j/ω", ylabel="squeezing r/ω", zlabel="log₁₀ n̄(M_max)", log=False,
+         floor=0.0, cmap="magma")
+axes[1].set_title("Fig. 3(b): occupation of node M_max", fontsize=10)
 nbtools.savefig(fig, "002_fig3")
 
 # one profile along the chain (the r, j point of the module docstring)
 profile = log_negativity_profile(chain(r=0.3, j=0.6))
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
-plot_chain(profile.log_negativity, ax=ax, label="E_N(0, m)", xlabel="node m")
+plot_chain(profile.log_negativity, ax=ax, label="log-negativity E_N(0, m)", xlabel="channel node m")
 ax.set_title("E_N along the chain, r = 0.3ω, j = 0.6ω")
 nbtools.savefig(fig, "002_profile")
 print(profile)

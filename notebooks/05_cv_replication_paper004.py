@@ -90,13 +90,14 @@ fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 profiles = {}
 for k in (0.05, 0.1, 0.2):
     profiles[k] = en(n2a, loss=k).normalized
-    ax_a.plot(np.arange(1, n2a + 1), profiles[k], "o-", label=f"κ = {k}λ")
-ax_a.set(xlabel="pair j", ylabel="E_N/(1+E_N)", title=f"Fig. 2(a): N = {n2a}")
+    ax_a.plot(np.arange(1, n2a + 1), profiles[k], "o-", ms=3, label=f"κ = {k}λ")
+ax_a.set(xlabel="pair (j, N+j)", ylabel="E_N^(cav) = E_N/(1+E_N)", title=f"Fig. 2(a): N = {n2a}")
+ax_a.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
 ax_a.legend()
 sizes = [2, 5, 10, 20] if FAST else [2, 3, 5, 10, 20, 40, 60]
 first = [en(n, loss=ref("fig2b", "loss")).normalized[0] for n in sizes]
 ax_b.plot(sizes, first, "o-")
-ax_b.set(xlabel="N", ylabel="pair 1: E_N/(1+E_N)", title="Fig. 2(b): κ = 0.1λ")
+ax_b.set(xlabel="array size N", ylabel="pair (1, N+1): E_N^(cav)", title="Fig. 2(b): κ = 0.1λ")
 nbtools.savefig(fig, "004_fig2ab")
 
 rows = []
@@ -122,20 +123,37 @@ report(rows);
 
 # %%
 n2c, k2c = int(ref("fig2cd", "sites")), ref("fig2cd", "loss")
-nbars = [0.1, 1.0, 10.0, 100.0, 1000.0]
+nbars = [0.1, 1.0, 10.0, 100.0, 1000.0]  # one per decade: the agreement rows below
 rows_c = np.array([en(n2c, nb, math.sqrt(nb * (nb + 1)), loss=k2c).normalized for nb in nbars])
 mbars = np.linspace(0.0, SQ2, 8 if FAST else 40)
 rows_d = np.array([en(n2c, 1.0, mb, loss=k2c).values for mb in mbars])
-fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
-for i, nb in enumerate(nbars):
-    ax_c.plot(np.arange(1, n2c + 1), rows_c[i], "o-", label=f"n̄ = {nb:g}")
-ax_c.set(xlabel="pair j", ylabel="E_N/(1+E_N)", title="Fig. 2(c): squeezed vacuum, N = 10")
+
+
+def normalized(e):
+    """E_N^(cav) = E_N/(1 + E_N), the quantity on the axes of Figs. 2 and 3(a)."""
+    return np.asarray(e) / (1.0 + np.asarray(e))
+
+
+# the caption's axes: (c) E_N^(cav) against n̄ (log), one line per pair; (d) against m̄ at n̄ = 1;
+# grey: the driving field's entanglement
+nbar_axis = np.geomspace(0.1, 1000.0, 9 if FAST else 41)
+curves_c = np.array([en(n2c, nb, math.sqrt(nb * (nb + 1)), loss=k2c).normalized for nb in nbar_axis])
+fig, (ax_c, ax_d) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+shown_pairs = (0, 3, 6, 9)
+for j in shown_pairs:
+    ax_c.semilogx(nbar_axis, curves_c[:, j], label=f"pair ({j + 1}, {n2c + j + 1})")
+ax_c.semilogx(nbar_axis, normalized([drive_en(nb, math.sqrt(nb * (nb + 1))) for nb in nbar_axis]),
+              c="0.6", lw=3, zorder=0, label="drive")
+ax_c.set(xlabel="mean photon number n̄ of the drive", ylabel="E_N^(cav) = E_N/(1+E_N)",
+         ylim=(0, 1.02), title=f"Fig. 2(c): squeezed vacuum, N = {n2c}, κ = {k2c}λ")
 ax_c.legend(fontsize=7)
-for j in range(0, n2c, 3):
-    ax_d.plot(mbars, rows_d[:, j], label=f"pair {j + 1}")
-ax_d.plot(mbars, [drive_en(1.0, mb) for mb in mbars], "k--", label="drive")
-ax_d.axvline(1.0, c="gray", lw=0.6)
-ax_d.set(xlabel="m̄ (n̄ = 1)", ylabel="E_N", title="Fig. 2(d)")
+for j in shown_pairs:
+    ax_d.plot(mbars, normalized(rows_d[:, j]), label=f"pair ({j + 1}, {n2c + j + 1})")
+ax_d.plot(mbars, normalized([drive_en(1.0, mb) for mb in mbars]), c="0.6", lw=3, zorder=0,
+          label="drive")
+ax_d.axvline(1.0, c="gray", lw=0.6, ls=":")
+ax_d.set(xlabel="anomalous correlation m̄ (n̄ = 1)", ylabel="E_N^(cav) = E_N/(1+E_N)",
+         ylim=(0, None), title="Fig. 2(d): entangled drive only for m̄ > n̄")
 ax_d.legend(fontsize=7)
 nbtools.savefig(fig, "004_fig2cd")
 
@@ -172,9 +190,11 @@ def end_loss(n, kappas):
 kappas = np.geomspace(0.05, 20.0, 25 if FAST else 61)
 e8 = end_loss(8, kappas)
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
-for j, style in ((0, "-"), (1, "-."), (7, "--")):
-    ax.semilogx(kappas, e8[:, j], style, label=f"pair {j + 1}")
-ax.set(xlabel="κ_N/λ", ylabel="E_N", title="Fig. 2(e): N = 8")
+for j, style, label in ((0, "-", "pair (1, 9)"), (1, "-.", "pairs (j, 8+j), j = 2…7"),
+                       (7, "--", "pair (8, 16)")):
+    ax.semilogx(kappas, normalized(e8[:, j]), style, label=label)
+ax.set(xlabel="end-cavity loss κ_N = κ_2N (units of λ)", ylabel="E_N^(cav) = E_N/(1+E_N)",
+       title="Fig. 2(e): N = 8, only the end cavities lossy")
 ax.legend()
 nbtools.savefig(fig, "004_fig2e")
 n30 = 12 if FAST else int(ref("fig2e", "max_sites_checked"))
@@ -203,14 +223,18 @@ clean = pair_log_negativities(m3).normalized
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(np.arange(1, n3 + 1), clean, "k-", label="no disorder")
 means = []
-for w in (0.1, 0.3, 0.6):
+# the three widths side by side at each pair (offsets ±0.2), so that their min–max bars do not
+# overlap
+for w, offset in ((0.1, -0.2), (0.3, 0.0), (0.6, 0.2)):
     d = disorder_average(m3, w, samples, seed=7)
     means.append(d.mean_normalized)
-    ax.errorbar(np.arange(1, n3 + 1), d.mean_normalized,
+    ax.errorbar(np.arange(1, n3 + 1) + offset, d.mean_normalized,
                 yerr=[d.mean_normalized - d.minimum_normalized, d.maximum_normalized - d.mean_normalized],
-                fmt="o", capsize=2, label=f"width {w}λ₀")
-ax.set(xlabel="pair j", ylabel="E_N/(1+E_N)", title=f"Fig. 3(a): {samples} realisations")
-ax.legend(fontsize=7)
+                fmt="o", ms=3, capsize=2, label=f"width Δ = {w}λ₀")
+ax.set(xlabel="pair (j, N+j)", ylabel="E_N^(cav) = E_N/(1+E_N)",
+       title=f"Fig. 3(a): mean and min–max of {samples} realisations")
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+fig.legend(loc="outside lower center", ncol=2, fontsize=7)
 nbtools.savefig(fig, "004_fig3a")
 means = np.array(means)
 report(

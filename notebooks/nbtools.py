@@ -5,7 +5,8 @@
 * ``reference(name)``: a ``data/<name>.toml`` file as a dict (entries with value/source/note).
 * ``agreement(rows)``: the table of value, reference and deviation every paper notebook prints.
 * ``savefig(fig, name)``: writes ``notebooks/figures/<name>.png`` (or ``$QNET_FIGURES``) in full
-  mode only.
+  mode; with ``QNET_GALLERY=1`` also in fast mode, small (the committed gallery,
+  ``python notebooks/run_all.py --gallery``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from typing import Any
 import pandas as pd
 
 FAST = os.environ.get("QNET_FAST", "0") == "1"
+#: write the fast-mode figures too, small (notebooks/gallery/, see run_all.py --gallery)
+GALLERY = os.environ.get("QNET_GALLERY", "0") == "1"
+GALLERY_DPI = 60
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = ROOT / "data"
@@ -77,7 +81,8 @@ def show(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def savefig(fig: Any, name: str) -> None:
-    """Save ``fig`` as notebooks/figures/<name>.png in full mode.
+    """Save ``fig`` as notebooks/figures/<name>.png in full mode (or, with ``QNET_GALLERY=1``,
+    in fast mode at low resolution for the committed gallery).
 
     Outside Jupyter (non-interactive Agg backend, e.g. the test run) the figure is then closed so
     that scripts do not accumulate open figures; in Jupyter it stays open and is shown inline.
@@ -85,9 +90,10 @@ def savefig(fig: Any, name: str) -> None:
     import matplotlib
     import matplotlib.pyplot as plt
 
-    if not FAST:
+    if not FAST or GALLERY:
         FIGURES.mkdir(exist_ok=True)
-        fig.savefig(FIGURES / f"{name}.png", dpi=120, bbox_inches="tight")
+        dpi = GALLERY_DPI if GALLERY else 120
+        fig.savefig(FIGURES / f"{name}.png", dpi=dpi, bbox_inches="tight")
     if matplotlib.get_backend().lower() == "agg":
         plt.close(fig)
 

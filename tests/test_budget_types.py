@@ -82,3 +82,14 @@ def test_profile_behaves_as_its_array():
     chain = Budget("s", "n", (), profiles={"E": [0.1, 0.2]}).profiles["E"]
     assert isinstance(chain, Profile) and list(chain.abscissa) == [1, 2]
     assert float(Figure("x", 0.25, "", "m")) == 0.25
+
+
+def test_result_objects_follow_one_convention():
+    # a result that stands for a number is that number; one that stands for an array is it
+    from qnet_design.schemes import cv_replication as cv, thermal_link as tl
+
+    c = tl.concurrence(tl.ThermalLink(2.0, 0.05))
+    assert c > 0.0 and c <= 1.0 and float(c) == c.concurrence
+    pairs = cv.pair_log_negativities(cv.ReplicationArrays(3, 1.0, 1.0, 1.0, 2**0.5, loss=0.1))
+    assert len(pairs) == 3 and pairs[0] == pairs.values[0] and list(pairs) == list(pairs.values)
+    assert np.allclose(np.asarray(pairs)[1:], pairs[1:])

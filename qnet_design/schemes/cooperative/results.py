@@ -243,6 +243,9 @@ class DarkSubspace:
     def __len__(self) -> int:
         return len(self.kets)
 
+    def __getitem__(self, index: int) -> qutip.Qobj:
+        return self.kets[index]
+
     def __iter__(self):
         return iter(self.kets)
 

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..._checks import check_int, check_nonnegative, check_positive
+from ..._results import ArrayResult
 from ...errors import ParameterError
 from ...solvers import gaussian
 from ._bath import check_bath, drive_log_negativity
@@ -293,8 +294,11 @@ def covariance(model: ReplicationArrays) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class PairLogNegativities:
+class PairLogNegativities(ArrayResult):
     """E_N of every inter-array pair (j, N+j) of a :class:`ReplicationArrays` steady state.
+
+    Behaves as the array ``values`` (``np.asarray``, ``len``, ``result[j]``, iteration: the
+    package's convention for results that stand for one array, ``qnet_design._results``).
 
     Attributes
     ----------
@@ -321,11 +325,8 @@ class PairLogNegativities:
         """E_N^(cav) = E_N/(1 + E_N), the quantity plotted in Figs. 2-3a."""
         return self.values / (1.0 + self.values)
 
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return np.asarray(self.values, dtype=dtype)
-
-    def __len__(self) -> int:
-        return int(self.values.size)
+    def _array(self) -> np.ndarray:
+        return self.values
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(

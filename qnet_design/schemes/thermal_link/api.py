@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import qutip
 
+from ..._results import ScalarResult
 from ...errors import NotImplementedSchemeError, ParameterError
 from ...solvers.convergence import Convergence
 from ...units import bose_occupation as bose_occupation  # re-exported for examples
@@ -38,11 +39,13 @@ AUTO_FOCK_MAX_NTH_BIDIRECTIONAL = 200.0
 
 
 @dataclass(frozen=True)
-class ConcurrenceResult:
+class ConcurrenceResult(ScalarResult):
     """Steady-state concurrence from one route, with the state and evidence when available.
 
-    ``float(result)`` gives the concurrence. ``rho`` is ``None`` for routes that only give the
-    concurrence (Eq. 31); ``detail`` keeps the route's own result object.
+    ``float(result)`` gives the concurrence, and ``result > 0.3`` compares it (the package's
+    convention for results that stand for one number, ``qnet_design._results``). ``rho`` is
+    ``None`` for routes that only give the concurrence (Eq. 31); ``detail`` keeps the route's
+    own result object.
     """
 
     concurrence: float
@@ -52,7 +55,7 @@ class ConcurrenceResult:
     concurrence_stderr: float | None = None
     detail: Any = None
 
-    def __float__(self) -> float:
+    def _scalar(self) -> float:
         return float(self.concurrence)
 
     def __str__(self) -> str:
