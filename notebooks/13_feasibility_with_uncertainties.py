@@ -54,13 +54,12 @@ print(
 
 # %%
 samples = mc.samples["concurrence"].dropna().to_numpy()
-fig, ax = plt.subplots(figsize=(6, 3.6))
+fig, ax = plt.subplots(figsize=(6, 3.6), layout="constrained")
 ax.hist(samples, bins=12 if FAST else 30, color="C0", alpha=0.7, label=f"{len(samples)} samples")
 ax.axvspan(c_mc.low68, c_mc.high68, color="C1", alpha=0.2, label="68 % interval")
 ax.axvline(c_mc.nominal, color="k", ls="--", label="nominal devices")
 ax.set(xlabel="steady-state concurrence C", ylabel="samples", title="5 m thermal link")
 ax.legend(fontsize=8)
-fig.tight_layout()
 nbtools.savefig(fig, "13_concurrence_interval")
 
 # %% [markdown]

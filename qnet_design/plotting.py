@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .budget._types import format_value
+from .budget._types import Profile, format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from .budget import Budget
-    from .budget._types import Profile
 
 #: figures of merit for which a smaller value is better (times); all others: larger is better
 LOWER_IS_BETTER = frozenset({"t_prep", "t_peak", "t_50", "t_90", "t_bright"})
@@ -285,9 +284,11 @@ def plot_error_budget(budget: Budget, ax: Axes | None = None, *, title: str | No
     return ax
 
 
-def plot_profile(name: str, profile: Profile, ax: Axes | None = None) -> Axes:
+def plot_profile(name: str, profile: Any, ax: Axes | None = None) -> Axes:
     """One budget profile on ``ax``, titled with its own name: a matrix as a heat map, a chain
-    against its integer index, a trace against time."""
+    against its integer index, a trace against time (a plain array: a matrix or a chain)."""
+    if not isinstance(profile, Profile):
+        profile = Profile(np.asarray(profile))
     ax = _axes(ax)
     if profile.matrix:
         return plot_concurrence_matrix(profile.values, ax, title=name)

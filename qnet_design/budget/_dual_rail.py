@@ -69,8 +69,8 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     direct = f"{ne.state.method} steady state at δ = 0, computed directly"
     evidence = str(ne.state.convergence or "")
     figures = [
-        Figure("C_11", ne.c_kk[0], "", direct, converged(ne.state), evidence),
-        Figure("C_22", ne.c_kk[1], "", direct, converged(ne.state), evidence),
+        Figure("C_11", ne.c_kk[0], "", direct, converged(ne.state), evidence=evidence),
+        Figure("C_22", ne.c_kk[1], "", direct, converged(ne.state), evidence=evidence),
         Figure(
             "n_ent",
             ne.estimate,
@@ -78,6 +78,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             "C11/(C11−C22) extrapolation (paper 000 Fig. 4b)",
             converged(ne.state),
             "an estimate; C_11, C_22 are computed directly",
+            evidence,
         ),
     ]
     ideal = dr.DualRail(model.pairs, model.r, model.delta_a, model.permutation)
