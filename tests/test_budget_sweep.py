@@ -115,7 +115,7 @@ def test_values_with_units_and_unitless_fields_are_swept(tmp_path: Path) -> None
     assert df["qubit.t_phi [us]"].tolist() == [10.0, 10.0, 20.0, 20.0]
     row = df.iloc[3]
     direct = _single(THERMAL, {"qubit.t_phi": "20 us", "source.filter_q": 1.25e5})
-    assert row["concurrence"] == direct["concurrence"] and row["flux"] == direct["flux"]
+    assert row["concurrence"] == direct["concurrence"] and row["flux [1/us]"] == direct["flux"]
 
 
 # ------------------------------------------------------------------ complete keys
@@ -137,8 +137,9 @@ def test_device_edit_with_unchanged_unitless_model_is_recomputed(lab: Path, tmp_
     after = qd.sweep(lab, grid, store=store, progress=False)
     assert after.attrs["n_cached"] == 0
     assert after["concurrence"].tolist() == pytest.approx(before["concurrence"].tolist(), abs=1e-9)
-    assert after["flux"].tolist() == pytest.approx((2 * before["flux"]).tolist(), rel=1e-9)
-    assert after["flux"].iloc[0] == _single(lab, {"channel.insertion_loss": "0.2 dB"})["flux"]
+    flux = "flux [1/us]"  # figure columns are named "<name> [<unit>]", as in compare
+    assert after[flux].tolist() == pytest.approx((2 * before[flux]).tolist(), rel=1e-9)
+    assert after[flux].iloc[0] == _single(lab, {"channel.insertion_loss": "0.2 dB"})["flux"]
     _intact(store)
 
 
@@ -147,9 +148,9 @@ def test_link_temperatures_in_one_uncached_sweep_get_their_own_rows() -> None:
     df = qd.sweep(
         THERMAL, [f"channel.base_temperature={','.join(temps)}"], store=False, progress=False
     )
-    singles = [len(_single(THERMAL, {"channel.base_temperature": t}).warnings) for t in temps]
-    assert singles[0] < singles[1]  # only the warmer links get the residual-occupation warning
-    assert df["warnings"].tolist() == singles
+    singles = [_single(THERMAL, {"channel.base_temperature": t}).warnings for t in temps]
+    assert len(singles[0]) < len(singles[1])  # only the warmer links get the residual warning
+    assert df["warnings"].tolist() == [" | ".join(w) for w in singles]  # the text, not a count
     assert df.attrs["n_computed"] == 3
 
 
@@ -222,7 +223,8 @@ def test_the_shipped_setup_needs_no_file(lab: Path) -> None:
     thawed = _sweep.thaw(pickle.loads(frozen))
     assert thawed == setup
     assert (
-        _sweep._budget_point(pickle.loads(frozen))["flux"] == qd.budget(setup, full=False)["flux"]
+        _sweep._budget_point(pickle.loads(frozen))["flux [1/us]"]
+        == qd.budget(setup, full=False)["flux"]
     )
 
 
