@@ -29,3 +29,18 @@ def load_reference(name: str) -> dict:
 @pytest.fixture
 def devices_dir() -> Path:
     return DEVICES
+
+
+@pytest.fixture
+def stores_intact(tmp_path: Path):
+    """After the test, every SQLite store it left under ``tmp_path`` passes
+    ``PRAGMA integrity_check`` (files a test damages on purpose are named ``damaged*``, and
+    stores moved aside carry ``.damaged-`` in their name)."""
+    import sqlite3
+
+    yield
+    for path in sorted(tmp_path.rglob("*.sqlite")):
+        if path.name.startswith("damaged") or ".damaged-" in path.name:
+            continue
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", path

@@ -30,6 +30,8 @@ from qnet_design.sweeps import SweepInterrupted
 
 from .conftest import DEVICES, ROOT
 
+pytestmark = pytest.mark.usefixtures("stores_intact")
+
 THERMAL = DEVICES / "setups" / "thermal_link_transmon.toml"
 GRID = ["channel.insertion_loss=0 dB:0.4 dB:3"]
 
@@ -363,3 +365,19 @@ def test_store_warnings_reach_python_users(tmp_path: Path) -> None:
 def test_a_column_of_mixed_units_keeps_its_text() -> None:
     df = qd.sweep(THERMAL, ["qubit.t_phi=20 us,0.05 ms"], store=False, progress=False)
     assert df["qubit.t_phi"].tolist() == ["20 us", "0.05 ms"]
+
+
+def test_cli_refused_dask_scheduler_is_one_line_at_once(capsys, tmp_path, monkeypatch) -> None:
+    pytest.importorskip("dask.distributed")
+    import socket
+
+    monkeypatch.setenv("QNET_CACHE_DIR", str(tmp_path))
+    with socket.socket() as sock:  # a loopback port nobody listens on any more
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    args = ["sweep", str(THERMAL), "--param", GRID[0], "--executor", f"dask://127.0.0.1:{port}"]
+    start = time.monotonic()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the connection was refused; start one" in err
+    assert time.monotonic() - start < 10

@@ -28,6 +28,8 @@ from qnet_design.store import (
     store_key,
 )
 
+pytestmark = pytest.mark.usefixtures("stores_intact")
+
 
 @pytest.fixture
 def store(tmp_path: Path):
@@ -216,10 +218,10 @@ def test_closed_store_raises(tmp_path: Path) -> None:
 
 
 def test_not_a_database_raises_store_damaged_error(tmp_path: Path) -> None:
-    path = tmp_path / "junk.sqlite"
+    path = tmp_path / "damaged.sqlite"
     path.write_bytes(b"this is not an SQLite file" * 100)
     with pytest.raises(
-        StoreDamagedError, match=r"junk\.sqlite is damaged \(file is not a database"
+        StoreDamagedError, match=r"damaged\.sqlite is damaged \(file is not a database"
     ):
         ResultStore(path)
 
@@ -297,7 +299,7 @@ def test_garbled_and_non_object_payloads_are_never_returned(tmp_path: Path, payl
 
 @pytest.mark.parametrize("how", ["truncated", "overwritten"])
 def test_a_damaged_file_is_refused_on_opening(tmp_path: Path, how: str) -> None:
-    path = tmp_path / "r.sqlite"
+    path = tmp_path / "damaged_r.sqlite"
     _filled(path)
     size = path.stat().st_size
     if how == "truncated":
@@ -306,7 +308,7 @@ def test_a_damaged_file_is_refused_on_opening(tmp_path: Path, how: str) -> None:
     else:
         with path.open("r+b") as fh:
             fh.write(b"\x5a" * 4096)
-    with pytest.raises(StoreDamagedError, match=r"r\.sqlite is damaged"):
+    with pytest.raises(StoreDamagedError, match=r"damaged_r\.sqlite is damaged"):
         ResultStore(path)
 
 

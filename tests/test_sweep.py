@@ -35,6 +35,8 @@ from qnet_design.sweeps import (
     run_sweep,
 )
 
+pytestmark = pytest.mark.usefixtures("stores_intact")
+
 MARKERS = "QNET_TEST_MARKERS"
 
 
