@@ -734,3 +734,15 @@ def test_dask_worker_killed_mid_sweep_is_recomputed_elsewhere(tmp_path: Path) ->
     assert len(set(df["pid"])) >= 2
     with ResultStore(path) as store:
         assert store.count() == 30 and store.integrity_check() == "ok"
+
+
+@pytest.mark.slow
+def test_dask_point_that_kills_its_workers_is_an_executor_error() -> None:
+    dask = pytest.importorskip("dask")
+    # one death is enough to give up (Dask's default retries a point on 3 more workers)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        _local_cluster(n_workers=1, threads_per_worker=1, processes=True) as cluster,
+        pytest.raises(ExecutorError, match=r"point 0 killed every Dask worker that ran it"),
+    ):
+        run_sweep(evaluate_dies, _points(1), executor=_dask(cluster), progress=False)
