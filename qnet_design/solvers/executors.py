@@ -334,6 +334,10 @@ def _run_dask(
         for i, item in enumerate(items):
             # pure=False: never let Dask merge two submissions; deduplication is the caller's.
             futures[client.submit(fn, item, pure=False)] = i
+    except (OSError, TimeoutError, cf.CancelledError) as exc:
+        error = lost("lost the connection while submitting the points", exc)
+        cleanup()
+        raise error from None
     except BaseException:
         cleanup()
         raise
@@ -341,7 +345,7 @@ def _run_dask(
     def workers_present() -> bool:
         try:
             return bool(client.nthreads())
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, cf.CancelledError) as exc:
             raise lost("lost the connection to the scheduler", exc) from None
 
     def results() -> Iterator[tuple[int, Any]]:
@@ -382,6 +386,7 @@ def _run_dask(
                         exc,
                     ) from None
                 no_workers_since = time.monotonic()
+                futures.pop(fut)  # the last reference: Dask frees the result on the worker
                 yield index, result
 
     return TaskStream(results(), cleanup)
