@@ -426,7 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="FIELD=LOW:HIGH[:log]",
         help="a parameter and its box, e.g. source.filter_q=1e4:1e6:log or "
-        "qubit.t_phi=10 us:100 us; repeat for several",
+        "qubit.t_phi=10 us:100 us, or values to try each, e.g. "
+        "layout.permutation=identity,reversed; repeat for several",
     )
     p.add_argument("--constraint", action="append", help="e.g. 't_90<=2 us'; repeatable")
     p.add_argument("--budget", type=int, default=40, help="most budgets to spend (default 40)")

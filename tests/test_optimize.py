@@ -143,3 +143,23 @@ def test_cli_optimize_json(capsys):
     # less loss is always better: the optimum is the lower edge of the box, and says so
     assert data["optimum"]["channel.insertion_loss"] == pytest.approx(0.05)
     assert data["at_bound"] == ["channel.insertion_loss"] and data["beats_grid"]
+
+
+def test_discrete_values_are_tried_each():
+    """`--vary layout.sites=2,3,4` (values, not a range): the optimum is the best of the three
+    budgets computed directly."""
+    spec = load_setup(DEVICES / "setups" / "cv_replication_twpa_arrays.toml")
+    result = optimize(spec, ["layout.sites=2,3,4"], maximize="E_N_min", budget=3, store=False)
+    direct = {n: evaluate_points(spec, [{"layout.sites": n}])["E_N_min"][0] for n in (2, 3, 4)}
+    best = max(direct, key=direct.get)
+    assert result.optimum == {"layout.sites": best}
+    assert result.value == pytest.approx(direct[best], rel=1e-12)
+    assert result.evaluations == 3 and result.beats_grid
+
+
+def test_bad_discrete_value_is_one_line_exit_2(capsys):
+    setup = str(DEVICES / "setups" / "cv_replication_twpa_arrays.toml")
+    argv = ["optimize", setup, "--maximize", "E_N_min", "--vary", "layout.sites=2,x"]
+    assert main([*argv, "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "layout.sites" in err

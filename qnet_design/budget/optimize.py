@@ -10,6 +10,10 @@ dB for losses; ``log`` searches the logarithm) in two stages:
    bounded Nelder–Mead for several; ``method="de"`` runs SciPy's differential evolution on the
    whole box instead) with the rest of the budget.
 
+Discrete parameters (``"layout.permutation=identity,reversed"``, ``"layout.sites=2,3,4"``:
+values, no ``:``) are tried each: the box search above runs once per combination of values,
+with an equal share of the budget, and the best combination wins.
+
 Every budget is cached (in memory and in the store), so re-runs and repeated points are free.
 Constraints (``"t_90<=2 us"``: a figure, a comparison and a value in any unit of that figure)
 are penalties: an infeasible point scores below every feasible one. The result states the
@@ -19,6 +23,7 @@ and which parameters sit on a bound of their box.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import re
@@ -107,13 +112,54 @@ def _bound(text: str, kind: str, where: str) -> float:
     raise ParameterError(f"{where} must be a number, got {text!r}")
 
 
-def parse_vary(setup: SetupSpec, spec: str) -> Variable:
-    """``"source.filter_q=1e4:1e6"`` (``:log`` to search the logarithm) → :class:`Variable`."""
+@dataclass(frozen=True)
+class Choice:
+    """A parameter tried at each of a few values (a permutation, an integer, a geometry)."""
+
+    path: str
+    values: tuple[Any, ...]
+    unit: str = ""
+
+    def show(self, x: Any) -> str:
+        return str(x)
+
+
+def _choice(setup: SetupSpec, path: str, rhs: str, spec: str) -> Choice:
+    """``"layout.permutation=identity,reversed"``: each value is checked against the field."""
+    texts = [t.strip() for t in rhs.split(",")]
+    if len(texts) < 2 or "" in texts or len(set(texts)) < len(texts):
+        raise ParameterError(f"`--vary` {spec!r}: give two or more distinct values")
+    values: list[Any] = [_number_or_text(t) for t in texts]
+    for value in values:
+        try:
+            with_overrides(setup, {path: value})
+        except DeviceFileError as exc:
+            raise ParameterError(f"`--vary` {spec!r}: {exc}") from None
+    return Choice(path, tuple(values))
+
+
+def _number_or_text(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_vary(setup: SetupSpec, spec: str) -> Variable | Choice:
+    """``"source.filter_q=1e4:1e6"`` (``:log`` to search the logarithm) → :class:`Variable`;
+    ``"layout.permutation=identity,reversed"`` (values, no ``:``) → :class:`Choice`."""
     path, sep, rhs = spec.partition("=")
     path = path.strip()
+    if sep and "," in rhs and ":" not in rhs:
+        _field_kind(setup, path)
+        return _choice(setup, path, rhs, spec)
     parts = rhs.split(":")
     if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] not in ("log", "lin")):
-        raise ParameterError(f"`--vary` must look like 'FIELD=LOW:HIGH[:log]', got {spec!r}")
+        raise ParameterError(
+            f"`--vary` must look like 'FIELD=LOW:HIGH[:log]' or 'FIELD=V1,V2,...', got {spec!r}"
+        )
     kind = _field_kind(setup, path)
     if kind not in FIELD_KINDS and kind not in ("number", "db", "db_per_length"):
         raise ParameterError(f"`--vary` {path!r} is not a numeric parameter (it is a {kind})")
@@ -175,13 +221,13 @@ class OptimizeResult:
     setup: str
     figure: str
     maximize: bool
-    variables: tuple[Variable, ...]
-    optimum: Mapping[str, float]
+    variables: tuple[Variable | Choice, ...]
+    optimum: Mapping[str, Any]
     value: float
     figures: Mapping[str, float]
     constraints: tuple[Constraint, ...]
     evaluations: int
-    grid_best: Mapping[str, float]
+    grid_best: Mapping[str, Any]
     grid_value: float
     grid_points: int
     at_bound: tuple[str, ...] = ()
@@ -249,15 +295,18 @@ class _Objective:
         maximize: bool,
         constraints: Sequence[Constraint],
         run: dict[str, Any],
+        fixed: Mapping[str, Any] | None = None,
     ):
         self.setup, self.variables, self.figure = setup, variables, figure
+        self.fixed = dict(fixed or {})  # the discrete choices of this search
         self.sign = 1.0 if maximize else -1.0
         self.constraints, self.run = constraints, run
-        self.cache: dict[tuple[float, ...], dict[str, Any]] = {}
+        self.cache: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.failed = 0
 
-    def point(self, u: Any) -> dict[str, float]:
-        return {v.path: v.value(float(x)) for v, x in zip(self.variables, u, strict=True)}
+    def point(self, u: Any) -> dict[str, Any]:
+        box = {v.path: v.value(float(x)) for v, x in zip(self.variables, u, strict=True)}
+        return {**self.fixed, **box}
 
     def records(self, us: Any) -> list[dict[str, Any]]:
         points = [self.point(u) for u in us]
@@ -394,9 +443,19 @@ def optimize(
     variables = tuple(parse_vary(setup, s) for s in specs)
     if len({v.path for v in variables}) < len(variables):
         raise ParameterError("`--vary` names the same parameter twice")
-    d = len(variables)
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 2 * 3**d:
-        raise ParameterError(f"`budget` must be an integer >= {2 * 3**d} for {d} parameter(s)")
+    boxes = tuple(v for v in variables if isinstance(v, Variable))
+    choices = [v for v in variables if isinstance(v, Choice)]
+    combos = [
+        dict(zip([c.path for c in choices], values, strict=True))
+        for values in itertools.product(*(c.values for c in choices))
+    ]
+    d = len(boxes)
+    need = (2 * 3**d if d else 1) * len(combos)
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < need:
+        raise ParameterError(
+            f"`budget` must be an integer >= {need} for {d} range(s) and {len(combos)} "
+            "combination(s) of values"
+        )
     nominal = setup_budget(setup, full=False)
     units = {f.name: f.unit for f in nominal.figures}
     if figure not in units:
@@ -405,59 +464,72 @@ def optimize(
         )
     parsed = tuple(parse_constraint(c, units) for c in constraints)
     with_store = open_store(store)
+    searches = []  # (objective, best u, its record, grid, grid records) per combination
     try:
         run = {"workers": workers, "store": with_store}
-        objective = _Objective(setup, variables, figure, maximize is not None, parsed, run)
-        u, grid = search(objective, d, budget, method, seed)
-        record = objective.records([u])[0]
-        grid_records = objective.records(grid)
+        for fixed in combos:
+            objective = _Objective(setup, boxes, figure, maximize is not None, parsed, run, fixed)
+            if d:
+                u, grid = search(objective, d, budget // len(combos), method, seed)
+            else:
+                u, grid = np.zeros(0), np.zeros((1, 0))
+            searches.append(
+                (objective, u, objective.records([u])[0], grid, objective.records(grid))
+            )
     finally:
         if isinstance(with_store, ResultStore):
             with_store.close()
-    grid_scores = [objective.score(r) for r in grid_records]
-    best_grid = int(np.argmax(grid_scores))
+    objective, u, record, _, _ = max(searches, key=lambda x: x[0].score(x[2]))
+    grid_points = [
+        (o.point(g), r) for o, _, _, grid, rs in searches for g, r in zip(grid, rs, strict=True)
+    ]
+    grid_best, grid_record = max(grid_points, key=lambda pr: objective.score(pr[1]))
+    evaluations = sum(len(o.cache) for o, *_ in searches)
     if objective.score(record) <= INFEASIBLE / 2:
         shown = ", ".join(
-            f"{c.figure} = {min(r.get(c.figure, math.nan) for r in grid_records):.4g}"
+            f"{c.figure} = {min(r.get(c.figure, math.nan) for _, r in grid_points):.4g}"
             for c in parsed
         )
         raise ParameterError(
             f"no point tried satisfies {' and '.join(c.text for c in parsed) or 'the budget'} "
-            f"({len(objective.cache)} budgets; smallest on the grid: {shown or 'all failed'})"
+            f"({evaluations} budgets; smallest on the grid: {shown or 'all failed'})"
         )
-    optimum = objective.point(u)
-    at_bound = tuple(
-        v.path for v, x in zip(variables, u, strict=True) if x <= 1e-3 or x >= 1 - 1e-3
-    )
+    at_bound = tuple(v.path for v, x in zip(boxes, u, strict=True) if x <= 1e-3 or x >= 1 - 1e-3)
     notes = []
     if at_bound:
         notes.append("an optimum on the edge of the box: widen the bounds to see beyond it")
+    local = (
+        "differential evolution"
+        if method == "de"
+        else ("bounded Brent" if d == 1 else "bounded Nelder-Mead") + " from its best point"
+    )
+    how = f"{len(grid_points)}-point grid" + (f", then {local}" if d else "")
+    if len(combos) > 1:
+        how = f"{len(combos)} combinations of values, each: " + how.replace(
+            f"{len(grid_points)}-point", f"{len(grid_points) // len(combos)}-point"
+        )
     return OptimizeResult(
         setup.name,
         figure,
         maximize is not None,
         variables,
-        optimum,
+        objective.point(u),
         float(record[figure]),
         {k: float(v) for k, v in record.items() if isinstance(v, (int, float))},
         parsed,
-        len(objective.cache),
-        objective.point(grid[best_grid]),
-        float(grid_records[best_grid].get(figure, math.nan)),
-        len(grid),
+        evaluations,
+        grid_best,
+        float(grid_record.get(figure, math.nan)),
+        len(grid_points),
         at_bound,
-        objective.failed,
-        f"{len(grid)}-point grid, then "
-        + (
-            "differential evolution"
-            if method == "de"
-            else ("bounded Brent" if d == 1 else "bounded Nelder-Mead") + " from its best point"
-        ),
+        sum(o.failed for o, *_ in searches),
+        how,
         tuple(notes),
     )
 
 
 __all__ = [
+    "Choice",
     "Constraint",
     "OptimizeResult",
     "Variable",
