@@ -186,7 +186,8 @@ fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for b in betas_a:
     ax.plot(range(1, n_a + 1), ckk[b], "o-", label=f"β = {b:g}")
 ax.axhline(t2r, c="k", ls="--", lw=0.7, label="tanh 2r (β → ∞)")
-ax.set(xlabel="pair k", ylabel="C_kk", title=f"Fig. 4(a): N = {n_a}, r = 1, δ = 0")
+ax.set(xlabel="pair k", ylabel="concurrence C_kk", title=f"Fig. 4(a): N = {n_a}, r = 1, δ = 0")
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # pairs are numbered
 ax.legend(fontsize=7)
 nbtools.savefig(fig, "000_fig4a")
 print({f"beta={b:g}": np.round(c, 4).tolist() for b, c in ckk.items()})
