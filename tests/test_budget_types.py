@@ -64,8 +64,11 @@ def test_table_row_names_columns_with_units_and_lists_warnings():
 def test_frame_plot_and_pickle():
     b = _budget()
     frame = b.to_frame()
-    assert list(frame.columns[:3]) == ["value", "unit", "converged"]
+    assert list(frame.columns) == ["value", "unit", "converged"]
     assert frame.loc["flux", "unit"] == "1/us"
+    assert "..." not in str(frame)  # no column elided under pandas' default width
+    detail = b.to_frame(detail=True)
+    assert detail.loc["concurrence", "evidence"].startswith("hierarchy_level=12")
     fig = b.plot()
     assert len(fig.axes) >= 2 and fig.axes[0].get_xlabel() == "time t (µs)"
     plt.close(fig)

@@ -240,25 +240,23 @@ class Budget:
 
         return budget_figure(self)
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per figure, indexed by name: value, unit, converged, method, evidence.
-
-        The long text columns (method, evidence) come last, so that the numbers stay visible
-        when pandas elides columns; ``str(budget)`` prints everything.
-        """
-        frame = pd.DataFrame(
-            [
-                {
-                    "figure": f.name,
-                    "value": f.value,
-                    "unit": f.unit,
-                    "converged": f.converged,
-                    "method": f.method,
-                    "evidence": f.evidence or NO_TRUNCATION,
-                }
-                for f in self.figures
-            ]
-        )
+    def to_frame(self, detail: bool = False) -> pd.DataFrame:
+        """One row per figure, indexed by name: value, unit, converged — narrow enough that
+        pandas shows every column under its default display width. ``detail=True`` adds the
+        method, the convergence evidence and the note (long text; ``str(budget)`` prints the
+        same readably)."""
+        rows = []
+        for f in self.figures:
+            row: dict[str, Any] = {
+                "figure": f.name,
+                "value": f.value,
+                "unit": f.unit,
+                "converged": f.converged,
+            }
+            if detail:
+                row.update(method=f.method, evidence=f.evidence or NO_TRUNCATION, note=f.note)
+            rows.append(row)
+        frame = pd.DataFrame(rows)
         return frame.set_index("figure") if len(frame) else frame
 
     def table_row(self) -> dict[str, Any]:
