@@ -124,6 +124,8 @@ def plot_chain(
     finite = y[np.isfinite(y)]
     if finite.size and finite.min() >= 0:
         ax.set_ylim(bottom=0.0, top=max(1.05 * finite.max(), 1e-3))
+    if finite.size and not finite.any():  # an all-zero profile reads as "nothing drawn"
+        ax.text(0.5, 0.5, f"{label} = 0 throughout", transform=ax.transAxes, ha="center")
     bad = ~np.isfinite(y)
     if bad.any():
         ax.plot(xs[bad], np.zeros(bad.sum()), "x", color=WORSE, ms=8, clip_on=False)
