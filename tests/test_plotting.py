@@ -175,3 +175,28 @@ def test_budget_figure_without_error_budget():
     fig = budget_figure(_budget([("ideal", 0.5)]))
     _inside_canvas(fig)
     plt.close(fig)
+
+
+def test_real_budget_figure_has_physical_axes():
+    # a catalog budget end to end (cv_routing: ~1 s): node numbers as integers, nothing clipped
+    from qnet_design.budget import budget
+
+    from .conftest import DEVICES
+
+    fig = budget(DEVICES / "setups" / "cv_routing_electromechanical.toml").plot()
+    ax_profile, ax_budget = fig.axes[0], fig.axes[1]
+    assert ax_profile.get_xlabel() == "channel node m"
+    fig.canvas.draw()
+    assert all(float(t) == int(t) for t in ax_profile.get_xticks())
+    assert ax_budget.get_ylabel() == "M_max (higher is better)"
+    _inside_canvas(fig)
+    plt.close(fig)
+
+
+def test_error_budget_uses_a_log_axis_when_values_span_decades():
+    fig, ax = plt.subplots(layout="constrained")
+    steps = [("ideal", 500.0), ("+ a", 40.0), ("+ b", 2.0)]
+    plot_error_budget(_budget(steps, figure="n_ent"), ax)
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.texts] == ["500", "40", "2"]
+    plt.close(fig)
