@@ -84,18 +84,16 @@ def test_catalog_translation_keeps_the_contract(path):
             assert lines == [], (item.name, lines)
 
 
-def test_thermal_link_consumes_the_nonguided_decay_and_warns_about_the_warm_link():
+def test_thermal_link_consumes_the_nonguided_decay_and_the_warm_link():
     # the catalog transmons radiate 1 % the wrong way (directionality 0.99): γ′ = 0.0101 γ₁
-    # reaches ThermalLink.gamma_loss1/2; the link's residual occupation at 50 mK (8.3e-3) is
-    # not modelled yet: one warning, in translate and in the budget
+    # reaches ThermalLink.gamma_loss1/2, and the 50 mK link's occupation its n_link
     setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
     tr = translate(setup)
     model = tr.model_as(scheme("thermal_link").model)
     assert model.gamma_loss1 == model.gamma_loss2 == pytest.approx(0.01 / 0.99, rel=1e-12)
-    assert not [w for w in tr.warnings if "gamma_loss" in w]
-    (line,) = [w for w in tr.warnings if "(residual_occupation)" in w]
-    assert "0.0083" in line and "ignored" in line
-    assert line in budget(setup, full=False).warnings
+    assert model.n_link == pytest.approx(8.30e-3, rel=1e-2)  # Bose(5 GHz, 50 mK)
+    assert not [w for w in tr.warnings if "gamma_loss" in w or "n_link" in w]
+    assert not [w for w in budget(setup, full=False).warnings if "residual_occupation" in w]
 
 
 def _first_setup(name):

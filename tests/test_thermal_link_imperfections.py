@@ -13,17 +13,22 @@ Closed forms used here are derived in the test, not taken from the code:
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
-from qnet_design.errors import ParameterError
+from qnet_design import load_setup, translate
+from qnet_design.errors import DeviceFileError, ParameterError
 from qnet_design.schemes.thermal_link import ThermalLink, concurrence, evolve, steady_state
 from qnet_design.schemes.thermal_link.approximations import (
     analytic_concurrence,
     bourret_concurrence,
     markov_concurrence,
 )
+from qnet_design.specs.setups import with_overrides
+
+from .conftest import DEVICES
 
 
 def _populations(rho: np.ndarray) -> tuple[float, float]:
@@ -156,3 +161,47 @@ def test_negative_or_nan_values_are_refused(name: str) -> None:
     for bad in (-0.1, float("nan")):
         with pytest.raises(ParameterError, match=name):
             ThermalLink(1.0, 0.1, **{name: bad})
+
+
+# ---------------------------------------------------------------------------------------------
+# translation of a warm link
+# ---------------------------------------------------------------------------------------------
+def test_a_warm_chiral_link_reaches_the_model_and_lowers_the_drive_to_the_excess() -> None:
+    setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
+    model = translate(with_overrides(setup, {"channel.base_temperature": "1 K"})).model
+    # Bose occupations by hand: n = 1/(exp(hf/kT) − 1) at f = 5 GHz
+    n_1k = 1.0 / math.expm1(6.62607015e-34 * 5e9 / (1.380649e-23 * 1.0))
+    n_hot = 1.0 / math.expm1(6.62607015e-34 * 5e9 / (1.380649e-23 * 293.0))
+    assert model.n_link == pytest.approx(n_1k, rel=1e-12)
+    assert model.n_th == pytest.approx(n_hot - n_1k, rel=1e-12)
+
+
+def test_a_link_as_hot_as_the_source_is_refused() -> None:
+    setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
+    with pytest.raises(DeviceFileError, match="base_temperature.*as many as the source"):
+        translate(with_overrides(setup, {"channel.base_temperature": "300 K"}))
+
+
+def test_a_warm_bidirectional_link_is_refused_above_the_threshold() -> None:
+    setup = load_setup(DEVICES / "setups" / "thermal_link_siv_orbital.toml")
+    # 50 GHz phonons: Bose(50 GHz, 0.3 K) = 3.4e-4 is accepted (declared, warned), 1 K is not
+    cold = translate(with_overrides(setup, {"channel.base_temperature": "0.3 K"}))
+    assert cold.model.n_link == 0.0
+    assert [w for w in cold.warnings if "(residual_occupation)" in w]
+    with pytest.raises(DeviceFileError, match="bidirectional model"):
+        translate(with_overrides(setup, {"channel.base_temperature": "1 K"}))
+
+
+def test_lowering_the_directionality_never_raises_the_concurrence() -> None:
+    # γ₁ = d·γ_rad stays the intended-direction rate and (1 − d)γ_rad is the loss γ′ (see the
+    # model's docstring). Before γ′ reached the model, d = 0.5 *raised* C (0.60 vs 0.58).
+    setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
+    values = []
+    for d in (1.0, 0.999, 0.99, 0.95, 0.7, 0.5):
+        model = translate(with_overrides(setup, {"qubit.directionality": d})).model
+        assert model.gamma_loss1 == pytest.approx((1 - d) / d, abs=1e-12)
+        values.append(concurrence(model).concurrence)
+    assert values[0] > 0.25  # the chain starts entangled, so it can fail
+    # hierarchy route converges C + Tr ρ² to 1e-7 per solve: 1e-6 between two solves
+    assert all(b <= a + 1e-6 for a, b in itertools.pairwise(values)), values
+    assert values[-1] < values[0] - 0.1

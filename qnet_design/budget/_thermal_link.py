@@ -117,7 +117,12 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             converged(steady),
             evidence=str(steady.convergence or ""),
         ),
-        Figure("n_th", model.n_th, "", "Bose(f_c, T)"),
+        Figure(
+            "n_th",
+            model.n_th,
+            "",
+            "Bose(f_c, T) − Bose(f_c, T_link)" if model.n_link else "Bose(f_c, T)",
+        ),
         Figure("flux", model.flux * gamma * 1e-6, "1/us", "Φ = κ n_th / 2"),
         Figure("kappa_over_gamma", model.kappa, "", "2κ = ω_c/Q"),
     ]
