@@ -23,6 +23,7 @@ Dual-rail budgets take tens of seconds even for one pair: those chains are marke
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_an_imperfection_never_raises_the_headline(setup: str, chain: str) -> No
     assert values[0] > 0.0, f"{setup}: headline {case.headline} is 0, the chain cannot fail"
     for step in case.chains[chain]:
         values.append(_headline(with_overrides(spec, case.base | step), case.headline))
-    for before, after in zip(values, values[1:], strict=False):
+    for before, after in itertools.pairwise(values):
         assert after <= before + case.tolerance, (setup, chain, values)
     # the last step is a real change: the relation is tested, not a flat line
     assert values[-1] < values[0] - case.tolerance, (setup, chain, values)

@@ -178,7 +178,7 @@ def test_a_warm_chiral_link_reaches_the_model_and_lowers_the_drive_to_the_excess
 
 def test_a_link_as_hot_as_the_source_is_refused() -> None:
     setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
-    with pytest.raises(DeviceFileError, match="base_temperature.*as many as the source"):
+    with pytest.raises(DeviceFileError, match=r"base_temperature.*as many as the source"):
         translate(with_overrides(setup, {"channel.base_temperature": "300 K"}))
 
 
