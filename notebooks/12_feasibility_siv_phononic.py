@@ -204,7 +204,7 @@ print(table.to_string())
 # ## Verdict
 #
 # * **Feasible on paper:** the spin SiV link gives C ≈ 0.62 (entanglement builds up within
-#   t₉₀ ≈ 30 µs), the orbital link C ≈ 0.30 — comparable with the 5 m transmon link (0.33),
+#   t₉₀ ≈ 30 µs), the orbital link C ≈ 0.30 — comparable with the 5 m transmon link (0.24),
 #   with no microwave circulators at all.
 # * **Limits:** the bidirectional guide gives nothing without the opposite detunings ±γ/2 and
 #   a placement at k₀(z₂ − z₁) ≈ nπ; within that, dephasing is the only loss in the model

@@ -94,7 +94,8 @@ def test_cli_budget_json_and_plot(tmp_path, capsys):
 def test_require_finds_a_value_that_meets_the_target():
     setup = load_setup(THERMAL)
     before = budget(setup, full=False)["concurrence"]
-    target = 0.45
+    # C = 0.237 with γ′ and the 50 mK link; without any insertion loss ~0.3 is within reach
+    target = 0.28
     assert before < target
     req = require(setup, f"concurrence>={target}", "channel.insertion_loss")
     assert req.met and req.required is not None and req.required < req.original
@@ -122,7 +123,7 @@ def test_cli_require(capsys):
             "require",
             str(THERMAL),
             "--target",
-            "concurrence>=0.45",
+            "concurrence>=0.28",
             "--vary",
             "channel.insertion_loss",
             "--json",

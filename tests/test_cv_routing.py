@@ -346,3 +346,16 @@ def test_vectorised_map_agrees_with_pointwise_profiles() -> None:
                     prof.log_negativity[1], abs=1e-12
                 )
                 assert grid.max_entangled_node[a, b] == prof.max_entangled_node
+
+
+def test_translated_common_baths_carry_the_stokes_backaction():
+    # red-sideband drive Δ = −ω_m: anti-Stokes A₋ = 4g²/κ, Stokes A₊ = g²κ/(κ²/4 + 4ω_m²), so
+    # A₊/A₋ = κ²/(κ² + 16ω_m²), net γ = A₋ − A₊ and n̄ = A₊/(A₋ − A₊) = (κ/4ω_m)² exactly
+    from qnet_design import load_setup, translate
+
+    root = Path(__file__).resolve().parents[1] / "devices" / "setups"
+    model = translate(load_setup(root / "cv_routing_electromechanical.toml")).model
+    kappa, omega_m, gamma_m, coop = 2e6, 6e6, 100.0, 100.0  # the device file, cyclic units
+    ratio = kappa**2 / (kappa**2 + 16 * omega_m**2)
+    assert model.n_common == pytest.approx((kappa / (4 * omega_m)) ** 2, rel=1e-12)
+    assert model.gamma == pytest.approx(coop * gamma_m * (1 - ratio) / omega_m, rel=1e-12)

@@ -3,7 +3,8 @@
 For every setup in ``devices/setups/`` the headline figure of ``budget(..., full=False)`` is
 followed along chains of device-file overrides that switch on or increase one imperfection
 (dephasing, qubit loss, waveguide loss, link temperature, lower directionality, lower filter Q
-where that lowers the figure, mechanical heating, cavity loss, added source noise). Along each
+where that lowers the figure, mechanical heating and damping, unresolved sidebands, cavity
+loss, added source noise). Along each
 chain the figure may only fall, up to the tolerance of the route that computes it:
 
 * thermal link — exact Fock/hierarchy routes converge C + Tr ρ² to 1e-7 between truncations;
@@ -114,6 +115,11 @@ CASES: dict[str, Case] = {
             "mechanical damping": [
                 {"mechanics.mechanical_linewidth": "1 kHz", "mechanics.cooperativity": 4800.0},
                 {"mechanics.mechanical_linewidth": "10 kHz", "mechanics.cooperativity": 480.0},
+            ],
+            # κ up at fixed C γ_m: only the Stokes backaction n̄_common = (κ/4ω_m)² grows
+            "sideband resolution": [
+                {"mechanics.cavity_linewidth": "6 MHz"},
+                {"mechanics.cavity_linewidth": "20 MHz"},
             ],
         },
         base={"mechanics.cooperativity": 48000.0, "layout.attachment_rate": "2.4 MHz"},

@@ -13,7 +13,10 @@ from ._contract import Contract, Field, Through
 from ._shared import angular
 from .electromechanical import translate_electromechanical
 
-_ELIMINATED = Through(("gamma",), "γ = 4g²/κ = C γ_m (cavity adiabatically eliminated)")
+_ELIMINATED = Through(
+    ("gamma", "n_common"),
+    "γ = 4g²/κ − g²κ/(κ²/4 + 4ω_m²), n̄_common = Stokes/net (cavity adiabatically eliminated)",
+)
 
 CONTRACT = Contract(
     {
@@ -27,6 +30,7 @@ CONTRACT = Contract(
         "r": Field("r"),
         "cooperativity": _ELIMINATED,
         "n_local": Field("n_local"),
+        "n_common": Field("n_common"),
     }
 )
 
@@ -39,7 +43,7 @@ def translate(setup: SetupSpec) -> Translation:
     j = em.gamma / 2.0 if j_q is None else angular(j_q)
     rates = [
         Rate("omega", "ω", omega, "node frequency = ω_m"),
-        Rate("gamma", "γ", em.gamma, "γ = 4g²/κ (cavity eliminated)"),
+        Rate("gamma", "γ", em.gamma, "γ = 4g²/κ − g²κ/(κ²/4 + 4ω_m²) (cavity eliminated)"),
         Rate("gamma_out", "γ_out", em.gamma_m, "γ_out = γ_m"),
         Rate("j", "j", j, "layout.attachment_rate (default γ/2)"),
         Rate("kappa_cavity", "κ", em.kappa, "cavity linewidth"),
@@ -50,6 +54,7 @@ def translate(setup: SetupSpec) -> Translation:
         Parameter("r", "r", setup.layout["squeezing_r"]),
         Parameter("cooperativity", "C", em.cooperativity, "C = 4g²/(κ γ_m)"),
         Parameter("n_local", "N̄_k", em.n_bath, "Bose(ω_m, T_bath)"),
+        Parameter("n_common", "N̄_l,l+1", em.n_common, "Stokes backaction ≈ (κ/4ω_m)²"),
     ]
     model = RoutingChain(
         nodes=setup.layout["nodes"],
@@ -60,7 +65,7 @@ def translate(setup: SetupSpec) -> Translation:
         omega=1.0,
         direction=setup.layout["direction"],
         n_local=em.n_bath,
-        n_common=0.0,
+        n_common=em.n_common,
     )
     warns = list(em.warnings)
     if em.gamma < 0.1 * omega:
