@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from qnet_design import load_setup, translate
+from qnet_design import budget, load_setup, translate
 from qnet_design.errors import ContractError
 from qnet_design.registry import REGISTRY, checked, scheme
 from qnet_design.specs.setups import SCHEMES as LAYOUTS
