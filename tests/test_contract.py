@@ -172,3 +172,34 @@ def test_thresholds_of_not_modelled_values():
     infinite_ideal = NotModelled("r", matters_below=10.0)
     assert infinite_ideal.matters(-5.0) and not infinite_ideal.matters(-20.0)
     assert NotModelled("r").matters(1e-12) and not NotModelled("r").matters(0.0)
+
+
+def test_a_model_field_set_without_a_translated_name_fails(thermal):
+    # the reverse direction: the translate table must show everything the model consumes
+    entry, tr = thermal
+    rules = {k: v for k, v in entry.contract.rules.items() if k != "delta1"}
+    hidden = dataclasses.replace(
+        tr,
+        rates=tuple(r for r in tr.rates if r.name != "delta1"),
+        model=dataclasses.replace(tr.model, delta1=0.3),
+    )
+    problems = violations(hidden, Contract(rules), entry.model)
+    assert problems == [
+        "ThermalLink.delta1 = 0.3 is set, but no translated rate or parameter declares it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "overrides"),
+    [
+        ("cooperative_transmon_trio", {"layout.detunings": ["1 MHz", "-2 MHz", "0 MHz"]}),
+        ("cv_routing_electromechanical", {"layout.direction": "backward"}),
+    ],
+)
+def test_layout_values_that_reach_the_model_are_translated_names(path, overrides):
+    from qnet_design.specs.setups import with_overrides
+
+    setup = with_overrides(load_setup(DEVICES / "setups" / f"{path}.toml"), overrides)
+    entry = scheme(setup.scheme)
+    tr = translate(setup)  # raises ContractError otherwise
+    assert violations(tr, entry.contract, entry.model) == []

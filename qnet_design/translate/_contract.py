@@ -117,8 +117,23 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
+    """``value`` is the field's declared default (a scalar default also matches a tuple of it,
+    the form models normalise per-site values to)."""
+    if field.default is dataclasses.MISSING:
+        return False
+    if isinstance(value, tuple) and not isinstance(field.default, tuple):
+        return all(_same(v, field.default) for v in value)
+    return _same(value, field.default)
+
+
 def violations(tr: Translation, contract: Contract, model_class: type) -> list[str]:
-    """Every way ``tr`` breaks ``contract`` for ``model_class`` (empty when it holds)."""
+    """Every way ``tr`` breaks ``contract`` for ``model_class`` (empty when it holds).
+
+    Both directions: every translated name has a rule (and a :class:`Field` holds its value),
+    and every model field the translator set away from its default is named by the rule of a
+    translated name — so the ``translate`` table shows everything the model consumes.
+    """
     out = []
     if not isinstance(tr.model, model_class):
         out.append(
@@ -142,6 +157,19 @@ def violations(tr: Translation, contract: Contract, model_class: type) -> list[s
                 out.append(
                     f"`{item.name}` = {_value(tr, item)!r} is declared to be "
                     f"{model_class.__name__}.{rule.name}, which holds {held!r}"
+                )
+    if isinstance(tr.model, model_class):
+        shown: set[str] = set()
+        for item in _items(tr):
+            rule = contract.rules.get(item.name)
+            if isinstance(rule, (Field, Through, Context)):
+                shown.update(rule.fields)
+        for field in dataclasses.fields(model_class):
+            value = getattr(tr.model, field.name)
+            if field.init and field.name not in shown and not _is_default(field, value):
+                out.append(
+                    f"{model_class.__name__}.{field.name} = {value!r} is set, but no translated "
+                    "rate or parameter declares it"
                 )
     return out
 

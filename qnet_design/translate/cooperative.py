@@ -24,6 +24,7 @@ CONTRACT = Contract(
         "alpha": Field("alpha"),
         "gamma_phi": Field("dephasing"),
         "qubits": Field("qubits"),
+        "detunings": Field("detunings"),
         "initial": Context("the initial product state of the budget's transient"),
     }
 )
@@ -54,6 +55,7 @@ def translate(setup: SetupSpec) -> Translation:
     ]
     params = [
         Parameter("qubits", "N", n),
+        Parameter("detunings", "δ_i/ω", tuple(d / omega for d in deltas), "layout.detunings"),
         Parameter("initial", "ψ(0)", setup.layout.get("initial") or "1" + "0" * (n - 1)),
     ]
     model = CooperativeArray(

@@ -28,6 +28,7 @@ CONTRACT = Contract(
         "g": _ELIMINATED,
         "nodes": Field("nodes"),
         "r": Field("r"),
+        "direction": Field("direction"),
         "cooperativity": _ELIMINATED,
         "n_local": Field("n_local"),
         "n_common": Field("n_common"),
@@ -52,6 +53,7 @@ def translate(setup: SetupSpec) -> Translation:
     params = [
         Parameter("nodes", "M", setup.layout["nodes"]),
         Parameter("r", "r", setup.layout["squeezing_r"]),
+        Parameter("direction", "direction", setup.layout["direction"], "attachment of node 0"),
         Parameter("cooperativity", "C", em.cooperativity, "C = 4g²/(κ γ_m)"),
         Parameter("n_local", "N̄_k", em.n_bath, "Bose(ω_m, T_bath)"),
         Parameter("n_common", "N̄_l,l+1", em.n_common, "Stokes backaction ≈ (κ/4ω_m)²"),
