@@ -203,3 +203,24 @@ def test_layout_values_that_reach_the_model_are_translated_names(path, overrides
     entry = scheme(setup.scheme)
     tr = translate(setup)  # raises ContractError otherwise
     assert violations(tr, entry.contract, entry.model) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "overrides", "name", "warned"),
+    [
+        # |α| = 5 γ: the two-level approximation is doubtful; |α| = 30 γ: it is not
+        ("thermal_link_transmon", {"qubit.anharmonicity": "-50 MHz"}, "anharmonicity1", True),
+        ("thermal_link_transmon", {"qubit.anharmonicity": "-300 MHz"}, "anharmonicity1", False),
+        # paper 000's source is pure two-mode squeezing: added noise is dropped, and said so
+        ("dual_rail_ndpa_reversed", {"source.added_noise": 0.2}, "n_thermal", True),
+        ("dual_rail_ndpa_reversed", {}, "n_thermal", False),
+        # paper 004's bath is broadband: a 20 MHz source against Γ = π × 10 MHz (κ = 4 Γ)
+        ("cv_replication_twpa_arrays", {"source.linewidth": "20 MHz"}, "source_linewidth_a", True),
+    ],
+)
+def test_not_modelled_values_warn_only_when_they_matter(path, overrides, name, warned):
+    from qnet_design.specs.setups import with_overrides
+
+    setup = with_overrides(load_setup(DEVICES / "setups" / f"{path}.toml"), overrides)
+    lines = [w for w in translate(setup).warnings if f"({name})" in w]
+    assert len(lines) == int(warned), lines
