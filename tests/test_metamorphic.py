@@ -148,7 +148,8 @@ CASES: dict[str, Case] = {
         "C_11",
         1e-5,
         {"dephasing": [{"qubit.t_phi": "2 us", "qubit_b.t_phi": "2 us"}]},
-        base={"layout.pairs": 1, "layout.permutation": "identity"},
+        # one pair: its rail-B qubit sits on output B (δ_B = −P δ_A with P = identity)
+        base={"layout.pairs": 1, "qubit_b.f01": "6 GHz"},
         slow=True,
     ),
 }
