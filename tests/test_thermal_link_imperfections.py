@@ -205,3 +205,15 @@ def test_lowering_the_directionality_never_raises_the_concurrence() -> None:
     # hierarchy route converges C + Tr ρ² to 1e-7 per solve: 1e-6 between two solves
     assert all(b <= a + 1e-6 for a, b in itertools.pairwise(values)), values
     assert values[-1] < values[0] - 0.1
+
+
+@pytest.mark.slow
+def test_trajectory_steady_state_agrees_with_fock_with_loss_and_warm_link() -> None:
+    # a driven case (n_th = 2) where the paths differ: the sampled C must lie within 4 jackknife
+    # standard errors (plus the time-average bias, ≲ 1e-3 here) of the exact Fock value
+    m = ThermalLink(2.0, 0.1, gamma_loss1=0.02, gamma_loss2=0.03, n_link=0.005, p_loss=0.01)
+    fock = concurrence(m, "fock").concurrence
+    traj = concurrence(m, "trajectories", n_traj=2000, seed=1)
+    assert fock > 0.05
+    assert traj.concurrence_stderr is not None
+    assert abs(traj.concurrence - fock) < 4 * traj.concurrence_stderr + 1e-3
