@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -78,3 +79,14 @@ def test_minimize_ranks_decreases_as_improvements():
     by_path = {s.path: s for s in report.ranking}
     assert by_path["source.filter_q"].action == "+10 % on"
     assert by_path["source.temperature"].action == "−10 % on"
+
+
+def test_a_figure_at_zero_has_no_elasticity_but_is_ranked():
+    # the catalog routing chain entangles no channel node (M_max = 0): elasticities (x/F)∂F/∂x
+    # are undefined, the changes under realistic improvements are still computed
+    report = sensitivity(
+        load_setup(DEVICES / "setups" / "cv_routing_electromechanical.toml"), store=False
+    )
+    assert report.nominal == 0
+    assert report.ranking and all(math.isnan(s.elasticity) for s in report.ranking)
+    assert "elasticity n/a" in str(report)

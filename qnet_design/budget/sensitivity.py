@@ -121,8 +121,12 @@ class Sensitivity:
         return (
             f"{self.action} {self.path} ({self.value} → {self.improved_value}): "
             f"{figure} {nominal:.4g} → {self.figure_after:.4g} ({self.change:+.3g}); "
-            f"elasticity {self.elasticity:+.3g}{flag}"
+            f"elasticity {_signed(self.elasticity)}{flag}"
         )
+
+
+def _signed(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:+.3g}"
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,8 @@ def sensitivity(
     ranking = []
     for p, lo, hi, known in params:
         (f_lo, why_lo), (f_hi, why_hi) = next(values), next(values)
-        elasticity = (f_hi - f_lo) / (hi - lo) * p.value / f0 if hi > lo else math.nan
+        # (x/F) ∂F/∂x; undefined where the figure is 0 (e.g. no entangled node yet)
+        elasticity = (f_hi - f_lo) / (hi - lo) * p.value / f0 if hi > lo and f0 else math.nan
         if known is not None:
             f_new, why = next(values)
             if why or not math.isfinite(f_new):
@@ -226,11 +231,13 @@ def sensitivity(
             continue
         else:  # a design parameter: the better of ±10 %, if either helps
             f_new, x_new = max((f_lo, lo), (f_hi, hi), key=lambda fx: better * fx[0])
-            action = (
-                ("+10 % on" if x_new > p.value else "−10 % on")
-                if better * (f_new - f0) > 0
-                else ("neither ±10 % helps (local optimum):")
-            )
+            tiny = 1e-12 * max(1.0, abs(f0))
+            if better * (f_new - f0) > tiny:
+                action = "+10 % on" if x_new > p.value else "−10 % on"
+            elif abs(f_lo - f0) <= tiny and abs(f_hi - f0) <= tiny:
+                action = "no effect of ±10 % on"
+            else:
+                action = "neither ±10 % helps (local optimum):"
             violates = False
         ranking.append(
             Sensitivity(
