@@ -342,10 +342,10 @@ ax_a.plot(times, ev_sc.concurrence, label=f"n_th = {model_sc.n_th:g}")
 for n in [] if FAST else [10.0, 100.0]:
     ax_a.plot(times, evolve(ThermalLink(n, model_sc.kappa), times, method="hierarchy").concurrence,
               label=f"n_th = {n:g}")
-ax_a.axvline(t50, c="gray", ls=":")
-ax_a.axvline(t90, c="gray", ls="--")
-ax_a.set(xlabel="γt", ylabel="C(t)", title="Fig. 4(a)")
-ax_a.legend()
+ax_a.axvline(t50, c="gray", ls=":", label=f"50 % of C_ss (n_th = {model_sc.n_th:g})")
+ax_a.axvline(t90, c="gray", ls="--", label="90 % of C_ss")
+ax_a.set(xlabel="time γt (units of 1/γ)", ylabel="concurrence C(t)", title="Fig. 4(a)")
+ax_a.legend(fontsize=7)
 
 g2pi = ref("sc_gamma_over_2pi_hz")
 
