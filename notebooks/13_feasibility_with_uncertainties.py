@@ -80,9 +80,10 @@ ranking = qd.sensitivity(setup, store=False)
 print(ranking)
 
 # %% [markdown]
-# Halving the circulator loss comes first; next is the backward emission of the chiral qubits
-# (1 − directionality, which the model treats as decay γ′ into non-guided modes); dephasing,
-# filter and cable hardly matter at this loss level.
+# Halving the circulator loss comes first; next are the backward emission of the chiral qubits
+# (1 − directionality, which the model treats as decay γ′ into non-guided modes) and the
+# temperature of the link (its thermal photons reach the qubits); dephasing, filter and cable
+# length hardly matter at this loss level.
 
 # %% [markdown]
 # ## 3. The best design with the knobs we have
