@@ -8,8 +8,10 @@ module level so that worker processes can unpickle them. Each call leaves a mark
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -324,18 +326,35 @@ def test_a_store_that_cannot_be_written_keeps_every_row(tmp_path: Path, markers:
     np.testing.assert_array_equal(df["f"], np.arange(4) ** 2 + 0.5)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files")
+@contextlib.contextmanager
+def _read_only(*paths: Path) -> Any:
+    """Make files and folders unwritable: chmod, or for root (who ignores modes) the immutable
+    attribute (chattr, Linux); skips the test where neither works."""
+    if os.geteuid() != 0:
+        modes = [p.stat().st_mode for p in paths]
+        for p in paths:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for p, mode in zip(paths, modes, strict=True):
+                p.chmod(mode)
+        return
+    chattr = shutil.which("chattr")
+    done = chattr is not None and subprocess.run([chattr, "+i", *map(str, paths)]).returncode == 0
+    if not done:
+        pytest.skip("root ignores file modes and chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run([str(chattr), "-i", *map(str, paths)], check=True)
+
+
 def test_a_read_only_store_keeps_every_row(tmp_path: Path, markers: Path) -> None:
     path = tmp_path / "r.sqlite"
     run_sweep(evaluate_xy, _points(2), store=path, progress=False)
-    path.chmod(0o444)
-    tmp_path.chmod(0o555)
-    try:
-        with pytest.warns(StoreWarning, match="without the cache"):
-            df = run_sweep(evaluate_xy, _points(4), store=path, progress=False)
-    finally:
-        tmp_path.chmod(0o755)
-        path.chmod(0o644)
+    with _read_only(path, tmp_path), pytest.warns(StoreWarning, match="without the cache"):
+        df = run_sweep(evaluate_xy, _points(4), store=path, progress=False)
     np.testing.assert_array_equal(df["f"], np.arange(4) ** 2 + 0.5)
 
 
