@@ -3,9 +3,13 @@
 Conventions (binding, see README "Units"):
 
 * Frequencies and linewidths in device files are **cyclic** (Hz): ``f = ω/2π`` and a linewidth
-  ``Δf = Γ/2π`` where Γ is the energy (population) decay rate. A value written in ``rad/s`` (or
-  with an explicit ``pi``) in such a field is refused, because pint treats the radian as
-  dimensionless and would silently accept a number that is off by 2π.
+  ``Δf = Γ/2π`` where Γ is the energy (population) decay rate. Such a field takes Hz-type units
+  only (Hz, kHz, MHz, GHz, THz): a value in ``rad/s``, with an explicit ``pi``, in turns or
+  revolutions, or with dimension 1/time (``"62.8 1/us"``, ``"6.28e7 1/s"``) is refused, because
+  pint would convert it to Hz without the 2π (README "Unit policy").
+* A value with an uncertainty (``"10 ± 1 MHz"``, ``"(10 +/- 1) MHz"``, ``"10 MHz +- 1 MHz"``,
+  ``"10.0(5) MHz"``) is refused: uncertainties are not carried yet (:func:`uncertainty_marker`).
+* Every number must be finite, also after conversion to SI units.
 * Times are times (T1, T2, T_phi); temperatures are absolute (K, mK).
 * Only translators call these functions; models and solvers see plain floats.
 """
@@ -41,6 +45,29 @@ FIELD_KINDS: dict[str, tuple[str, str, str]] = {
 }
 
 _RADIAN_WORDS = re.compile(r"\b(rad|radian|radians)\b|\bpi\b|π", re.IGNORECASE)
+#: the unit of a cyclic-frequency field must be one (prefixed) hertz, nothing else
+_HERTZ_UNIT = re.compile(r"^[a-z]*hertz$")
+_UNCERTAINTY = re.compile(r"±|\+\s*/\s*-|\+\s*-|-\s*\+|\d\s*\(\s*\d+\s*\)|\buncertainty\b")
+
+
+def uncertainty_marker(text: str) -> str | None:
+    """The uncertainty notation in ``text`` (``±``, ``+/-``, ``+-``, ``10.0(5)``), or None.
+
+    The one place that recognises values with an uncertainty: today every caller refuses them
+    (pint would read ``"10 MHz +- 1 MHz"`` as 9 MHz and ``"10(1) MHz"`` as a measurement the
+    models cannot use); carrying them replaces the refusal, not this detection.
+    """
+    match = _UNCERTAINTY.search(text)
+    return match.group(0) if match else None
+
+
+def _refuse_uncertainty(text: str, where: str) -> None:
+    marker = uncertainty_marker(text)
+    if marker is not None:
+        raise UnitError(
+            f"{where}: {text!r} has an uncertainty ({marker.strip()!r}); uncertainties are not "
+            "carried yet, give the central value only"
+        )
 
 
 def _describe(q: pint.Quantity) -> str:
@@ -82,6 +109,7 @@ def parse_quantity(value: Any, kind: str, where: str = "value") -> pint.Quantity
     q: pint.Quantity
     if isinstance(value, str):
         text = value.strip()
+        _refuse_uncertainty(text, where)
         if kind in ("frequency", "energy_frequency") and _RADIAN_WORDS.search(text):
             raise UnitError(
                 f"{where} must be {words}, got {value!r}: angular units (rad/s, 2*pi*...) "
@@ -104,9 +132,34 @@ def parse_quantity(value: Any, kind: str, where: str = "value") -> pint.Quantity
         raise UnitError(f"{where} must be {words}, got {value!r} (a plain number)")
     if not q.check(dim):
         raise UnitError(f"{where} must be {words}, got {value!r} ({_describe(q)})")
-    if not math.isfinite(float(q.magnitude)):
-        raise UnitError(f"{where} must be finite, got {value!r}")
+    if kind in ("frequency", "energy_frequency"):
+        _require_hertz(q, value, where, words)
+    try:
+        si = float(q.m_as(FIELD_KINDS[kind][1]))
+    except (TypeError, ValueError):  # a magnitude pint cannot make a float (e.g. a measurement)
+        raise UnitError(f"{where} must be {words} with one number, got {value!r}") from None
+    if not (math.isfinite(float(q.magnitude)) and math.isfinite(si)):
+        raise UnitError(f"{where} must be a finite number (also in SI units), got {value!r}")
     return q
+
+
+def _require_hertz(q: pint.Quantity, value: Any, where: str, words: str) -> None:
+    """Refuse a 1/time (or turns, revolutions) value in a cyclic-frequency field: the 2π trap."""
+    unit = str(q.units)
+    if _HERTZ_UNIT.match(unit):
+        return
+    names = list(q.units._units)  # unit name → exponent
+    if all(ureg.Unit(u).dimensionality == {"[time]": 1} for u in names):
+        raise UnitError(
+            f"{where} must be {words}, got {value!r}, a rate per time ({unit}) that could be an "
+            f"angular rate ω or a cyclic frequency f = ω/2π, which differ by 2π; write it in Hz: "
+            f"f = ω/2π if it is an angular rate or a decay rate Γ, the same number in Hz if it "
+            f"is already cyclic"
+        )
+    raise UnitError(
+        f"{where} must be {words}, got {value!r} (unit {unit}); "
+        "cycles, turns and angles hide a factor 2π"
+    )
 
 
 def magnitude(value: Any, kind: str, where: str = "value") -> float:
@@ -123,17 +176,23 @@ def parse_decibels(value: Any, where: str = "value", per_length: bool = False) -
     expected = "a loss in dB per length (e.g. '3.2 dB/km')" if per_length else "a loss in dB"
     if not isinstance(value, str) or "dB" not in value:
         raise UnitError(f"{where} must be {expected}, got {value!r}")
+    _refuse_uncertainty(value, where)
     number, _, rest = value.partition("dB")
     rest = rest.strip()
     try:
         db = float(number)
     except ValueError:
         raise UnitError(f"{where} must be {expected}, got {value!r}") from None
+    if not math.isfinite(db):
+        raise UnitError(f"{where} must be finite, got {value!r}")
     if per_length:
         if not rest.startswith("/"):
             raise UnitError(f"{where} must be {expected}, got {value!r} (no length)")
         length = parse_quantity("1 " + rest[1:].strip(), "length", where)
-        return db / float(length.m_as("m"))
+        per_metre = db / float(length.m_as("m"))
+        if not math.isfinite(per_metre):
+            raise UnitError(f"{where} must be finite, got {value!r}")
+        return per_metre
     if rest:
         raise UnitError(f"{where} must be {expected}, got {value!r}")
     return db
@@ -157,15 +216,24 @@ def cyclic(omega: float) -> float:
 def bose_occupation(frequency_hz: float, temperature_k: float) -> float:
     """Mean thermal occupation n = 1/(exp(h f / k_B T) − 1) of a mode at cyclic frequency f.
 
-    For 5 GHz at 293 K this gives ≈ 1220 (paper 001, Sec. V A). Zero temperature gives 0.
+    For 5 GHz at 293 K this gives ≈ 1220 (paper 001, Sec. V A). Zero temperature gives 0; so
+    does hf ≫ k_BT (written as e^(−x)/(1 − e^(−x)), which cannot overflow).
     """
+    if not (math.isfinite(frequency_hz) and math.isfinite(temperature_k)):
+        raise UnitError(
+            f"a Bose factor needs a finite frequency and temperature, got {frequency_hz} Hz, "
+            f"{temperature_k} K"
+        )
     if frequency_hz <= 0:
         raise UnitError(f"the frequency must be > 0 Hz for a Bose factor, got {frequency_hz}")
     if temperature_k < 0:
         raise UnitError(f"the temperature must be >= 0 K, got {temperature_k}")
     if temperature_k == 0:
         return 0.0
-    return 1.0 / math.expm1(H_PLANCK * frequency_hz / (K_BOLTZMANN * temperature_k))
+    x = H_PLANCK * frequency_hz / (K_BOLTZMANN * temperature_k)
+    if x > 1.0:
+        return math.exp(-x) / -math.expm1(-x)
+    return 1.0 / math.expm1(x)
 
 
 __all__ = [
@@ -178,5 +246,6 @@ __all__ = [
     "magnitude",
     "parse_decibels",
     "parse_quantity",
+    "uncertainty_marker",
     "ureg",
 ]

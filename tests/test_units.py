@@ -15,12 +15,65 @@ from qnet_design.units import (
     magnitude,
     parse_decibels,
     parse_quantity,
+    uncertainty_marker,
 )
 
 
 def test_cyclic_frequency_in_hz():
     assert magnitude("10 MHz", "frequency") == pytest.approx(1e7, rel=1e-15)
-    assert magnitude("1/(1 us)", "frequency") == pytest.approx(1e6, rel=1e-15)
+    assert magnitude("0.001 GHz", "frequency") == pytest.approx(1e6, rel=1e-15)
+
+
+@pytest.mark.parametrize("text", ["62.8 1/us", "6.28e7 1/s", "1/(1 us)", "10 s^-1"])
+def test_rate_per_time_refused_in_cyclic_field_with_the_2pi_explained(text):
+    """Unit policy: 1/time could be ω or f = ω/2π; a cyclic field takes Hz-type units only."""
+    with pytest.raises(UnitError, match="differ by 2π") as info:
+        parse_quantity(text, "frequency", "field `waveguide_linewidth`")
+    assert "waveguide_linewidth" in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["10 cycles/s", "3 rpm", "2 turn/ms"])
+def test_turns_and_cycles_refused_in_cyclic_field(text):
+    with pytest.raises(UnitError, match="2π"):
+        parse_quantity(text, "frequency", "field `f01`")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10 ± 1 MHz", "(10 +/- 1) MHz", "10 MHz +- 1 MHz", "10.0(5) MHz", "10 MHz -+ 1 MHz"],
+)
+def test_values_with_uncertainty_refused_not_misparsed(text):
+    """'10 MHz +- 1 MHz' is 9 MHz to pint; every uncertainty notation is refused in one line."""
+    assert uncertainty_marker(text) is not None
+    with pytest.raises(UnitError, match="uncertainties are not carried yet"):
+        parse_quantity(text, "frequency", "field `linewidth`")
+    with pytest.raises(UnitError, match="uncertainties are not carried yet"):
+        parse_decibels(text.replace("MHz", "dB"), "field `insertion_loss`")
+
+
+@pytest.mark.parametrize("text", ["10 MHz", "5 GHz - 10 MHz", "2e-3 GHz", "-3 MHz"])
+def test_plain_values_have_no_uncertainty_marker(text):
+    assert uncertainty_marker(text) is None
+
+
+@pytest.mark.parametrize("text", ["nan MHz", "inf GHz", "1e308 GHz", "-inf Hz"])
+def test_non_finite_refused_also_after_conversion(text):
+    with pytest.raises(UnitError, match="finite"):
+        parse_quantity(text, "frequency", "field `f01`")
+
+
+@pytest.mark.parametrize("text", ["nan dB", "inf dB", "1e400 dB", "1e308 dB/mm"])
+def test_non_finite_decibels_refused(text):
+    with pytest.raises(UnitError, match="finite"):
+        parse_decibels(text, "field `insertion_loss`", per_length="/" in text)
+
+
+def test_bose_occupation_never_overflows():
+    """hf ≫ k_BT: n = e^(−x)/(1 − e^(−x)) → 0 instead of an OverflowError (f01 = 1e30 GHz)."""
+    assert bose_occupation(1e39, 0.05) == 0.0
+    x = 6.62607015e-34 * 5e9 / (1.380649e-23 * 0.02)  # 5 GHz at 20 mK: x = 12
+    assert bose_occupation(5e9, 0.02) == pytest.approx(1.0 / (math.exp(x) - 1.0), rel=1e-12)
+    assert bose_occupation(5e9, 293.0) == pytest.approx(1220.5, abs=0.1)  # paper 001 Sec. V A
 
 
 @pytest.mark.parametrize("text", ["62.8 rad/s", "6.28e7 rad/s", "2*pi*10 MHz", "10 MHz*pi"])

@@ -7,6 +7,7 @@ file, the field, what was expected and what was found. Nothing here does physics
 from __future__ import annotations
 
 import functools
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import pint
 from ..errors import DeviceFileError, UnitError
 from ..units import parse_decibels, parse_quantity
 from .fields import COMMON_KEYS, DEVICE_FIELDS, DEVICE_GROUPS, Field, Group
+from .plausibility import check_device
 from .uncertainty import Uncertainty, has_uncertainty, split_measurement, split_uncertain
 
 
@@ -102,6 +104,8 @@ def _parse_field(key: str, spec: Field, value: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise DeviceFileError(f"{where} must be a plain number ({spec.doc}), got {value!r}")
         number = float(value)
+        if not math.isfinite(number):
+            raise DeviceFileError(f"{where} must be a finite number ({spec.doc}), got {value!r}")
         if spec.low is not None and number < spec.low:
             raise DeviceFileError(f"{where} must be >= {spec.low} ({spec.doc}), got {value!r}")
         if spec.high is not None and (
@@ -254,6 +258,7 @@ def parse_device(data: Mapping[str, Any], path: Path | None = None) -> DeviceSpe
             uncertainties[key] = stated
     _check_groups(kind, set(values), label)
     written = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+    check_device(kind, values, written, label)
     return DeviceSpec(
         kind, data["name"], data["reference"], data["notes"], values, path, written, uncertainties
     )

@@ -8,6 +8,7 @@ whose devices are validated :class:`~qnet_design.specs.devices.DeviceSpec` objec
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ..errors import DeviceFileError, UnitError
 from ..units import FIELD_KINDS, parse_quantity
 from .devices import DeviceSpec, parse_device, parse_uncertain_field, read_toml
 from .fields import DEVICE_FIELDS, DEVICE_GROUPS, Field
+from .plausibility import check_layout
 from .uncertainty import Uncertainty
 
 
@@ -179,6 +181,10 @@ def _parse_layout_value(key: str, spec: LayoutField, value: Any, where: str) -> 
         if spec.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise DeviceFileError(f"{where} must be a number ({spec.doc}), got {value!r}")
+            if not math.isfinite(value):
+                raise DeviceFileError(
+                    f"{where} must be a finite number ({spec.doc}), got {value!r}"
+                )
             if spec.minimum is not None and value < spec.minimum:
                 raise DeviceFileError(f"{where} must be >= {spec.minimum:g}, got {value!r}")
             return float(value)
@@ -291,6 +297,7 @@ def load_setup(path: str | Path) -> SetupSpec:
         )
         if uncertainty is not None:
             stated[key] = uncertainty
+    check_layout(scheme_name, layout, devices, str(path))
     return SetupSpec(
         scheme_name,
         data["name"],
@@ -397,6 +404,7 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
         else setup.devices[role]
         for role, raw in raws.items()
     }
+    check_layout(setup.scheme, layout, devices, str(label))
     return SetupSpec(
         setup.scheme,
         setup.name,
