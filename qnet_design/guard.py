@@ -9,6 +9,10 @@ depth, trajectory count, number of pairs or modes) estimates its peak memory fir
    a bare number is bytes),
 3. :data:`DEFAULT_MAX_MEMORY` = 16 GiB, lowered to 3/4 of the machine's physical memory when
    that is smaller (a solve that swaps looks like a hang).
+
+A solve whose estimated run time exceeds ``QNET_DESIGN_MAX_SECONDS`` (default
+:data:`DEFAULT_MAX_SECONDS` = 1 hour) is refused too, when the caller gives an estimate: the
+estimates are rough (a factor of a few), so the default only catches the hopeless cases.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from .errors import SizeError
 
 ENV_MAX_MEMORY = "QNET_DESIGN_MAX_MEMORY"
 DEFAULT_MAX_MEMORY = 16 * 2**30
+ENV_MAX_SECONDS = "QNET_DESIGN_MAX_SECONDS"
+DEFAULT_MAX_SECONDS = 3600.0
 
 _BYTE_UNITS = {
     "": 1,
@@ -68,6 +74,22 @@ def max_memory() -> float:
         return parse_memory(text, f"the environment variable {ENV_MAX_MEMORY}")
     physical = _physical_memory()
     return min(DEFAULT_MAX_MEMORY, 0.75 * physical) if physical else DEFAULT_MAX_MEMORY
+
+
+def max_seconds() -> float:
+    """The run-time limit in seconds for solves that estimate theirs (env or 1 hour)."""
+    text = os.environ.get(ENV_MAX_SECONDS, "").strip()
+    if not text:
+        return DEFAULT_MAX_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise SizeError(
+            f"the environment variable {ENV_MAX_SECONDS} must be seconds > 0, got {text!r}"
+        )
+    return value
 
 
 @contextmanager
@@ -117,7 +139,7 @@ def format_seconds(s: float) -> str:
 def check_size(
     what: str, *, memory_bytes: float, seconds: float | None = None, change: str = ""
 ) -> None:
-    """Refuse a solve before it starts when its estimated peak memory exceeds the limit.
+    """Refuse a solve before it starts when its estimated peak memory (or time) exceeds the limit.
 
     Parameters
     ----------
@@ -126,7 +148,7 @@ def check_size(
     memory_bytes
         Estimated peak memory of the solve in bytes (non-finite counts as too large).
     seconds
-        Optional estimated run time, quoted in the message.
+        Optional estimated run time, quoted in the message; above :func:`max_seconds` it refuses.
     change
         What the user can change to make it fit, e.g. ``"lower the source temperature"``.
 
@@ -136,15 +158,21 @@ def check_size(
         One line: what was asked, the estimate, the limit and where it comes from, what to change.
     """
     limit = max_memory()
+    time = f" and ~{format_seconds(seconds)}" if seconds is not None else ""
+    hint = f"; {change}" if change else ""
     if math.isfinite(memory_bytes) and memory_bytes <= limit:
-        return
+        if seconds is None or seconds <= max_seconds():
+            return
+        raise SizeError(
+            f"{what} would take ~{format_seconds(seconds)} (memory ~{format_bytes(memory_bytes)}), "
+            f"more than the time limit {format_seconds(max_seconds())} (raise it with "
+            f"{ENV_MAX_SECONDS}){hint}"
+        )
     source = (
         f"set by {ENV_MAX_MEMORY} / --max-memory"
         if os.environ.get(ENV_MAX_MEMORY, "").strip()
         else f"the default; raise it with --max-memory or {ENV_MAX_MEMORY}"
     )
-    time = f" and ~{format_seconds(seconds)}" if seconds is not None else ""
-    hint = f"; {change}" if change else ""
     raise SizeError(
         f"{what} would need ~{format_bytes(memory_bytes)}{time}, more than the memory limit "
         f"{format_bytes(limit)} ({source}){hint}"
@@ -153,11 +181,14 @@ def check_size(
 
 __all__ = [
     "DEFAULT_MAX_MEMORY",
+    "DEFAULT_MAX_SECONDS",
     "ENV_MAX_MEMORY",
+    "ENV_MAX_SECONDS",
     "check_size",
     "format_bytes",
     "format_seconds",
     "max_memory",
+    "max_seconds",
     "memory_limit",
     "parse_memory",
 ]

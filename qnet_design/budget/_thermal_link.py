@@ -34,6 +34,19 @@ from ._types import Budget, BudgetStep, Figure, Profile
 #: at t ~ 1/γ; the exact evolution rises without overshoot and reaches 90 % of C_ss near
 #: γt ≈ 52 at n_th = 1220, κ = 10⁻³ (tests/test_thermal_link_physics.py), so 100/γ covers it.
 T_TRANSIENT = 100.0
+#: the transient is skipped (with a warning) when its estimated cost exceeds this; the
+#: widening solves at least two depths (1 + 1.5 = 2.5 × the first one's cost)
+TRANSIENT_MAX_SECONDS = 30.0
+
+
+def _transient_seconds(model: tl.ThermalLink, times: np.ndarray) -> float:
+    """Estimated cost of the hierarchy time evolution (0 for the Fock route, cheap here)."""
+    if tl.auto_method(model) != "hierarchy":
+        return 0.0
+    from ..schemes.thermal_link import _size, hierarchy
+
+    first = hierarchy._build(model, hierarchy.start_level(model), (0,))
+    return 2.5 * _size.propagation_seconds(first.matrix, times)
 
 
 def _transient(
@@ -52,6 +65,13 @@ def _transient(
         )
         return None
     times = np.linspace(0.0, T_TRANSIENT, 401)
+    cost = _transient_seconds(model, times)
+    if cost > TRANSIENT_MAX_SECONDS:
+        warnings.append(
+            f"transient C(t) skipped: the exact time evolution at n_th = {model.n_th:.3g} would "
+            f"take ~{cost / 60:.2g} min (the steady state above is exact)"
+        )
+        return None
     ev = tl.evolve(model, times)
     c_t = np.asarray(ev.concurrence)
     ok = converged(ev)

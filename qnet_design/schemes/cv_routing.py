@@ -193,6 +193,7 @@ def _drift_diffusion(
     """
     m = model.nodes
     n = m + 1
+    gaussian.check_modes(n, f"cv_routing chain of {m} nodes")  # before the dense n × n blocks
     h = np.diag(np.broadcast_to(np.asarray(model.omega, dtype=float), (n,))).astype(complex)
     for ll in range(1, m):
         h[ll, ll + 1] = 1j * model.gamma / 2.0

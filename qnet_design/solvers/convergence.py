@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ..errors import ConvergenceError
+from ..progress import progress
 
 T = TypeVar("T")
 
@@ -71,6 +72,7 @@ def widen_until_converged(
     step: Callable[[int], int],
     limit: int,
     tolerance: float,
+    size: Callable[[int], None] | None = None,
 ) -> Converged[T]:
     """Grow a truncation until the figure of merit changes by at most ``tolerance``.
 
@@ -86,13 +88,24 @@ def widen_until_converged(
         First truncation, the rule for the next one, and the largest allowed.
     tolerance
         Absolute tolerance on the change of ``figure`` between successive truncations.
+    size
+        Called with each truncation before it is computed; raises
+        :class:`~qnet_design.errors.SizeError` (via :func:`qnet_design.guard.check_size`) when
+        that truncation would not fit, so widening stops with a message instead of swapping.
 
     Raises
     ------
     ConvergenceError
         If ``limit`` is passed before two successive results agree.
     """
-    previous = compute(start)
+
+    def compute_at(n: int) -> T:
+        if size is not None:
+            size(n)
+        progress(parameter, f"{n} (limit {limit})")
+        return compute(n)
+
+    previous = compute_at(start)
     value = start
     history = [figure(previous)]
     while True:
@@ -103,7 +116,7 @@ def widen_until_converged(
                 f"{abs(history[-1] - history[-2]) if len(history) > 1 else float('nan'):.2e} "
                 f"(tolerance {tolerance:.1e}); history {[round(h, 8) for h in history]}"
             )
-        current = compute(nxt)
+        current = compute_at(nxt)
         history.append(figure(current))
         change = abs(history[-1] - history[-2])
         if change <= tolerance:

@@ -216,6 +216,7 @@ class ReplicationArrays:
     # -- Gaussian data --------------------------------------------------------------------------
     def _full_drift_diffusion(self) -> tuple[np.ndarray, np.ndarray]:
         n = self.sites
+        gaussian.check_modes(2 * n, f"cv_replication arrays of {n} sites")  # before 2n × 2n h
         local = [
             gaussian.LocalBath(mode=i, rate=2.0 * float(kap), occupation=0.0)
             for i, kap in enumerate(self.losses)
@@ -232,6 +233,7 @@ class ReplicationArrays:
     def _chain_drift_diffusion(self) -> tuple[np.ndarray, np.ndarray]:
         """Drift and diffusion of the c chain (equal arrays only), see module docstring."""
         n = self.sites
+        gaussian.check_modes(n, f"cv_replication chain of {n} sites")  # before the n × n blocks
         h = np.zeros((n, n))
         idx = np.arange(n - 1)
         h[idx, idx + 1] = self.hopping_matrix[0]

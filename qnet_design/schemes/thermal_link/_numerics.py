@@ -12,6 +12,7 @@ import scipy.sparse.linalg as spla
 
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters, purity as _purity
+from ...progress import progress
 
 
 def pinned_null_vector(mat: sp.spmatrix, pin: int) -> np.ndarray:
@@ -79,7 +80,8 @@ def _taylor_steps(mat: sp.csr_matrix, x: np.ndarray, h: float, count: int) -> li
     tau = h / sub
     scaled = (mat * tau).tocsr()
     out = [x]
-    for _ in range(count):
+    for step in range(count):
+        progress("time evolution", f"step {step + 1} of {count}, {sub} substeps each, dim {len(x)}")
         for _ in range(sub):
             term = x
             acc = x.copy()

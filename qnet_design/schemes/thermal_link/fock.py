@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
+from . import _size
 from ._liouville import (
     EXCITATIONS,
     SM1,
@@ -215,6 +216,7 @@ def steady_state(
         step=_next_cutoff,
         limit=limit,
         tolerance=tolerance,
+        size=lambda n: _size.fock(model, n),
     )
     rho, last = got.result
     conv = Convergence(
@@ -266,6 +268,7 @@ def evolve(
         step=_next_cutoff,
         limit=limit,
         tolerance=tolerance,
+        size=lambda n: _size.fock(model, n),
     )
     conv = Convergence(
         "fock_cutoff",

@@ -48,6 +48,7 @@ import scipy.sparse as sp
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
+from . import _size
 from ._liouville import charges_of, ground_state, qubit_superops
 from ._numerics import (
     check_initial,
@@ -195,6 +196,7 @@ def steady_state(
         step=_next_level,
         limit=limit,
         tolerance=tolerance,
+        size=lambda n: _size.hierarchy(model, n),
     )
     rho = got.result
     conv = Convergence(
@@ -251,6 +253,7 @@ def evolve(
         step=_next_level,
         limit=limit,
         tolerance=tolerance,
+        size=lambda n: _size.hierarchy(model, n),
     )
     rhos = got.result
     conv = Convergence(

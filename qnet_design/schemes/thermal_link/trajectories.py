@@ -23,7 +23,9 @@ import scipy.sparse as sp
 
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters
+from ...progress import progress
 from ...solvers.convergence import Convergence
+from . import _size
 from ._liouville import ground_state, qubit_superops
 from ._numerics import check_initial, check_times
 from .model import ThermalLink
@@ -74,6 +76,7 @@ def _run(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integrate all paths; returns per-batch mean states at ``times`` (B, T, 4, 4) and, if
     ``average_from`` is set, the per-batch time average over t ≥ average_from (B, 4, 4)."""
+    _size.trajectories(model, n_traj, float(times[-1]) / dt_max, len(times))
     ops = qubit_superops(model)
     # sparse 16 x 16 superoperators acting on a (16, n_traj) block: no BLAS threading
     # overhead for these small products (numbers of nonzeros: ~40, 32, 32)
@@ -117,6 +120,7 @@ def _run(
                 n_avg += 1
         t = float(t_next)
         out[:, i] = batch_mean(mu).T
+        progress("trajectories", f"{n_traj} paths, t = {t:.4g} of {times[-1]:.4g} /γ")
     states = out.reshape(_BATCHES, len(times), 4, 4).transpose(0, 1, 3, 2)
     time_avg = (avg / max(n_avg, 1)).reshape(_BATCHES, 4, 4).transpose(0, 2, 1)
     return states, time_avg
