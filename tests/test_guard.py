@@ -192,3 +192,67 @@ def test_cli_broken_pipe_end_to_end():
     )
     assert proc.stderr == "", proc.stderr
     assert proc.stdout.strip() in ("0", str(cli.EXIT_BROKEN_PIPE))
+
+
+# --- the guard wired into the solvers: refused before the solve, with what to change ---------
+
+
+def test_thermal_link_truncations_are_guarded(monkeypatch):
+    from qnet_design.schemes import thermal_link as tl
+
+    monkeypatch.setenv(ENV_MAX_MEMORY, "100 kB")  # below the first cutoff / depth
+    model = tl.ThermalLink(10.0, 1e-2)
+    for method in ("fock", "hierarchy"):
+        with pytest.raises(SizeError, match="source temperature"):
+            tl.concurrence(model, method)
+    with pytest.raises(SizeError, match="trajectories"):
+        tl.steady_state(model, "trajectories", n_traj=10**6)
+
+
+def test_gaussian_solves_are_guarded_before_the_dense_blocks():
+    from qnet_design.schemes import cv_replication as cv, cv_routing as cr
+
+    with pytest.raises(SizeError, match="100000 nodes"):
+        cr.log_negativity_profile(cr.RoutingChain(100_000, r=0.1, j=0.3, gamma=0.8, gamma_out=0.05))
+    model = cv.ReplicationArrays(20_000, 1.0, 2.0, 0.5, 0.4)
+    with pytest.raises(SizeError, match="20000 sites"):
+        cv.pair_log_negativities(model)
+
+
+def test_dicke_route_is_guarded():
+    from qnet_design.schemes.cooperative import dicke
+
+    with pytest.raises(SizeError, match="N = 400"):
+        dicke.check_size_dicke(400)
+    dicke.check_size_dicke(20)  # a few MB
+
+
+def test_time_limit(monkeypatch):
+    monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "10")
+    check_size("quick", memory_bytes=1e6, seconds=5)
+    with pytest.raises(SizeError, match="time limit"):
+        check_size("slow", memory_bytes=1e6, seconds=3600)
+    monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "soon")
+    with pytest.raises(SizeError, match="QNET_DESIGN_MAX_SECONDS"):
+        check_size("slow", memory_bytes=1e6, seconds=1)
+
+
+def test_cli_size_refusal_is_exit_2(tmp_path, capsys):
+    path = tmp_path / "long_chain.toml"
+    base = DEVICES / "setups" / "cv_routing_electromechanical.toml"
+    path.write_text(
+        f'base = "{base}"\nscheme = "cv_routing"\nname = "x"\n[layout]\nnodes = 100000\n'
+    )
+    assert cli.main(["budget", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "fewer nodes" in err[0] and "GiB" in err[0]
+
+
+def test_thermal_link_budget_skips_an_unaffordable_transient(monkeypatch):
+    """The 1e5 K source (n_th = 4e5): the steady state, and the transient skipped with a line."""
+    from qnet_design.budget import _thermal_link, budget
+
+    monkeypatch.setattr(_thermal_link, "TRANSIENT_MAX_SECONDS", 0.0)
+    b = budget(DEVICES / "setups" / "thermal_link_transmon.toml")
+    assert any("transient C(t) skipped" in w for w in b.warnings)
+    assert 0.0 < b["concurrence"] < 1.0
