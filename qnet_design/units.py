@@ -8,7 +8,8 @@ Conventions (binding, see README "Units"):
   revolutions, or with dimension 1/time (``"62.8 1/us"``, ``"6.28e7 1/s"``) is refused, because
   pint would convert it to Hz without the 2π (README "Unit policy").
 * A value with an uncertainty (``"10 ± 1 MHz"``, ``"(10 +/- 1) MHz"``, ``"10 MHz +- 1 MHz"``,
-  ``"10.0(5) MHz"``) is refused: uncertainties are not carried yet (:func:`uncertainty_marker`).
+  ``"10.0(5) MHz"``) is refused here (:func:`uncertainty_marker`): device and setup files split
+  it into nominal value and σ before they call this module (``specs.uncertainty``).
 * Every number must be finite, also after conversion to SI units.
 * Times are times (T1, T2, T_phi); temperatures are absolute (K, mK).
 * Only translators call these functions; models and solvers see plain floats.
@@ -53,9 +54,10 @@ _UNCERTAINTY = re.compile(r"±|\+\s*/\s*-|\+\s*-|-\s*\+|\d\s*\(\s*\d+\s*\)|\bunc
 def uncertainty_marker(text: str) -> str | None:
     """The uncertainty notation in ``text`` (``±``, ``+/-``, ``+-``, ``10.0(5)``), or None.
 
-    The one place that recognises values with an uncertainty: today every caller refuses them
-    (pint would read ``"10 MHz +- 1 MHz"`` as 9 MHz and ``"10(1) MHz"`` as a measurement the
-    models cannot use); carrying them replaces the refusal, not this detection.
+    The last line of defence against values with an uncertainty reaching pint, which would read
+    ``"10 MHz +- 1 MHz"`` as 9 MHz and ``"10(1) MHz"`` as a measurement the models cannot use;
+    device and setup files split them off before (``specs.uncertainty``), so what arrives here
+    with an uncertainty (e.g. a sweep value) is refused.
     """
     match = _UNCERTAINTY.search(text)
     return match.group(0) if match else None
@@ -66,7 +68,8 @@ def _refuse_uncertainty(text: str, where: str) -> None:
     if marker is not None:
         raise UnitError(
             f"{where}: {text!r} has an uncertainty ({marker.strip()!r}); uncertainties are not "
-            "carried yet, give the central value only"
+            "supported here, give the central value only (device and setup files accept "
+            "'10 ± 1 MHz')"
         )
 
 

@@ -6,6 +6,7 @@ run through the CLI entry point. Thresholds: :mod:`qnet_design.specs.plausibilit
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,13 +43,11 @@ def _refused(path: Path, capsys, *words: str) -> str:
 
 
 CASES = {
-    # unit policy: 1/time in a cyclic field, uncertainties
+    # unit policy: 1/time in a cyclic field
     "rate per µs": ('[overrides.qubit]\nwaveguide_linewidth = "62.8 1/us"', "differ by 2π"),
     "rate per s": ('[overrides.qubit]\nwaveguide_linewidth = "6.28e7 1/s"', "differ by 2π"),
-    "± sign": ('[overrides.qubit]\nwaveguide_linewidth = "10 ± 1 MHz"', "not carried yet"),
-    "+/- in brackets": ('[overrides.qubit]\nf01 = "(5 +/- 0.1) GHz"', "not carried yet"),
-    "+- read as minus": ('[overrides.qubit]\nwaveguide_linewidth = "10 MHz +- 1 MHz"', "+-"),
-    "± on dB": ('[overrides.channel]\ninsertion_loss = "0.2 ± 0.1 dB"', "not carried yet"),
+    "cycles per s": ('[overrides.qubit]\nwaveguide_linewidth = "1e7 cycles/s"', "2π"),
+    "± on a 1/time value": ('[overrides.qubit]\nwaveguide_linewidth = "62.8 ± 1 1/us"', "2π"),
     # non-finite numbers as TOML floats and as strings, in every kind of field
     "filter_q nan": ("[overrides.source]\nfilter_q = nan", "finite", "filter_q"),
     "filter_q inf": ("[overrides.source]\nfilter_q = inf", "finite", "filter_q"),
@@ -73,6 +72,17 @@ CASES = {
     "hot link": ('[overrides.channel]\nbase_temperature = "1e5 K"', "base_temperature"),
     "filter mHz": ('[overrides.source]\nfilter_frequency = "5 mHz"', "typo"),
 }
+
+
+@pytest.mark.parametrize(
+    "value", ["10 ± 1 MHz", "(10 +/- 1) MHz", "10 MHz +- 1 MHz", "10MHz+-1MHz"]
+)
+def test_uncertainty_is_never_misparsed(tmp_path, capsys, value):
+    """'10 MHz +- 1 MHz' was 9 MHz: now the nominal 10 MHz reaches the model (σ is carried)."""
+    path = _setup(tmp_path, f'[overrides.qubit]\nwaveguide_linewidth = "{value}"')
+    assert main(["translate", str(path), "--json"]) == 0
+    reference = json.loads(capsys.readouterr().out)["reference"]
+    assert reference["hz"] == pytest.approx(0.99 * 10e6, rel=1e-12)  # × directionality 0.99
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))

@@ -45,9 +45,9 @@ def test_turns_and_cycles_refused_in_cyclic_field(text):
 def test_values_with_uncertainty_refused_not_misparsed(text):
     """'10 MHz +- 1 MHz' is 9 MHz to pint; every uncertainty notation is refused in one line."""
     assert uncertainty_marker(text) is not None
-    with pytest.raises(UnitError, match="uncertainties are not carried yet"):
+    with pytest.raises(UnitError, match="uncertainties are not supported here"):
         parse_quantity(text, "frequency", "field `linewidth`")
-    with pytest.raises(UnitError, match="uncertainties are not carried yet"):
+    with pytest.raises(UnitError, match="uncertainties are not supported here"):
         parse_decibels(text.replace("MHz", "dB"), "field `insertion_loss`")
 
 
