@@ -167,19 +167,27 @@ def _prefix_model(model: DualRail, n_qubits: int, photons: int | None) -> Lindbl
         pair = src_full[0].conj().T @ src_full[1].conj().T
         h = h + 1j * model.g * (pair - pair.conj().T)  # type: ignore[operator]
     jumps = [j for j in jumps if j.nnz > 0]
-    # conserved charge Q = (excitations of rail A) − (rail B), source photons counted in the
-    # Bogoliubov frame (a_A = cosh s a′ + sinh s b′† lowers Q like σ⁻_A does)
-    charge = (
-        np.zeros(1, dtype=int)
-        if photons is None
-        else np.array([i - j for i in range(photons + 1) for j in range(photons + 1 - i)])
-    )
-    for rail, _ in nodes:
-        step = np.array([0, 1 if rail == "A" else -1])
-        charge = (charge[:, None] + step[None, :]).reshape(-1)
+    charge = _prefix_charges(n_qubits, photons)
     return LindbladModel(dims, sp.csr_matrix(h), tuple(jumps), charge)
 
 
 def _source_basis(photons: int) -> list[tuple[int, int]]:
     """Primed Fock states (n′_A, n′_B) with n′_A + n′_B ≤ photons, in the order of the model."""
     return [(i, j) for i in range(photons + 1) for j in range(photons + 1 - i)]
+
+
+def _prefix_charges(n_qubits: int, photons: int | None) -> np.ndarray:
+    """Conserved charge Q = (excitations of rail A) − (rail B) of every basis state of a prefix.
+
+    Source photons count in the Bogoliubov frame (a_A = cosh s a′ + sinh s b′† lowers Q like
+    σ⁻_A does), so Q = n′_A − n′_B + Σ_A n_i − Σ_B n_i.
+    """
+    charge = (
+        np.zeros(1, dtype=int)
+        if photons is None
+        else np.array([i - j for i, j in _source_basis(photons)])
+    )
+    for rail, _ in _qubit_nodes(n_qubits):
+        step = np.array([0, 1 if rail == "A" else -1])
+        charge = (charge[:, None] + step[None, :]).reshape(-1)
+    return charge

@@ -12,11 +12,11 @@ import qutip
 from ..._checks import check_int, check_positive
 from ...errors import ParameterError
 from ...metrics import concurrence, entropy, n_ent_extrapolated
-from ...solvers.cascaded import CascadedSolveInfo, cascaded_steady_states
+from ...solvers.cascaded import BlockState, CascadedSolveInfo, cascaded_block_states
 from ...solvers.convergence import Convergence, widen_until_converged
 from .analytic import analytic_state
 from .model import DualRail
-from .operators import _prefix_model, _source_basis
+from .operators import _prefix_charges, _prefix_model, _source_basis
 from .results import ConcurrenceMatrix, Entropies, NEnt, SteadyState
 
 #: Fock cutoff of each source mode: first value tried, hard limit, and the tolerance on the
@@ -34,11 +34,6 @@ def _fock_limit() -> int:
     return limit
 
 
-def _qubit_marginal(rho: np.ndarray, head_dim: int) -> np.ndarray:
-    dq = rho.shape[0] // head_dim
-    return np.einsum("iaib->ab", rho.reshape(head_dim, dq, head_dim, dq))
-
-
 def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
     q = qutip.Qobj(rho_q, dims=[[2] * n_qubits] * 2)
     return concurrence(q.ptrace([i, j]).full())
@@ -50,19 +45,17 @@ class _Run:
     solves: tuple[CascadedSolveInfo, ...]
     top_population: float
     photons: int | None
-    stages: tuple[np.ndarray, ...] = field(repr=False)  # full prefix states, for warm starts
+    stages: tuple[BlockState, ...] = field(repr=False)  # prefix states, for warm starts
 
 
-def _widen_source(rho: np.ndarray, old: int, new: int) -> np.ndarray:
+def _widen_source(state: BlockState, old: int, new: int) -> BlockState:
     """Embed a prefix state truncated at ``old`` source photons into the ``new`` > old space."""
     index = {b: k for k, b in enumerate(_source_basis(new))}
     n_src_old = len(_source_basis(old))
-    n_q = rho.shape[0] // n_src_old
+    n_tail = state.dim // n_src_old
     src = np.array([index[b] for b in _source_basis(old)])
-    full = (src[:, None] * n_q + np.arange(n_q)[None, :]).reshape(-1)
-    out = np.zeros((len(index) * n_q,) * 2, dtype=complex)
-    out[np.ix_(full, full)] = rho
-    return out
+    mapping = (src[:, None] * n_tail + np.arange(n_tail)[None, :]).reshape(-1)
+    return state.widen(mapping, _prefix_charges(n_tail.bit_length() - 1, new))
 
 
 def _run_cascade(
@@ -72,27 +65,38 @@ def _run_cascade(
 
     The warm run's prefix states, embedded in the wider source space, start the Krylov
     iterations (the change between successive truncations is ~1e-5, so few iterations remain).
+    States stay on their charge blocks (:class:`~qnet_design.solvers.cascaded.BlockState`);
+    only the qubits' reduced state is formed densely.
     """
-    guesses: list[np.ndarray | None] | None = None
+    guesses: list[BlockState | None] | None = None
     if warm is not None and photons is not None and warm.photons is not None:
         guesses = [_widen_source(r, warm.photons, photons) for r in warm.stages]
     solves = []
-    stages = []
-    rho = np.ones((1, 1), dtype=complex)
+    stages: list[BlockState] = []
     top = 0.0
-    for stage, (rho, info) in enumerate(
-        cascaded_steady_states(
-            lambda m: _prefix_model(model, m, photons), 2 * pairs, guesses=guesses
+    hint = (
+        "the Krylov solve of this network did not converge; try fewer pairs, a looser "
+        "fock_tolerance, or a larger source linewidth beta"
+    )
+    label = "dual-rail cascade" + ("" if photons is None else f", {photons} source photons")
+    for stage, (state, info) in enumerate(
+        cascaded_block_states(
+            lambda m: _prefix_model(model, m, photons),
+            2 * pairs,
+            guesses=guesses,
+            hint=hint,
+            label=label,
         )
     ):
         solves.append(info)
-        stages.append(rho)
+        stages.append(state)
         if stage == 0 and photons is not None:
-            pops = np.real(np.diag(rho))
+            pops = np.real(np.diag(state.dense()))
             basis = _source_basis(photons)
             top = float(sum(p for p, (i, j) in zip(pops, basis, strict=True) if i + j == photons))
-    head_dim = 1 if photons is None else rho.shape[0] // 4**pairs
-    return _Run(_qubit_marginal(rho, head_dim), tuple(solves), top, photons, tuple(stages))
+    last = stages[-1]
+    rho_q = last.reduce(last.dim // 4**pairs)
+    return _Run(rho_q, tuple(solves), top, photons, tuple(stages))
 
 
 def steady_state(
@@ -107,7 +111,7 @@ def steady_state(
     Broadband (``beta=None``): Eq. 1 (with loss, dephasing, γ′ as in the module docstring).
     Finite bandwidth: Eq. 11 with both NDPA modes, which are traced out. A node never
     influences earlier nodes, so only pairs ≤ ``pairs`` are simulated, and they are added one
-    qubit at a time (:func:`qnet_design.solvers.cascaded.cascaded_steady_states`).
+    qubit at a time (:func:`qnet_design.solvers.cascaded.cascaded_block_states`).
 
     The source truncation is widened (total photon number in the Bogoliubov frame, from
     ``fock_start`` up to ``FOCK_LIMIT``) until the concurrence of the last pair changes by at
