@@ -1,22 +1,22 @@
-"""Benchmark of the dual_rail finite-bandwidth solver against plain QuTiP (issues 3 and 8).
+"""Benchmark of the dual_rail finite-bandwidth solver against the solver of commit b87a6df.
 
-Model: paper 000, Eq. 11, β = 10, r = 1, γ_φ = 0.01, δ = 0 (units of γ).
+Model: paper 000, Eq. 11, β = 10, r = 1, γ_φ = 0.01, δ = 0 (units of γ), default source
+truncation tolerance (1e-5 in C_kk, 6 then 7 photons).
 
-* toolkit route: :func:`qnet_design.schemes.dual_rail.steady_state` — pair-by-pair cascaded
-  extension (sparse LU for small stages, BiCGSTAB + Jacobi on the charge blocks for large
-  ones), source in the Bogoliubov frame, truncation widened until C_kk changes by < 1e-5 (all
-  widening steps are included in the time; each widened solve starts from the previous one);
-* plain route: ``qutip.steadystate(H, c_ops)`` (default method) on the full Liouvillian of the
-  same truncated model (source + k pairs, at the truncation the toolkit chose), then C_kk.
+* new route: :func:`qnet_design.schemes.dual_rail.steady_state` of this checkout (charge-block
+  storage, block Liouvillian);
+* old route: the same function of commit b87a6df, checked out with ``git archive`` into a
+  temporary directory and imported from there (same machine, same run).
 
 Every task runs in its own subprocess so that its peak memory (ru_maxrss) and wall time are its
-own; a plain-route task that would exceed ``--plain-limit`` Liouville dimensions is reported as
-not run. Also timed: N_ent (C11, C22) and the broadband T_prep for N = 4.
+own; the two routes alternate. Also measured both ways: the full budget of
+``devices/setups/dual_rail_twpa.toml`` (three pairs). The answers are compared entry by entry
+(max |Δρ_q| of the qubits' state, saved by each task).
 
-Usage: ``python benchmarks/bench_dual_rail.py [--quick] [--plain-timeout S]`` (``--quick``:
-k ≤ 2 only; the default runs k = 1 … 4, the plain route wherever its Liouvillian is below
-``--plain-limit``; k = 4 takes ~25 min and ~7 GiB).
-Writes ``benchmarks/results/dual_rail.md``.
+Usage: ``python benchmarks/bench_dual_rail.py [--k 1 2 3 4] [--old-json k4=PATH]``; the old
+k = 4 solve takes ~30 min and 11 GiB, so a measurement of it made earlier by this script's
+``--task`` mode can be passed with ``--old-json 4=PATH`` (the table says so). k = 5 is
+reported from the size guard's estimate. Writes ``benchmarks/results/dual_rail.md``.
 """
 
 from __future__ import annotations
@@ -28,141 +28,174 @@ import os
 import platform
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+OLD_COMMIT = "b87a6df"
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 PARAMS = {"r": 1.0, "beta": 10.0, "gamma_phi": 0.01}
+SETUP = ROOT / "devices" / "setups" / "dual_rail_twpa.toml"
 
 
-def _task(name: str, k: int, photons: int) -> dict:
+def _task(name: str, k: int, out: str) -> dict:
     import resource
 
     import numpy as np
-    import qutip
 
-    from qnet_design.metrics import concurrence
     from qnet_design.schemes import dual_rail as dr
 
     t0 = time.perf_counter()
-    out: dict = {"task": name, "k": k}
-    if name == "toolkit":
-        model = dr.DualRail(k, **PARAMS)
-        st = dr.steady_state(model)
+    res: dict = {"task": name, "k": k}
+    if name == "steady":
+        st = dr.steady_state(dr.DualRail(k, **PARAMS))
         rho = st.rho.full()
-        out["photons"] = st.source_photons
-        out["convergence"] = str(st.convergence)
-        out["stages"] = st.to_frame().to_dict(orient="list")
-    elif name == "plain":
-        model = dr.DualRail(k, **PARAMS)
-        full = dr._prefix_model(model, 2 * k, photons)
-        dims = [list(full.dims)] * 2
-        h = qutip.Qobj(full.hamiltonian, dims=dims)
-        c_ops = [qutip.Qobj(c, dims=dims) for c in full.jumps]
-        rho_full = qutip.steadystate(h, c_ops)
-        rho = rho_full.ptrace(list(range(1, 2 * k + 1))).full()
-        out["photons"] = photons
-    elif name == "n_ent":
-        res = dr.n_ent(dr.DualRail(2, **PARAMS))
-        out.update(estimate=res.estimate, c_kk=list(res.c_kk))
-        rho = None
-    elif name == "t_prep":
-        res = dr.prep_time(dr.DualRail(4, 1.0))
-        out.update(t_prep=res.t_prep)
-        rho = None
+        np.save(out, rho)
+        res["c_kk"] = (
+            float(st.concurrences()[k - 1, k - 1]) if hasattr(st, "concurrences") else None
+        )
+        res["photons"] = st.source_photons
+        res["stages"] = st.to_frame().to_dict(orient="list")
+        res["file"] = out
+    elif name == "budget":
+        from qnet_design.budget import budget
+
+        b = budget(SETUP)
+        res["figures"] = {f.name: f.value for f in b.figures}
+        res["timings"] = dict(b.timings)
     else:  # pragma: no cover
         raise SystemExit(f"unknown task {name}")
-    out["seconds"] = time.perf_counter() - t0
-    if rho is not None:
-        q = qutip.Qobj(np.asarray(rho), dims=[[2] * (2 * k)] * 2)
-        out["c_kk"] = concurrence(q.ptrace([2 * k - 2, 2 * k - 1]).full())
-    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return out
+    res["seconds"] = time.perf_counter() - t0
+    res["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["module"] = dr.__file__
+    return res
 
 
-def _run(name: str, k: int = 0, photons: int = 0, timeout: float = 3600) -> dict:
-    cmd = [sys.executable, __file__, "--task", name, str(k), str(photons)]
+def _run(route: str, name: str, k: int, path: Path, workdir: Path, timeout: float) -> dict:
+    out = str(workdir / f"{route}_{name}_{k}.npy")
+    env = dict(ENV, PYTHONPATH=str(path))
+    cmd = [sys.executable, __file__, "--task", name, str(k), out]
     try:
         proc = subprocess.run(
-            cmd, env=ENV, capture_output=True, text=True, timeout=timeout, check=False
+            cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
         return {"task": name, "k": k, "error": f"timeout after {timeout:.0f} s"}
     if proc.returncode != 0:
-        return {"task": name, "k": k, "error": proc.stderr.strip().splitlines()[-1:]}
+        return {"task": name, "k": k, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _old_tree(workdir: Path) -> Path:
+    """qnet_design of commit b87a6df, unpacked into ``workdir/old``."""
+    archive = workdir / "old.tar"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "-o", str(archive), OLD_COMMIT, "qnet_design"],
+        check=True,
+    )
+    target = workdir / "old"
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def _max_diff(a: dict, b: dict) -> float | None:
+    import numpy as np
+
+    if "file" not in a or "file" not in b:
+        return None
+    return float(np.max(np.abs(np.load(a["file"]) - np.load(b["file"]))))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="k <= 2 only")
-    ap.add_argument("--plain-limit", type=float, default=1.5e6, help="max Liouville dim (plain)")
-    ap.add_argument("--plain-timeout", type=float, default=1200, help="seconds per plain solve")
+    ap.add_argument("--k", type=int, nargs="+", default=[1, 2, 3, 4])
+    ap.add_argument("--old-json", action="append", default=[], help="k=PATH of an old measurement")
+    ap.add_argument("--skip-old", type=int, nargs="*", default=[], help="k without the old route")
+    ap.add_argument("--timeout", type=float, default=7200)
+    ap.add_argument("--no-budget", action="store_true")
     ap.add_argument("--task", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.task:
-        print(json.dumps(_task(args.task[0], int(args.task[1]), int(args.task[2]))))
+        print(json.dumps(_task(args.task[0], int(args.task[1]), args.task[2])))
         return
-    ks = [1, 2] if args.quick else [1, 2, 3, 4]
-    rows = []
-    for k in ks:
-        tk = _run("toolkit", k)
-        print("toolkit", tk, flush=True)
-        photons = tk.get("photons") or 0
-        src_dim = (photons + 1) * (photons + 2) // 2
-        ldim = (src_dim * 4**k) ** 2
-        if ldim > args.plain_limit:
-            pl = {"error": f"not run: Liouville dimension {ldim:.2e} > {args.plain_limit:.1e}"}
-        else:
-            pl = _run("plain", k, photons, timeout=args.plain_timeout)
-        print("plain", pl, flush=True)
-        rows.append((k, tk, pl, ldim))
-    extra = [_run("n_ent"), _run("t_prep")]
-    for e in extra:
-        print(e, flush=True)
+    reuse = {int(s.split("=")[0]): Path(s.split("=", 1)[1]) for s in args.old_json}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        old = _old_tree(workdir)
+        rows = []
+        for k in args.k:
+            new = _run("new", "steady", k, ROOT, workdir, args.timeout)
+            print("new", k, {x: new.get(x) for x in ("seconds", "peak_mib", "c_kk", "error")})
+            if k in args.skip_old:
+                prev = {"error": "old route not run in this run (see notes)"}
+            elif k in reuse:
+                prev = json.loads(reuse[k].read_text())
+                prev["reused"] = str(reuse[k])
+                prev["file"] = str(reuse[k].with_suffix(".npy"))
+            else:
+                prev = _run("old", "steady", k, old, workdir, args.timeout)
+            print("old", k, {x: prev.get(x) for x in ("seconds", "peak_mib", "error")})
+            rows.append((k, new, prev, _max_diff(new, prev)))
+        budgets = []
+        if not args.no_budget:
+            for route, path in (("old", old), ("new", ROOT)):
+                budgets.append((route, _run(route, "budget", 0, path, workdir, args.timeout)))
+                print(route, "budget", budgets[-1].get("seconds"), budgets[-1].get("error"))
+        _write(args, rows, budgets)
 
+
+def _k5_line() -> str:
+    from qnet_design.guard import format_bytes
+    from qnet_design.schemes.dual_rail.steady import steady_state_bytes
+
+    est = steady_state_bytes(5, 7)
+    return (
+        f"- k = 5: not run. The size guard's estimate for the new solver is "
+        f"{format_bytes(est)} at 7 source photons (last stage 7.5·10⁷ stored entries, 1.2 GB "
+        "per Krylov vector); the old solver stores the dense 36864² state (21.7 GB per copy)."
+    )
+
+
+def _write(args: argparse.Namespace, rows: list, budgets: list) -> None:
     lines = [
-        "## dual_rail: finite-bandwidth steady state (β = 10, r = 1, γ_φ = 0.01)",
+        "## dual_rail: finite-bandwidth steady state (β = 10, r = 1, γ_φ = 0.01), new vs b87a6df",
         "",
         f"- date: {_dt.datetime.now(_dt.UTC).isoformat(timespec='minutes')}",
         f"- machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
         f"os.cpu_count() = {os.cpu_count()}; OPENBLAS_NUM_THREADS=1 for both routes",
         f"- load average at the end: {os.getloadavg()} (the machine was shared with other "
-        "sessions; wall times are upper bounds)",
-        "- command: `python benchmarks/bench_dual_rail.py" + (" --quick`" if args.quick else "`"),
+        "sessions; wall times are upper bounds, ratios are of runs made side by side)",
+        "- command: `python benchmarks/bench_dual_rail.py " + " ".join(sys.argv[1:]) + "`",
         "",
-        "| k | source photons | toolkit s | toolkit MiB | plain s | plain MiB | ratio | "
-        "abs ΔC_kk | C_kk |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| k | photons | new s | new MiB | old s | old MiB | time ratio | memory ratio | "
+        "max abs Δρ_q | C_kk (new) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for k, tk, pl, _ldim in rows:
-        if "error" in tk:
-            lines.append(f"| {k} | – | {tk['error']} | | | | | | |")
+    for k, new, old, diff in rows:
+        if "error" in new:
+            lines.append(f"| {k} | – | {new['error']} | | | | | | | |")
             continue
-        if "error" in pl:
-            plain = f"{pl['error']}"
-            lines.append(
-                f"| {k} | {tk['photons']} | {tk['seconds']:.1f} | {tk['peak_mib']:.0f} | "
-                f"{plain} | – | – | – | {tk['c_kk']:.6f} |"
-            )
-        else:
-            lines.append(
-                f"| {k} | {tk['photons']} | {tk['seconds']:.1f} | {tk['peak_mib']:.0f} | "
-                f"{pl['seconds']:.1f} | {pl['peak_mib']:.0f} | "
-                f"{pl['seconds'] / tk['seconds']:.1f} | {abs(pl['c_kk'] - tk['c_kk']):.1e} | "
-                f"{tk['c_kk']:.6f} |"
-            )
-    lines += ["", "Convergence of the source truncation (toolkit):", ""]
-    for k, tk, _, _ in rows:
-        if "convergence" in tk:
-            lines.append(f"- k = {k}: {tk['convergence']}")
-    big = [tk for _, tk, _, _ in rows if "stages" in tk]
-    if big:
-        tk = big[-1]
-        st = tk["stages"]
+        o_s = f"{old['seconds']:.1f}" if "seconds" in old else old.get("error", "–")
+        o_m = f"{old['peak_mib']:.0f}" if "peak_mib" in old else "–"
+        if "reused" in old:
+            o_s += " (earlier run)"
+        ratio_t = f"{old['seconds'] / new['seconds']:.1f}" if "seconds" in old else "–"
+        ratio_m = f"{old['peak_mib'] / new['peak_mib']:.1f}" if "peak_mib" in old else "–"
+        d = "–" if diff is None else f"{diff:.1e}"
+        lines.append(
+            f"| {k} | {new['photons']} | {new['seconds']:.1f} | {new['peak_mib']:.0f} | {o_s} | "
+            f"{o_m} | {ratio_t} | {ratio_m} | {d} | {new['c_kk']:.6f} |"
+        )
+    lines += ["", _k5_line()]
+    last = [new for _, new, _, _ in rows if "stages" in new]
+    if last:
+        st = last[-1]["stages"]
         lines += [
             "",
-            f"Cascade stages of the final truncation at k = {tk['k']} (source, A₁, B₁, …):",
+            f"Cascade stages of the new solver's final truncation at k = {last[-1]['k']}:",
             "",
             "| stage | unknowns | solver | iterations | residual | s |",
             "|---|---|---|---|---|---|",
@@ -179,23 +212,21 @@ def main() -> None:
             lines.append(
                 f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {row[4]:.1e} | {row[5]:.1f} |"
             )
-    lines += ["", "Other figures:", ""]
-    for e in extra:
-        if "error" in e:
-            lines.append(f"- {e['task']}: {e['error']}")
-        elif e["task"] == "n_ent":
-            lines.append(
-                f"- N_ent (C11, C22 at β = 10, r = 1, γ_φ = 0.01): estimate {e['estimate']:.2f}, "
-                f"C_kk = {[round(c, 6) for c in e['c_kk']]}, {e['seconds']:.1f} s, "
-                f"{e['peak_mib']:.0f} MiB"
-            )
-        else:
-            lines.append(
-                f"- broadband T_prep, N = 4, r = 1, δ = 0: {e['t_prep']:.3f}/γ in "
-                f"{e['seconds']:.1f} s, {e['peak_mib']:.0f} MiB"
-            )
-    out = Path(__file__).resolve().parent / "results" / "dual_rail.md"
-    out.parent.mkdir(exist_ok=True)
+    if budgets:
+        lines += [
+            "",
+            "Full budget of `devices/setups/dual_rail_twpa.toml` (three pairs), routes alternated:",
+            "",
+            "| route | s | MiB | stage timings (s) |",
+            "|---|---|---|---|",
+        ]
+        for route, b in budgets:
+            if "error" in b:
+                lines.append(f"| {route} | {b['error']} | | |")
+                continue
+            timings = ", ".join(f"{k} {v:.0f}" for k, v in b["timings"].items())
+            lines.append(f"| {route} | {b['seconds']:.0f} | {b['peak_mib']:.0f} | {timings} |")
+    out = ROOT / "benchmarks" / "results" / "dual_rail.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -1,25 +1,34 @@
 """Budget of a ``dual_rail`` setup (paper 000): how many pairs, how entangled, how fast.
 
-Figures:
+Every figure is for the setup's own network (its N pairs, detuning pattern δ_A, permutation P,
+source linewidth β, γ_φ, γ′, p_loss; finite-bandwidth Eq. 11) unless its method says *ideal*.
 
-* ``C_11``, ``C_22`` — steady-state concurrences of the first two pairs of the finite-bandwidth
-  network (Eq. 11 with every imperfection of the setup) at δ = 0, computed directly (pair k
-  needs only pairs ≤ k); paper 000 evaluates N_ent at δ_A = 0, where the state forms slowest,
-  as an upper bound for every other detuning pattern (text after Fig. 4b);
-* ``n_ent`` — paper 000's estimate C₁₁/(C₁₁ − C₂₂) from those two (Fig. 4b), reported next to
-  the directly computed C_kk, never instead of them;
-* ``t_prep`` — T_prep of the setup's N pairs in the ideal broadband network (Eq. 1, Fig. 3:
-  [1 − Tr ρ²]/N falls to 10⁻³ from all qubits in |0⟩), in µs;
-* ``pair_rate`` — entangled pairs delivered per second, min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep
-  (the setup's pairs known to be entangled — computed directly or extrapolated — divided by the
-  time to prepare them);
-* profile ``C_ij`` — the concurrence matrix of the setup's layout in the ideal broadband state
-  (Eq. 9: which qubits the detuning pattern and permutation entangle with which).
+Headline (``full=False``, used by compare, sweeps and searches; one solve of two pairs):
 
-Error budget (headline N_ent), in this order from the ideal network (broadband source, no
-dephasing, no loss, δ = 0; N_ent = ∞ there): finite bandwidth β, dephasing γ_φ,
-decay into non-guided modes γ′, propagation loss p_loss. Each step is a two-pair
-finite-bandwidth solve (tens of seconds to minutes).
+* ``C_11``, ``C_22`` — steady-state concurrences C(A_k|B_k) of the first two pairs of the layout,
+  computed exactly (pair k needs only pairs ≤ k);
+* ``n_ent`` — paper 000's extrapolation C₁₁/(C₁₁ − C₂₂) (Fig. 4b) from those two, labelled as
+  an extrapolation, never instead of the computed C_kk;
+* ``t_prep`` — T_prep of the setup's N pairs in the ideal broadband network (Eq. 1, Fig. 3),
+  labelled ideal; ``pair_rate`` = min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep.
+
+Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
+
+* ``C_kk`` for every pair and ``n_ent_direct`` — the number of the setup's pairs with C_kk > 0,
+  computed exactly; profile ``C_ij computed (finite bandwidth)`` — the whole matrix
+  C_ij = C(A_i|B_j) of the layout's steady state;
+* ``t_prep`` of the finite-bandwidth network (qubits in |0⟩, source in its vacuum, pump on at
+  t = 0; |Tr ρ_q² − Tr ρ_q,ss²|/N = 10⁻³, see :func:`qnet_design.schemes.dual_rail.prep_time`)
+  for N ≤ ``FINITE_PREP_PAIRS`` pairs; for more pairs it costs minutes per source truncation
+  (three pairs at β = 20: 1 min at 2 photons, 4 min at 3 on the shared 2-core machine), so the
+  ideal broadband T_prep stays, labelled, with a warning;
+* the error budget (headline N_ent): ideal network first (broadband, no dephasing or loss,
+  δ = 0, N_ent = ∞; labelled "ideal"), then finite bandwidth β, dephasing γ_φ, non-guided decay
+  γ′, propagation loss p_loss, each a two-pair solve at δ = 0 (paper 000 evaluates N_ent at
+  δ_A = 0, where the state forms slowest).
+
+Profiles for plots: ``C_ij computed (finite bandwidth)`` (full budget) and
+``C_ij ideal broadband`` (Eq. 9, the layout's target state).
 """
 
 from __future__ import annotations
@@ -30,17 +39,24 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConvergenceError
+from ..errors import ConvergenceError, SizeError
+from ..metrics import n_ent_extrapolated
+from ..progress import progress
 from ..schemes import dual_rail as dr
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
 from ._types import Budget, BudgetStep, Figure
 
+#: Largest number of pairs whose finite-bandwidth T_prep the full budget computes.
+FINITE_PREP_PAIRS = 2
+#: Profile names (the plots title the panels with them).
+PROFILE_COMPUTED = "C_ij computed (finite bandwidth)"
+PROFILE_IDEAL = "C_ij ideal broadband"
 
-def _two_pairs(model: dr.DualRail) -> dr.DualRail:
-    """The first two pairs at δ = 0, with every imperfection of ``model`` (paper 000, Fig. 4b:
-    δ_A = 0 is where the steady state forms slowest, so N_ent there bounds the other states)."""
+
+def _two_pairs_at_zero_detuning(model: dr.DualRail) -> dr.DualRail:
+    """The first two pairs at δ = 0 with every imperfection of ``model`` (error budget)."""
     return dr.DualRail(
         2,
         model.r,
@@ -62,48 +78,105 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
     gamma = tr.reference.angular
     model = tr.model_as(dr.DualRail)
-    two = _two_pairs(model)
+    n = model.pairs
     warnings: list[str] = []
-    with timed(timings, "steady_state"):
-        ne = dr.n_ent(two)
-    direct = f"{ne.state.method} steady state at δ = 0, computed directly"
-    evidence = str(ne.state.convergence or "")
-    figures = [
-        Figure("C_11", ne.c_kk[0], "", direct, converged(ne.state), evidence=evidence),
-        Figure("C_22", ne.c_kk[1], "", direct, converged(ne.state), evidence=evidence),
-        Figure(
-            "n_ent",
-            ne.estimate,
-            "",
-            "C11/(C11−C22) extrapolation (paper 000 Fig. 4b)",
-            converged(ne.state),
-            "an estimate; C_11, C_22 are computed directly",
-            evidence,
-        ),
-    ]
-    ideal = dr.DualRail(model.pairs, model.r, model.delta_a, model.permutation)
+    figures: list[Figure] = []
+    profiles: dict[str, Any] = {}
+
+    # exact steady state: all N pairs for the full budget (if the guard allows), else two
+    state = None
+    if full:
+        progress("dual-rail budget", f"steady state of all {n} pairs")
+        with timed(timings, "steady_state"):
+            try:
+                state = dr.steady_state(model)
+            except SizeError as exc:
+                warnings.append(f"C_ij of all {n} pairs not computed: {exc}")
+    if state is None:
+        progress("dual-rail budget", f"steady state of the first {min(2, n)} pairs")
+        with timed(timings, "steady_state"):
+            state = dr.steady_state(model, pairs=min(2, n))
+    cmat = state.concurrences()
+    ckk = [float(c) for c in np.diag(cmat)]
+    layout = f"{state.method} steady state of the layout's first {state.pairs} pairs, computed"
+    evidence = str(state.convergence or "")
+    ok = converged(state)
+    for k, c in enumerate(ckk[: 2 if state.pairs < n or not full else n], start=1):
+        figures.append(Figure(f"C_{k}{k}", c, "", layout, ok, evidence=evidence))
+    if len(ckk) >= 2:
+        estimate = n_ent_extrapolated(ckk[0], ckk[1])
+        figures.append(
+            Figure(
+                "n_ent",
+                estimate,
+                "",
+                "extrapolated: C11/(C11−C22) (paper 000 Fig. 4b) of the layout's computed "
+                "C_11, C_22",
+                ok,
+                "an estimate; the C_kk are computed directly",
+                evidence,
+            )
+        )
+    else:
+        estimate = math.nan
+    direct = sum(c > 0 for c in ckk)
+    if state.pairs == n:
+        figures.append(
+            Figure(
+                "n_ent_direct",
+                float(direct),
+                "",
+                f"computed: number of the setup's {n} pairs with C_kk > 0 (exact steady state)",
+                ok,
+            )
+        )
+        profiles[PROFILE_COMPUTED] = np.asarray(cmat)
+
+    # preparation time
+    ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
+    prep = None
+    finite = full and not model.broadband and n <= FINITE_PREP_PAIRS
     with timed(timings, "prep_time"):
         try:
-            prep = dr.prep_time(ideal)
-        except ConvergenceError as exc:
-            prep = None
+            if finite:
+                progress("dual-rail budget", f"finite-bandwidth T_prep of {n} pairs")
+                prep = dr.prep_time(model)
+                t_method = f"finite bandwidth Eq. 11 with every imperfection, {prep.method}"
+            else:
+                progress("dual-rail budget", f"ideal broadband T_prep of {n} pairs")
+                prep = dr.prep_time(ideal)
+                t_method = "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"
+                if full and not model.broadband:
+                    warnings.append(
+                        f"t_prep is the ideal broadband one: the finite-bandwidth T_prep of "
+                        f"{n} > {FINITE_PREP_PAIRS} pairs takes minutes per source truncation; "
+                        "call qnet_design.schemes.dual_rail.prep_time on the model for it"
+                    )
+        except (ConvergenceError, SizeError) as exc:
             warnings.append(f"T_prep not computed: {exc}")
     if prep is not None:
         t_prep_s = prep.t_prep / gamma
-        # pairs known to be entangled: the directly computed C_kk > 0, or the extrapolation
-        estimate = math.floor(ne.estimate) if math.isfinite(ne.estimate) else model.pairs
-        usable = min(model.pairs, max(ne.direct, estimate))
+        usable_ext = math.floor(estimate) if math.isfinite(estimate) else n
+        usable = min(n, max(direct, usable_ext))
         figures += [
-            Figure("t_prep", t_prep_s * 1e6, "us", "broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"),
+            Figure(
+                "t_prep",
+                t_prep_s * 1e6,
+                "us",
+                t_method,
+                converged(prep),
+                evidence=str(prep.convergence or ""),
+            ),
             Figure(
                 "pair_rate", usable / t_prep_s, "1/s", "min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep"
             ),
         ]
     with timed(timings, "concurrence_matrix"):
-        c_ideal = dr.concurrence_matrix(ideal).matrix
-    profiles: dict[str, Any] = {"C_ij ideal (broadband Eq. 9)": np.asarray(c_ideal)}
+        profiles[PROFILE_IDEAL] = np.asarray(dr.concurrence_matrix(ideal).matrix)
+
     steps: tuple[BudgetStep, ...] = ()
     if full:
+        two = _two_pairs_at_zero_detuning(model)
         start = replace(two, beta=None, beta_b=None, gamma_phi=0.0, gamma_loss=0.0, p_loss=0.0)
         plan: list[tuple[str, dict[str, Any]]] = [
             ("finite bandwidth β", {"beta": two.beta, "beta_b": two.beta_b}),
@@ -111,6 +184,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             ("non-guided decay γ′", {"gamma_loss": two.gamma_loss}),
             ("propagation loss p_loss", {"p_loss": two.p_loss}),
         ]
+        progress("dual-rail budget", "error budget (two pairs at δ = 0, one step at a time)")
         with timed(timings, "error_budget"):
             steps = error_budget(start, plan, "n_ent", _n_ent)
     return Budget(

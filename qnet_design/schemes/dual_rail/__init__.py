@@ -54,12 +54,12 @@ Numerics
 """
 
 from .analytic import analytic_state
-from .dynamics import prep_time
+from .dynamics import evolve, prep_time
 from .model import DualRail
 
 # _prefix_model, _run_cascade, _widen_source: internals the tests and benchmarks use
 from .operators import _prefix_model as _prefix_model
-from .results import ConcurrenceMatrix, Entropies, NEnt, PrepTime, SteadyState
+from .results import ConcurrenceMatrix, Entropies, Evolution, NEnt, PrepTime, SteadyState
 from .steady import (
     FOCK_LIMIT,
     FOCK_START,
@@ -79,12 +79,14 @@ __all__ = [
     "ConcurrenceMatrix",
     "DualRail",
     "Entropies",
+    "Evolution",
     "NEnt",
     "PrepTime",
     "SteadyState",
     "analytic_state",
     "concurrence_matrix",
     "entropies",
+    "evolve",
     "n_ent",
     "prep_time",
     "steady_state",

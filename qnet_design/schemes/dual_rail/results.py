@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import qutip
 
+from ...metrics import concurrence
 from ...solvers.cascaded import CascadedSolveInfo
 from ...solvers.convergence import Convergence
 
@@ -40,6 +41,16 @@ class SteadyState:
     source_photons: int | None
     convergence: Convergence | None
     solves: tuple[CascadedSolveInfo, ...]
+
+    def concurrences(self) -> np.ndarray:
+        """C_ij = C(ρ_{A_i|B_j}) (Wootters) of this state, i, j = 1 … pairs (0-based array)."""
+        n = self.pairs
+        return np.array(
+            [
+                [concurrence(self.rho.ptrace([2 * i, 2 * j + 1]).full()) for j in range(n)]
+                for i in range(n)
+            ]
+        )
 
     @property
     def residual(self) -> float:
@@ -112,19 +123,67 @@ class Entropies:
 
 @dataclass(frozen=True)
 class PrepTime:
-    """T_prep: first time with [1 − Tr ρ²]/N ≤ threshold, from all qubits in |0⟩ (Fig. 3)."""
+    """T_prep (units of 1/γ) from all qubits in |0⟩ (and, finite bandwidth, the source in its
+    vacuum): the last time the relaxation figure falls through ``threshold``.
+
+    The figure (``impurity``) is [1 − Tr ρ²]/N for the broadband model (paper 000, Fig. 3) and
+    |Tr ρ_q² − Tr ρ_q,ss²|/N for the finite-bandwidth one (equal when the steady state is pure).
+    ``trace_distance`` is ½‖ρ_q(t) − ρ_q,ss‖₁/N on the same grid (finite bandwidth only).
+    """
 
     t_prep: float
     threshold: float
     times: np.ndarray = field(repr=False)
     impurity: np.ndarray = field(repr=False)
+    method: str = "broadband Eq. 1, [1 - Tr rho^2]/N"
+    source_photons: int | None = None
+    convergence: Convergence | None = None
+    trace_distance: np.ndarray | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
-        return f"PrepTime(T_prep={self.t_prep:.3f}/gamma at [1-Tr rho^2]/N={self.threshold:g})"
+        conv = "" if self.convergence is None else f"; {self.convergence}"
+        return (
+            f"PrepTime(T_prep={self.t_prep:.3f}/gamma at threshold {self.threshold:g}; "
+            f"{self.method}{conv})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
-        """The relaxation curve: time (1/γ) and [1 − Tr ρ²]/N."""
-        return pd.DataFrame({"time_per_gamma": self.times, "impurity_per_pair": self.impurity})
+        """The relaxation curve: time (1/γ), the T_prep figure and (if any) the trace distance."""
+        data = {"time_per_gamma": self.times, "impurity_per_pair": self.impurity}
+        if self.trace_distance is not None:
+            data["trace_distance_per_pair"] = self.trace_distance
+        return pd.DataFrame(data)
+
+
+@dataclass(frozen=True)
+class Evolution:
+    """Qubit states ρ_q(t) (tensor factors A₁, B₁, …; source traced out) on a time grid (1/γ)."""
+
+    times: np.ndarray
+    states: tuple[qutip.Qobj, ...] = field(repr=False)
+    method: str
+    source_photons: int | None = None
+    convergence: Convergence | None = None
+
+    def concurrences(self) -> np.ndarray:
+        """C_ij(t) = C(ρ_{A_i|B_j}(t)), shape (len(times), N, N)."""
+        n = len(self.states[0].dims[0]) // 2
+        return np.array(
+            [
+                [
+                    [concurrence(s.ptrace([2 * i, 2 * j + 1]).full()) for j in range(n)]
+                    for i in range(n)
+                ]
+                for s in self.states
+            ]
+        )
+
+    def __str__(self) -> str:
+        conv = "" if self.convergence is None else f"; {self.convergence}"
+        return (
+            f"Evolution({len(self.times)} times, {self.times[0]:g} to {self.times[-1]:g}/gamma; "
+            f"{self.method}{conv})"
+        )
 
 
 @dataclass(frozen=True)
