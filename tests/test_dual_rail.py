@@ -576,7 +576,7 @@ def _eq11_liouvillian(model: DualRail, photons: int) -> qutip.Qobj:
             ),
             2,
         ),
-        (
+        pytest.param(
             DualRail(
                 3,
                 0.9,
@@ -588,6 +588,7 @@ def _eq11_liouvillian(model: DualRail, photons: int) -> qutip.Qobj:
                 p_loss=0.05,
             ),
             1,
+            marks=pytest.mark.slow,  # qutip.steadystate of a 36864² Liouvillian: ~1-7 min
         ),
     ],
     ids=["two-pairs", "three-pairs"],
