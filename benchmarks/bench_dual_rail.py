@@ -143,7 +143,7 @@ def main() -> None:
         if not args.no_budget:
             for route, path in (("old", old), ("new", ROOT)):
                 budgets.append((route, _run(route, "budget", 0, path, workdir, args.timeout)))
-                print(route, "budget", budgets[-1].get("seconds"), budgets[-1].get("error"))
+                print(route, "budget", budgets[-1][1].get("seconds"), budgets[-1][1].get("error"))
         _write(args, rows, budgets)
 
 
