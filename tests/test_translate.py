@@ -180,3 +180,43 @@ def test_bidirectional_link_reports_the_total_radiative_rate(tmp_path):
     assert tr.reference.angular == pytest.approx(TWO_PI * 10e6, rel=1e-12)
     assert tr.dimensionless(tr.rate("gamma1")) == pytest.approx(1.0, rel=1e-12)
     assert tr.rate("gamma_loss1").angular == 0.0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # 20 dB of gain with 1.5 added photons (Bell et al. 2025 TWPA): entangled, but the pure
+        # squeezing model would use r alone and report an almost perfect Bell-pair source
+        ({"source.added_noise": 1.5}, "adds n_T = 1.5 noise photons"),
+        # a noisy source with little squeezing carries no entanglement at all (m̄ <= n̄)
+        (
+            {"source.added_noise": 0.5, "source.squeezing_db": "0.5 dB"},
+            "is not entangled",
+        ),
+        # a 1 K link holds ~ 0.3 photons at 5 GHz: no cold-waveguide answer
+        ({"channel.base_temperature": "1 K"}, "thermal photons at the qubit frequency"),
+    ],
+)
+def test_dual_rail_refuses_imperfections_its_model_cannot_hold(devices_dir, overrides, expected):
+    from qnet_design.errors import DeviceFileError
+    from qnet_design.specs.setups import load_setup, with_overrides
+    from qnet_design.translate import translate
+
+    setup = load_setup(devices_dir / "setups" / "dual_rail_twpa.toml")
+    with pytest.raises(DeviceFileError, match=expected):
+        translate(with_overrides(setup, overrides))
+
+
+def test_dual_rail_small_not_modelled_imperfections_are_warned_not_refused(devices_dir):
+    """Below the documented thresholds (1e-2 photons) the translation goes ahead with a warning
+    naming the dropped value (the catalog link at 50 mK holds 8.3e-3 photons at 5 GHz)."""
+    from qnet_design.specs.setups import load_setup, with_overrides
+    from qnet_design.translate import translate
+    from qnet_design.translate.dual_rail import MAX_LINK_OCCUPATION, MAX_SOURCE_NOISE
+
+    setup = load_setup(devices_dir / "setups" / "dual_rail_twpa.toml")
+    tr = translate(with_overrides(setup, {"source.added_noise": 0.5 * MAX_SOURCE_NOISE}))
+    assert any("n_T" in w and "not modelled" in w for w in tr.warnings)
+    n_res = next(p.value for p in tr.parameters if p.name == "residual_occupation")
+    assert 1e-3 < n_res < MAX_LINK_OCCUPATION
+    assert any("n_res" in w and "not modelled" in w for w in tr.warnings)
