@@ -256,3 +256,33 @@ def test_thermal_link_budget_skips_an_unaffordable_transient(monkeypatch):
     b = budget(DEVICES / "setups" / "thermal_link_transmon.toml")
     assert any("transient C(t) skipped" in w for w in b.warnings)
     assert 0.0 < b["concurrence"] < 1.0
+
+
+def test_dual_rail_block_count_matches_the_enumerated_blocks():
+    """The size estimate counts the charge blocks by convolution; the independent construction
+    is the solver's own block layout over the enumerated basis (feasible at small sizes)."""
+    from qnet_design.schemes.dual_rail.operators import (
+        _block_entries,
+        _prefix_charges,
+        _source_basis,
+    )
+    from qnet_design.solvers.cascaded import Blocks
+
+    for pairs in (1, 2, 3, 4):
+        for photons in (None, 3, 7):
+            head = 1 if photons is None else len(_source_basis(photons))
+            layout = Blocks(_prefix_charges(2 * pairs, photons), head * 4**pairs)
+            assert _block_entries(pairs, photons) == layout.size
+
+
+def test_cli_dual_rail_of_a_thousand_pairs_is_refused_up_front(tmp_path, capsys):
+    """Used to allocate until the machine killed it (the estimate itself enumerated 4^N states)."""
+    path = tmp_path / "thousand_pairs.toml"
+    base = DEVICES / "setups" / "dual_rail_twpa.toml"
+    path.write_text(
+        f'base = "{base}"\nscheme = "dual_rail"\nname = "x"\n'
+        '[layout]\npairs = 1000\ndetuning_step = "0 Hz"\n'
+    )
+    assert cli.main(["budget", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "fewer pairs" in err[0] and "1000 pairs" in err[0]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -174,6 +175,23 @@ def _prefix_model(model: DualRail, n_qubits: int, photons: int | None) -> Lindbl
 def _source_basis(photons: int) -> list[tuple[int, int]]:
     """Primed Fock states (n′_A, n′_B) with n′_A + n′_B ≤ photons, in the order of the model."""
     return [(i, j) for i in range(photons + 1) for j in range(photons + 1 - i)]
+
+
+def _block_entries(pairs: int, photons: int | None) -> float:
+    """Stored entries Σ_Q (basis states of charge Q)² of a Q-block-diagonal operator on the
+    source and ``pairs`` pairs — what the block solvers hold per vector (see
+    :func:`_prefix_charges` for the charge). The states are counted per charge by convolution,
+    not enumerated, so that size estimates stay cheap for the networks they exist to refuse
+    (4^1000 states); the result is capped at 1e300 to stay a float."""
+    counts = Counter([0] if photons is None else [i - j for i, j in _source_basis(photons)])
+    for _ in range(pairs):  # a pair adds rail A (+1) and rail B (−1): −1, 0, 0, +1
+        shifted: Counter[int] = Counter()
+        for q, c in counts.items():
+            shifted[q - 1] += c
+            shifted[q] += 2 * c
+            shifted[q + 1] += c
+        counts = shifted
+    return float(min(sum(c * c for c in counts.values()), 10**300))
 
 
 def _prefix_charges(n_qubits: int, photons: int | None) -> np.ndarray:

@@ -13,11 +13,11 @@ from ..._checks import check_int, check_positive
 from ...errors import ParameterError
 from ...guard import check_size
 from ...metrics import concurrence, entropy, n_ent_extrapolated
-from ...solvers.cascaded import Blocks, BlockState, CascadedSolveInfo, cascaded_block_states
+from ...solvers.cascaded import BlockState, CascadedSolveInfo, cascaded_block_states
 from ...solvers.convergence import Convergence, widen_until_converged
 from .analytic import analytic_state
 from .model import DualRail
-from .operators import _prefix_charges, _prefix_model, _source_basis
+from .operators import _block_entries, _prefix_charges, _prefix_model, _source_basis
 from .results import ConcurrenceMatrix, Entropies, NEnt, SteadyState
 
 #: Fock cutoff of each source mode: first value tried, hard limit, and the tolerance on the
@@ -42,9 +42,7 @@ def steady_state_bytes(pairs: int, photons: int | None) -> float:
     buffers, the Jacobi diagonal, the layout's index arrays, the warm-start state), measured
     340 MiB at three pairs and 7 photons (4·10⁵ entries).
     """
-    head = 1 if photons is None else len(_source_basis(photons))
-    size = Blocks(_prefix_charges(2 * pairs, photons), head * 4**pairs).size
-    return 24 * 16.0 * size + 150 * 2**20
+    return 24 * 16.0 * _block_entries(pairs, photons) + 150 * 2**20
 
 
 def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
