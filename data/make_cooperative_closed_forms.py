@@ -4,7 +4,7 @@
     python data/make_cooperative_closed_forms.py OUT.toml   # writes elsewhere (the test does)
 
 Writes ``data/cooperative_closed_forms_reference.toml``. Paper 003: Yang, Wang, Li, Hu, You (2021),
-shared/papers/003_1bb0cc4e74ac9f17.txt. ω = 1, times ωt, energies in ħω, parameters read from
+README, section The papers. ω = 1, times ωt, energies in ħω, parameters read from
 data/cooperative_reference.toml. numpy/scipy only (does NOT import qnet_design), so the
 reference is independent of the code it checks.
 
@@ -113,7 +113,7 @@ def entries() -> dict[str, dict[str, object]]:
 
 HEAD = [
     "# Closed forms of paper 003 (Yang, Wang, Li, Hu, You 2021,",
-    "# shared/papers/003_1bb0cc4e74ac9f17.txt) on the time grids of notebook 03.",
+    "# README, section The papers) on the time grids of notebook 03.",
     "# WRITTEN BY data/make_cooperative_closed_forms.py (numpy/scipy only, no qnet_design):",
     "# do not edit by hand, rerun `python data/make_cooperative_closed_forms.py`.",
     "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",

@@ -4,7 +4,7 @@
     python data/make_dual_rail_closed_forms.py OUT.toml   # writes elsewhere (the test does)
 
 Writes ``data/dual_rail_closed_forms_reference.toml``. Paper 000: Agustí, Zhang, Minoguchi,
-Rabl, PRL 131, 250801 (2023), shared/papers/000_5a924a4abf41bd24.txt. Rates in units of γ.
+Rabl, PRL 131, 250801 (2023), README, section The papers. Rates in units of γ.
 numpy only (does NOT import qnet_design), so the reference is independent of the code it checks.
 
 * Eq. 5: one pair relaxes to |Φ⟩ = (cosh r|00⟩ + sinh r|11⟩)/√cosh 2r, concurrence
@@ -116,7 +116,7 @@ def entries() -> dict[str, dict[str, object]]:
 
 HEAD = [
     "# Closed forms of paper 000 (Agusti, Zhang, Minoguchi, Rabl, PRL 131, 250801 (2023),",
-    "# shared/papers/000_5a924a4abf41bd24.txt) at the points notebook 04 compares against.",
+    "# README, section The papers) at the points notebook 04 compares against.",
     "# WRITTEN BY data/make_dual_rail_closed_forms.py (numpy only, no qnet_design):",
     "# do not edit by hand, rerun `python data/make_dual_rail_closed_forms.py`.",
     "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula).",

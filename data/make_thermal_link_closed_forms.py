@@ -4,7 +4,7 @@
     python data/make_thermal_link_closed_forms.py OUT.toml   # writes elsewhere (the test does)
 
 Writes ``data/thermal_link_closed_forms_reference.toml``. Paper 001: Agustí, Schneider, Fedorov,
-Filipp, Rabl (2025), shared/papers/001_847e8d169d888f8a.txt. Units: rates in γ (= γ₁ = 1), times
+Filipp, Rabl (2025), README, section The papers. Units: rates in γ (= γ₁ = 1), times
 in 1/γ, photon flux Φ = κ n_th/2.
 
 The reference must not depend on the code it checks, so this script uses numpy and scipy only
@@ -205,7 +205,7 @@ def entries() -> dict[str, dict[str, object]]:
 
 HEAD = [
     "# Closed forms of paper 001 (Agusti, Schneider, Fedorov, Filipp, Rabl 2025,",
-    "# shared/papers/001_847e8d169d888f8a.txt) evaluated at the parameters of notebook 01.",
+    "# README, section The papers) evaluated at the parameters of notebook 01.",
     "# WRITTEN BY data/make_thermal_link_closed_forms.py (numpy/scipy only, no qnet_design):",
     "# do not edit by hand, rerun `python data/make_thermal_link_closed_forms.py`.",
     "# Every entry has `value`, `source` (paper + equation/figure) and `note` (the formula);",

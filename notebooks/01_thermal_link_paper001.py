@@ -12,7 +12,7 @@
 # # Paper 001 — thermal link: entanglement from filtered thermal noise
 #
 # Agustí, Schneider, Fedorov, Filipp, Rabl (2025), *Non-Markovian thermal reservoirs for
-# autonomous entanglement distribution* (shared/papers/001_847e8d169d888f8a.txt), reproduced with
+# autonomous entanglement distribution* (README, "The papers"), reproduced with
 # `qnet_design.schemes.thermal_link`. Units: rates in γ (= γ₁), times in 1/γ; the filter cavity
 # has total linewidth 2κ and emits the photon flux Φ = κ n_th/2.
 #

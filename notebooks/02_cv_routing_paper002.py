@@ -12,7 +12,7 @@
 # # Paper 002 — routing entanglement through a nonreciprocal bosonic chain
 #
 # Pelka, Aquilina, Xuereb (2026), *Routing entanglement through quantum networks*
-# (shared/papers/002_98661a86d88aaa80.txt), with `qnet_design.schemes.cv_routing` on the
+# (README, "The papers"), with `qnet_design.schemes.cv_routing` on the
 # Gaussian engine `qnet_design.solvers.gaussian`. A squeezed node a₀ (squeezing rate r) is
 # attached with coupling j to a cascaded chain of M = 10 nodes (γ/ω = 0.8, γ_out/ω = 0.002,
 # zero-temperature baths). Rates in units of ω.

@@ -12,7 +12,7 @@
 # # Paper 003 — entanglement from cooperative dissipation, and the quantum clockwork
 #
 # Yang, Wang, Li, Hu, You (2021), *Entanglement emerges from dissipation-structured quantum
-# self-organization* (shared/papers/003_1bb0cc4e74ac9f17.txt), with
+# self-organization* (README, "The papers"), with
 # `qnet_design.schemes.cooperative`. Qubits decay together through o⁻ = Σσᵢ⁻ at rate κ (paper's
 # dissipator L[o] = 2D[o]); ω = 1, κ/ω = 0.001 in Figs. 2–4, times ωt. Fidelity
 # F = ⟨Ψ₋|ρ|Ψ₋⟩ (the paper's quoted F = 0.5 for |10⟩ fixes this reading, see the data file).

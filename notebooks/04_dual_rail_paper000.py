@@ -11,7 +11,7 @@
 # %% [markdown]
 # # Paper 000 — dual-rail networks driven by a nondegenerate parametric amplifier
 #
-# Agustí, Zhang, Minoguchi, Rabl, PRL 131, 250801 (2023) (shared/papers/000_5a924a4abf41bd24.txt),
+# Agustí, Zhang, Minoguchi, Rabl, PRL 131, 250801 (2023) (README, "The papers"),
 # with `qnet_design.schemes.dual_rail`. N qubit pairs along two chiral waveguides A and B relax
 # into the pure state |ψ₀(r, δ_A, P)⟩ of Eq. 9; rates in units of γ, r = 1 in all figures.
 #

@@ -12,7 +12,7 @@
 # # Paper 004 — entanglement replication in driven-dissipative arrays
 #
 # Zippilli, Paternostro, Adesso, Illuminati, PRL 110, 040503 (2013)
-# (shared/papers/004_759cc32232890969.txt), with `qnet_design.schemes.cv_replication`. Two
+# (README, "The papers"), with `qnet_design.schemes.cv_replication`. Two
 # arrays of N cavities (hopping λ, unit of all rates) are driven at one end by a two-mode
 # squeezed field (n̄, m̄) at rate Γ = λ; each pair (j, N+j) inherits entanglement. Without losses
 # the replication is exact: every pair carries the drive's E_N = −ln(2n̄ + 1 − 2m̄).

@@ -1,6 +1,6 @@
 """Figures of merit for qubit states: concurrence, negativity, entropy, purity, T_prep, N_ent.
 
-Conventions (CONVENTIONS.md, "Figures of merit"):
+Conventions (README, "Units and conventions"):
 
 * concurrence — Wootters, C = max(0, λ₁ − λ₂ − λ₃ − λ₄) with λᵢ the decreasing square roots of
   the eigenvalues of ρ (σ_y⊗σ_y) ρ* (σ_y⊗σ_y) [Hill & Wootters, PRL 78, 5022 (1997)];

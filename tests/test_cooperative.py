@@ -1,4 +1,4 @@
-"""Tests of the cooperative scheme (paper 003, shared/papers/003_1bb0cc4e74ac9f17.txt).
+"""Tests of the cooperative scheme (paper 003, README, "The papers").
 
 Reference numbers come from data/cooperative_reference.toml.  Closed forms used below are
 derived in the comments from paper Eq. (1)-(3); none was produced with the code under test.

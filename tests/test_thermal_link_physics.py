@@ -46,7 +46,7 @@ def test_room_temperature_occupation_at_5_ghz() -> None:
 
 
 def test_filter_q_gives_kappa_over_gamma() -> None:
-    # 2κ = ω_c/Q (CONVENTIONS.md): κ/γ = (f_c / 2Q) / (γ/2π), all cyclic
+    # 2κ = ω_c/Q (README, "Units and conventions"): κ/γ = (f_c / 2Q) / (γ/2π), all cyclic
     kappa = _value("sc_frequency_hz") / (2 * _value("sc_quality_factor"))
     assert kappa / _value("sc_gamma_over_2pi_hz") == pytest.approx(_value("sc_kappa_over_gamma"))
 
@@ -182,7 +182,7 @@ def _c(model: ThermalLink) -> float:
 
 
 def _gamma_phi(t_phi_s: float, gamma_over_2pi_hz: float) -> float:
-    """γ_φ/γ for the term (γ_φ/2)D[σ_z] with γ_φ = 1/T_φ (Sec. V A, CONVENTIONS.md)."""
+    """γ_φ/γ for the term (γ_φ/2)D[σ_z] with γ_φ = 1/T_φ (Sec. V A, README, "Units and conventions")."""
     return 1.0 / (t_phi_s * 2 * math.pi * gamma_over_2pi_hz)
 
 

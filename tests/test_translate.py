@@ -1,4 +1,4 @@
-"""Translators against hand calculations of every 2π and factor-2 convention (CONVENTIONS.md)."""
+"""Translators against hand calculations of every 2π and factor-2 convention (README, "Units and conventions")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Qubit translators: transmon and SiV centre → γ, γ′, γ_φ, ω (angular, 1/s).
 
-Conventions (README "Units", CONVENTIONS.md):
+Conventions (README, "Units and conventions"):
 
 * γ = 2π × ``waveguide_linewidth`` (energy decay rate into the waveguide), or γ = 2π f01 / Q_c.
 * Finite directionality d: the model's γ is the rate into the *intended* direction, d·γ_rad; the

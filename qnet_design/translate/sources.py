@@ -1,6 +1,6 @@
 """Source translators: two-mode squeezers (TWPA/NDPA/JPA) and filtered thermal sources.
 
-Conventions (CONVENTIONS.md):
+Conventions (README, "Units and conventions"):
 
 * squeezing: r given directly; S dB below vacuum → r = S·ln(10)/20; phase-insensitive power gain
   G (linear, or in dB) → cosh² r = G.

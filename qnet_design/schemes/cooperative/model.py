@@ -22,7 +22,7 @@ population at 4κ, which is the imaginary part −2iκ of its eigenvalue in pape
 (an amplitude rate).  A QuTiP collapse operator for the collective channel is therefore
 ``sqrt(2*kappa) * o``.
 
-Local dephasing (not in the paper) uses the project convention of CONVENTIONS.md:
+Local dephasing (not in the paper) uses the project convention of README, "Units and conventions":
 (γ_φ/2) D[σ_i^z] with γ_φ = ``dephasing`` = 1/T_φ, so a single-qubit coherence decays at γ_φ.
 
 Units and frames

@@ -1,7 +1,7 @@
 """Scheme ``cv_replication`` (paper 004): entanglement replication in driven dissipative arrays.
 
 Zippilli, Paternostro, Adesso, Illuminati, "Entanglement replication in driven dissipative
-many-body systems", PRL 110, 040503 (2013) (``shared/papers/004_759cc32232890969.txt``).
+many-body systems", PRL 110, 040503 (2013) (README, "The papers").
 
 Two equal, non-interacting arrays (sites 1..N and N+1..2N) are driven at their first sites
 (1, N+1) by a broadband two-mode squeezed (thermal) field. In the steady state the driving

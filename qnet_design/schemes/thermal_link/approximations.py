@@ -1,7 +1,7 @@
 r"""Closed-form and approximate routes of the thermal link (paper 001, Sec. III, IV A-C, App. A-B).
 
 Agustí, Schneider, Fedorov, Filipp, Rabl (2025), "Non-Markovian thermal reservoirs for
-autonomous entanglement distribution" (``shared/papers/001_847e8d169d888f8a.txt``).
+autonomous entanglement distribution" (README, "The papers").
 
 Every function takes a :class:`~.model.ThermalLink` (units of γ₁ = 1; Φ = κ n_th/2 is
 ``model.flux``) and returns a frozen result with the steady-state concurrence, the populations in

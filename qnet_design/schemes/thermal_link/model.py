@@ -1,7 +1,7 @@
 """Unitless model of the thermally driven quantum link (paper 001).
 
 Agustí, Schneider, Fedorov, Filipp, Rabl (2025), "Non-Markovian thermal reservoirs for
-autonomous entanglement distribution" (``shared/papers/001_847e8d169d888f8a.txt``).
+autonomous entanglement distribution" (README, "The papers").
 
 Two qubits on a waveguide are driven by the output of a two-sided filter cavity (frequency
 ω_c, same loss rate κ on both sides) whose hot side sees a thermal occupation n_th.
@@ -42,7 +42,7 @@ class ThermalLink:
     delta1, delta2
         Detunings Δ_i = ω_{q,i} − ω_c (Eq. 3, H_i = Δ_i σ_i^z/2), in units of γ₁.
     gamma_phi
-        Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (CONVENTIONS.md), so
+        Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (README, "Units and conventions"), so
         that 1/T₂ = γ/2 + γ_φ and γ_φ = 1/T_φ.
     gamma_loss1, gamma_loss2
         Decay rates γ′₁, γ′₂ of each qubit into modes other than the intended direction of the
