@@ -182,7 +182,7 @@ def _c(model: ThermalLink) -> float:
 
 
 def _gamma_phi(t_phi_s: float, gamma_over_2pi_hz: float) -> float:
-    """γ_φ/γ for the term (γ_φ/2)D[σ_z] with γ_φ = 1/T_φ (Sec. V A, README, "Units and conventions")."""
+    """γ_φ/γ for the term (γ_φ/2)D[σ_z] with γ_φ = 1/T_φ (Sec. V A; README conventions)."""
     return 1.0 / (t_phi_s * 2 * math.pi * gamma_over_2pi_hz)
 
 

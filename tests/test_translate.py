@@ -1,4 +1,4 @@
-"""Translators against hand calculations of every 2π and factor-2 convention (README, "Units and conventions")."""
+"""Translators against hand calculations of every 2π and factor-2 convention (README units)."""
 
 from __future__ import annotations
 

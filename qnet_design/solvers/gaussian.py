@@ -193,7 +193,7 @@ def two_mode_squeezed_thermal(nbar: float, mbar: float) -> np.ndarray:
 def squeezed_thermal_moments(r: float, n_thermal: float) -> tuple[float, float]:
     """(n̄, m̄) of a two-mode squeezed thermal state: squeezing r applied to thermal modes n_T.
 
-    n̄ = n_T + (2n_T + 1) sinh² r and m̄ = (n_T + ½) sinh 2r (paper 004; README, "Units and conventions");
+    n̄ = n_T + (2n_T + 1) sinh² r and m̄ = (n_T + ½) sinh 2r (paper 004; README conventions);
     the state is entangled iff m̄ > n̄. The one implementation, used by the translators and by
     ``cv_replication``.
     """

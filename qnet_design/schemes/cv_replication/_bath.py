@@ -25,7 +25,7 @@ _BATH_SLACK = 1e-12
 
 
 def squeezed_thermal_bath(r: float, n_thermal: float) -> tuple[float, float]:
-    """(n̄, m̄) of a two-mode squeezed thermal bath (paper 004, p. 2; README, "Units and conventions").
+    """(n̄, m̄) of a two-mode squeezed thermal bath (paper 004, p. 2; README conventions).
 
     Parameters
     ----------

@@ -14,7 +14,8 @@ Units and conventions
 * Source (finite bandwidth, Eq. 11): H_χ = ig(a_A†a_B† − a_A a_B), decays κ_η·D[a_η] with κ_η
   the *energy* decay rate, β = κ_A/γ and β_B = κ_B/γ (default β_B = β). The squeezing
   parameter is defined at zero frequency, r = 2 artanh(2g/√(κ_Aκ_B)), which is the paper's
-  r = 2 artanh(2g/κ) for κ_A = κ_B (README, "Units and conventions"). For κ_A ≠ κ_B the zero-frequency output is
+  r = 2 artanh(2g/κ) for κ_A = κ_B (README, "Units and conventions"). For κ_A ≠ κ_B the
+  zero-frequency output is
   still a pure two-mode squeezed vacuum with this r, so Eq. 1 keeps its form (paper text above
   "Conclusions").
 * Phase convention: with this H_χ and the cascaded coupling √(κγ) T[a_η, σ⁻_{η,i}] of Eq. 11
@@ -26,7 +27,8 @@ Units and conventions
 * Detunings: δ_A is a vector (or a scalar, broadcast); δ_B = −P δ_A, i.e. δ_{B,i} =
   −δ_{A,P[i]} with ``permutation`` P a sequence of 0-based indices (``None`` = identity). The
   reversed permutation of Fig. 2(e) is ``P = (N−1, …, 0)``.
-* Imperfections: ``gamma_phi`` enters as (γ_φ/2)·D[σ_z] (README, "Units and conventions"), ``gamma_loss`` = γ′ as
+* Imperfections: ``gamma_phi`` enters as (γ_φ/2)·D[σ_z] (README, "Units and conventions"),
+  ``gamma_loss`` = γ′ as
   γ′·D[σ⁻] (decay into non-guided modes). ``p_loss`` is the probability that a photon is lost
   between consecutive nodes of a rail; as in paper 001, Eq. 48, every cascaded coupling is
   scaled by the amplitude transmission, √(1−p)^{|j−i|} between nodes i < j and

@@ -42,7 +42,8 @@ class ThermalLink:
     delta1, delta2
         Detunings Δ_i = ω_{q,i} − ω_c (Eq. 3, H_i = Δ_i σ_i^z/2), in units of γ₁.
     gamma_phi
-        Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (README, "Units and conventions"), so
+        Pure dephasing rate γ_φ of each qubit, model term (γ_φ/2)·D[σ_z] (README, "Units and
+        conventions"), so
         that 1/T₂ = γ/2 + γ_φ and γ_φ = 1/T_φ.
     gamma_loss1, gamma_loss2
         Decay rates γ′₁, γ′₂ of each qubit into modes other than the intended direction of the
