@@ -96,3 +96,23 @@ def test_result_objects_follow_one_convention():
     pairs = cv.pair_log_negativities(cv.ReplicationArrays(3, 1.0, 1.0, 1.0, 2**0.5, loss=0.1))
     assert len(pairs) == 3 and pairs[0] == pairs.values[0] and list(pairs) == list(pairs.values)
     assert np.allclose(np.asarray(pairs)[1:], pairs[1:])
+
+
+def test_quiet_form_labels_numbers_not_computed_for_the_own_setup():
+    """A figure whose method says ideal / extrapolated / approximate carries that word on its
+    line of the short output (the standard: labelled in the same line); a computed one does not."""
+    b = Budget(
+        "s",
+        "dual_rail",
+        (
+            Figure("C_11", 0.64, "", "cascaded steady state of the layout's first 2 pairs"),
+            Figure("n_ent", 2.3, "", "extrapolated: C11/(C11−C22)"),
+            Figure("t_prep", 0.65, "us", "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"),
+            Figure("pair_rate", 4e6, "1/s", "approximate (ideal broadband T_prep): N/T_prep"),
+        ),
+    )
+    lines = {line.split("=")[0].strip(): line for line in b.summary().splitlines()[1:]}
+    assert lines["C_11"].endswith("0.64")
+    assert lines["n_ent"].endswith("(extrapolated)")
+    assert lines["t_prep"].endswith("(ideal)")
+    assert lines["pair_rate"].endswith("(approximate)")

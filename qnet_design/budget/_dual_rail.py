@@ -10,11 +10,13 @@ Headline (``full=False``, used by compare, sweeps and searches; one solve of two
 * ``n_ent`` — paper 000's extrapolation C₁₁/(C₁₁ − C₂₂) (Fig. 4b) from those two, labelled as
   an extrapolation, never instead of the computed C_kk;
 * ``t_prep`` — T_prep of the setup's N pairs in the ideal broadband network (Eq. 1, Fig. 3),
-  labelled ideal; ``pair_rate`` = min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep.
+  labelled ideal; ``pair_rate`` = min(N, max(#{C_kk > 10⁻³}, ⌊N_ent⌋))/T_prep, labelled
+  approximate when its T_prep is the ideal one.
 
 Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
 
-* ``C_kk`` for every pair and ``n_ent_direct`` — the number of the setup's pairs with C_kk > 0,
+* ``C_kk`` for every pair and ``n_ent_direct`` — the number of the setup's pairs with
+  C_kk > ``ENTANGLED_CONCURRENCE`` = 10⁻³ (below it C is at the truncation tolerance),
   computed exactly; profile ``C_ij computed (finite bandwidth)`` — the whole matrix
   C_ij = C(A_i|B_j) of the layout's steady state;
 * ``t_prep`` of the finite-bandwidth network (qubits in |0⟩, source in its vacuum, pump on at
@@ -119,14 +121,15 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         )
     else:
         estimate = math.nan
-    direct = sum(c > 0 for c in ckk)
+    direct = dr.count_entangled(ckk)
     if state.pairs == n:
         figures.append(
             Figure(
                 "n_ent_direct",
                 float(direct),
                 "",
-                f"computed: number of the setup's {n} pairs with C_kk > 0 (exact steady state)",
+                f"computed: number of the setup's {n} pairs with C_kk > "
+                f"{dr.ENTANGLED_CONCURRENCE:g} (exact steady state)",
                 ok,
             )
         )
@@ -156,7 +159,9 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             warnings.append(f"T_prep not computed: {exc}")
     if prep is not None:
         t_prep_s = prep.t_prep / gamma
+        # the extrapolation counts pairs only if the first one is entangled at all
         usable_ext = math.floor(estimate) if math.isfinite(estimate) else n
+        usable_ext = usable_ext if dr.count_entangled(ckk[:1]) else 0
         usable = min(n, max(direct, usable_ext))
         figures += [
             Figure(
@@ -168,7 +173,11 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 evidence=str(prep.convergence or ""),
             ),
             Figure(
-                "pair_rate", usable / t_prep_s, "1/s", "min(N, max(#{C_kk > 0}, ⌊N_ent⌋))/T_prep"
+                "pair_rate",
+                usable / t_prep_s,
+                "1/s",
+                ("" if "finite bandwidth" in t_method else "approximate (ideal broadband T_prep): ")
+                + f"min(N, max(#{{C_kk > {dr.ENTANGLED_CONCURRENCE:g}}}, ⌊N_ent⌋))/T_prep",
             ),
         ]
     with timed(timings, "concurrence_matrix"):

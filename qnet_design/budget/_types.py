@@ -62,6 +62,10 @@ def format_value(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+#: First words of a figure's method that mark it as not computed for the user's own setup.
+NOT_OWN_SETUP = ("ideal", "extrapolated", "approximate")
+
+
 @dataclass(frozen=True)
 class Figure:
     """One headline number: value, unit, the method that produced it, whether it converged.
@@ -102,6 +106,14 @@ class Figure:
     def text(self) -> str:
         """``value unit`` for text output (∞ and NaN spelled out)."""
         return f"{format_value(self.value)} {self.unit}".rstrip()
+
+    @property
+    def label(self) -> str:
+        """``ideal``, ``extrapolated`` or ``approximate`` when the method says the number is not
+        computed for the user's own setup (its first word), else ``""``; the short text output
+        prints it on the figure's line."""
+        first = self.method.split(maxsplit=1)[0].rstrip(":,").lower() if self.method else ""
+        return first if first in NOT_OWN_SETUP else ""
 
 
 @dataclass(frozen=True)
@@ -277,7 +289,8 @@ class Budget:
         lines = [f"{self.setup}  [{self.scheme}]"]
         width = max((len(f.name) for f in self.figures), default=10)
         for f in self.figures:
-            flag = "" if f.converged else "  (NOT CONVERGED)"
+            flag = f"  ({f.label})" if f.label else ""
+            flag += "" if f.converged else "  (NOT CONVERGED)"
             lines.append(f"  {f.name:<{width}} = {f.text()}{flag}")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)

@@ -61,7 +61,16 @@ from .model import DualRail
 
 # _prefix_model, _run_cascade, _widen_source: internals the tests and benchmarks use
 from .operators import _prefix_model as _prefix_model
-from .results import ConcurrenceMatrix, Entropies, Evolution, NEnt, PrepTime, SteadyState
+from .results import (
+    ENTANGLED_CONCURRENCE,
+    ConcurrenceMatrix,
+    Entropies,
+    Evolution,
+    NEnt,
+    PrepTime,
+    SteadyState,
+    count_entangled,
+)
 from .steady import (
     FOCK_LIMIT,
     FOCK_START,
@@ -75,6 +84,7 @@ from .steady import (
 )
 
 __all__ = [
+    "ENTANGLED_CONCURRENCE",
     "FOCK_LIMIT",
     "FOCK_START",
     "FOCK_TOLERANCE",
@@ -87,6 +97,7 @@ __all__ = [
     "SteadyState",
     "analytic_state",
     "concurrence_matrix",
+    "count_entangled",
     "entropies",
     "evolve",
     "n_ent",

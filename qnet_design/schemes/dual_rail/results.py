@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +12,16 @@ import qutip
 from ...metrics import concurrence
 from ...solvers.cascaded import CascadedSolveInfo
 from ...solvers.convergence import Convergence
+
+#: A pair counts as entangled when C_kk exceeds this. Below it a concurrence is at the level of
+#: the truncation tolerance of the source (1e-5 on C by default, 2e-3 for plots) and useless for
+#: a protocol: counting C_kk = 2e-8 as "entangled" made a 4 Hz source report three usable pairs.
+ENTANGLED_CONCURRENCE = 1e-3
+
+
+def count_entangled(c_kk: Sequence[float]) -> int:
+    """Number of pairs with C_kk > :data:`ENTANGLED_CONCURRENCE`."""
+    return int(sum(c > ENTANGLED_CONCURRENCE for c in c_kk))
 
 
 @dataclass(frozen=True)
@@ -201,8 +212,9 @@ class NEnt:
 
     @property
     def direct(self) -> int:
-        """Number of the computed pairs with C_kk > 0 (a lower bound on N_ent)."""
-        return int(sum(c > 0 for c in self.c_kk))
+        """Number of the computed pairs with C_kk > :data:`ENTANGLED_CONCURRENCE` (a lower bound
+        on N_ent)."""
+        return count_entangled(self.c_kk)
 
     def __str__(self) -> str:
         ckk = ", ".join(f"{c:.5f}" for c in self.c_kk)
