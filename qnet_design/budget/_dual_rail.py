@@ -176,7 +176,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 "pair_rate",
                 usable / t_prep_s,
                 "1/s",
-                ("" if "finite bandwidth" in t_method else "approximate (ideal broadband T_prep): ")
+                ("" if finite else "approximate (ideal broadband T_prep): ")
                 + f"min(N, max(#{{C_kk > {dr.ENTANGLED_CONCURRENCE:g}}}, ⌊N_ent⌋))/T_prep",
             ),
         ]

@@ -165,7 +165,7 @@ def prep_time(
     ss_vec = ss_vec[keep]
     v = np.zeros(keep.size, dtype=complex)
     v[0] = 1.0  # |0…0⟩⟨0…0| is the first vectorised entry and has Q₁ = Q₂ = 0
-    dt, chunk, t0 = 0.25, 10.0, 0.0
+    dt, chunk, t0 = STEP, CHUNK, 0.0
     steps = round(chunk / dt)
     times: list[np.ndarray] = [np.zeros(1)]
     imp: list[np.ndarray] = [np.zeros(1)]
@@ -216,9 +216,10 @@ def _dynamics_bytes(model: DualRail, photons: int | None) -> float:
 def _broadband_bytes(pairs: int) -> float:
     """Peak memory of the broadband propagation: the full sparse Liouvillian on the d² = 16^N
     entries of ρ (≈ 4N + 2 terms per row, complex values and indices, built once and sliced
-    once), then the Krylov basis and the 41 stored steps on them (an upper bound: only the
-    charge blocks are propagated)."""
-    return (24.0 * (4 * pairs + 2) * 3 + 16.0 * (_KRYLOV_VECTORS + 41 + 8)) * float(
+    once), then the Krylov basis and the CHUNK/STEP + 1 stored steps on them (an upper bound:
+    only the charge blocks are propagated)."""
+    stored_steps = round(CHUNK / STEP) + 1
+    return (24.0 * (4 * pairs + 2) * 3 + 16.0 * (_KRYLOV_VECTORS + stored_steps + 8)) * float(
         min(16**pairs, 10**300)
     )
 
