@@ -542,7 +542,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    with memory_limit(args.max_memory):
+    with memory_limit(args.max_memory), progress.switched(not getattr(args, "json", False)):
         _check_outputs(args)
         return int(args.func(args))
 
@@ -553,7 +553,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     The one place that turns every failure into one line on stderr and an exit code.
     """
     args = build_parser().parse_args(argv)
-    progress.set_enabled(not getattr(args, "json", False))
     message, code = "", 0
     try:
         return _run(args)

@@ -13,6 +13,8 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 ENV_PROGRESS = "QNET_DESIGN_PROGRESS"
 MIN_INTERVAL = 0.5  # seconds between two lines of the same stage
@@ -31,6 +33,18 @@ _state = _State()
 def set_enabled(enabled: bool) -> None:
     """Switch progress lines on or off for this process (the CLI: off under ``--json``)."""
     _state.enabled = bool(enabled)
+
+
+@contextmanager
+def switched(on: bool) -> Iterator[None]:
+    """Progress lines on or off for the duration of a block, then as before (the CLI: off for
+    one ``--json`` command, without silencing later in-process calls)."""
+    previous = _state.enabled
+    _state.enabled = bool(on)
+    try:
+        yield
+    finally:
+        _state.enabled = previous
 
 
 def enabled() -> bool:
@@ -76,4 +90,4 @@ def clear() -> None:
         pass
 
 
-__all__ = ["ENV_PROGRESS", "clear", "enabled", "progress", "set_enabled"]
+__all__ = ["ENV_PROGRESS", "clear", "enabled", "progress", "set_enabled", "switched"]

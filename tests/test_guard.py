@@ -286,3 +286,12 @@ def test_cli_dual_rail_of_a_thousand_pairs_is_refused_up_front(tmp_path, capsys)
     assert cli.main(["budget", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "fewer pairs" in err[0] and "1000 pairs" in err[0]
+
+
+def test_cli_json_switches_progress_off_only_for_its_command(capsys):
+    """`--json` silences progress for that command; a later in-process call (a notebook, the
+    next test) is not left silenced."""
+    assert progress._state.enabled
+    assert cli.main(["devices", "list", "--json"]) == 0
+    capsys.readouterr()
+    assert progress._state.enabled
