@@ -48,8 +48,7 @@ import numpy as np  # noqa: E402
 import qutip as qt  # noqa: E402
 
 import qnet_design as qd  # noqa: E402
-from qnet_design.store import ResultStore  # noqa: E402
-from qnet_design.sweeps import grid_points, run_sweep  # noqa: E402
+from qnet_design.runs import ResultStore, grid_points, run_sweep  # noqa: E402
 
 CUTOFF = 30
 RESULTS = Path(__file__).parent / "results" / "sweep.md"

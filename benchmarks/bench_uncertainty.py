@@ -34,7 +34,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import qnet_design as qd  # noqa: E402
-from qnet_design.store import ResultStore  # noqa: E402
+from qnet_design.runs import ResultStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = ROOT / "devices" / "setups" / "thermal_link_transmon_uncertain.toml"

@@ -17,7 +17,6 @@ from .budget import (
     compare as compare,
     require as require,
 )
-from .budget._sweep import sweep as sweep
 from .errors import (
     ConvergenceError as ConvergenceError,
     DeviceFileError as DeviceFileError,
@@ -27,6 +26,7 @@ from .errors import (
     UnitError as UnitError,
     UnstableError as UnstableError,
 )
+from .runs import sweep as sweep
 from .specs import (
     DeviceSpec as DeviceSpec,
     SetupSpec as SetupSpec,

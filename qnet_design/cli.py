@@ -32,7 +32,7 @@ from .errors import (
     UnitError,
 )
 from .guard import ENV_MAX_MEMORY, memory_limit
-from .solvers.executors import DASK_WORKER_TIMEOUT, MissingDependencyError
+from .runs import DASK_WORKER_TIMEOUT, MissingDependencyError
 from .specs.devices import load_device
 from .specs.setups import load_setup
 from .translate import translate
@@ -274,9 +274,7 @@ def _cmd_require(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import warnings
 
-    from .budget._sweep import sweep
-    from .store import StoreWarning
-    from .sweeps import SweepInterrupted
+    from .runs import StoreWarning, SweepInterrupted, sweep
 
     if args.executor:
         import logging
@@ -332,7 +330,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:
-    from .store import (
+    from .runs import (
         ResultStore,
         StoreDamagedError,
         default_store_path,

@@ -23,10 +23,8 @@ from pathlib import Path
 import pytest
 
 import qnet_design as qd
-from qnet_design.budget import _sweep
 from qnet_design.cli import main
-from qnet_design.store import ResultStore, StoreWarning
-from qnet_design.sweeps import SweepInterrupted
+from qnet_design.runs import ResultStore, StoreWarning, SweepInterrupted, setup_sweep as _sweep
 
 from .conftest import DEVICES, ROOT
 
@@ -290,7 +288,7 @@ def test_cli_with_a_damaged_store(tmp_path: Path, capsys, monkeypatch, damage: s
 _CLI_SCRIPT = textwrap.dedent(
     """
     import importlib, sys, time
-    s = importlib.import_module("qnet_design.budget._sweep")
+    s = importlib.import_module("qnet_design.runs.setup_sweep")
     real = s._budget_point
 
     def slow(setup):

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qnet_design.budget._points import evaluate_points
 from qnet_design.budget.optimize import Variable, _Objective, optimize, search
 from qnet_design.cli import main
+from qnet_design.runs import evaluate_points
 from qnet_design.schemes.thermal_link.approximations import analytic_optimum
 from qnet_design.specs import load_setup
 from qnet_design.translate import translate

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from qnet_design.errors import ParameterError
-from qnet_design.store import (
+from qnet_design.runs import (
     ResultStore,
     StoreDamagedError,
     StoreError,

@@ -28,10 +28,11 @@ import pandas as pd
 import pytest
 
 from qnet_design.errors import ParameterError
-from qnet_design.store import ResultStore, StoreWarning
-from qnet_design.sweeps import (
+from qnet_design.runs import (
     ExecutorError,
     MissingDependencyError,
+    ResultStore,
+    StoreWarning,
     grid_points,
     parse_param_spec,
     run_sweep,
@@ -503,7 +504,7 @@ _SWEEP_SCRIPT = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from qnet_design.sweeps import run_sweep
+    from qnet_design.runs import run_sweep
 
     store, lo, hi, delay, go, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \\
         float(sys.argv[4]), sys.argv[5], int(sys.argv[6])

@@ -40,11 +40,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..runs.points import FAILED, evaluate_points, si_number
+from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec
 from ..specs.uncertainty import Uncertainty
-from ..store import ResultStore
-from ._points import FAILED, evaluate_points, si_number
 from ._types import Budget
 
 METHODS = ("montecarlo", "linear")

@@ -29,15 +29,17 @@ import pint
 
 from .._version import __version__
 from ..errors import ParameterError
-from ..solvers.executors import DASK_WORKER_TIMEOUT
 from ..specs.devices import DeviceSpec
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
 from ..specs.uncertainty import Uncertainty
-from ..store import ResultStore, code_fingerprint, default_store_path, store_key
-from ..sweeps import grid_points, run_sweep, split_quantity
 from ..translate import translate
 from ..units import FIELD_KINDS, Q_
+from .executors import DASK_WORKER_TIMEOUT
+from .grids import grid_points, split_quantity
+from .keys import code_fingerprint, store_key
+from .store import ResultStore, default_store_path
+from .sweeps import run_sweep
 
 #: what a sweep point computes and how its row is named; part of the store key
 SETTINGS = {"budget": "headline", "full": False, "row": "table_row"}
@@ -201,7 +203,7 @@ def _require_units(setup: SetupSpec, points: list[dict[str, Any]]) -> None:
 def _budget_point(setup: Mapping[str, Any]) -> dict[str, Any]:
     """Headline figures of one frozen setup (top level, so that workers can run it): columns
     ``name [unit]`` and the warnings as text, as in ``compare`` (:meth:`Budget.table_row`)."""
-    from . import budget
+    from ..budget import budget
 
     result = budget(thaw(setup), full=False)
     row = result.table_row()
@@ -229,7 +231,7 @@ def sweep(
     grid
         ``{"source.linewidth": ["100 MHz", "200 MHz"], "layout.pairs": [2, 3]}`` or specs
         such as ``["source.linewidth=100 MHz:1 GHz:10"]`` (see
-        :func:`qnet_design.sweeps.parse_param_spec`). Values of a dimensional field must
+        :func:`qnet_design.runs.grids.parse_param_spec`). Values of a dimensional field must
         carry a unit (strings such as ``"10 MHz"``, ``"0.5 dB"``, ``"20 mK"``); a bare
         number there raises :class:`~qnet_design.errors.ParameterError`.
     workers, executor
@@ -237,7 +239,7 @@ def sweep(
     store
         ``True`` (default) = the default results store, ``False``/``None`` = no cache, or a
         store / path. A damaged store file is moved aside and replaced; a store that cannot
-        be written is dropped with a :class:`~qnet_design.store.StoreWarning`.
+        be written is dropped with a :class:`~qnet_design.runs.store.StoreWarning`.
     progress
         A progress bar on stderr (only on a terminal).
     worker_timeout
@@ -295,3 +297,6 @@ def _unit_columns(frame: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
         names.append(f"{column} [{split[0][1]}]" if split[0] is not None else column)
     frame.columns = names
     return frame
+
+
+__all__ = ["SETTINGS", "freeze", "point_key", "resolved_setup", "sweep", "thaw"]

@@ -2,7 +2,7 @@
 
 The uncertainty, sensitivity and optimisation tools all evaluate ``budget(with_overrides(setup,
 point), full=False)`` at many points ``{"qubit.t_phi": 2.1e-05, ...}`` (plain numbers in SI
-units, dB for losses). This module runs them through :func:`qnet_design.sweeps.run_sweep`, so
+units, dB for losses). This module runs them through :func:`qnet_design.runs.run_sweep`, so
 they use its process pool / Dask executors (which receive the setup as a frozen snapshot, never
 a path to re-read) and are keyed in the results store by the base setup's content, the point
 and the code fingerprint: a repeated Monte Carlo sample or optimiser step is read back.
@@ -26,10 +26,11 @@ import pint
 from .._version import __version__
 from ..errors import QnetError
 from ..specs.setups import SetupSpec, with_overrides
-from ..store import ResultStore, code_fingerprint, store_key
-from ..sweeps import run_sweep
 from ..units import FIELD_KINDS, Q_
-from ._sweep import freeze, thaw
+from .keys import code_fingerprint, store_key
+from .setup_sweep import freeze, thaw
+from .store import ResultStore
+from .sweeps import run_sweep
 
 #: what a point computes; part of its store key
 SETTINGS = {"budget": "headline", "full": False}
@@ -44,9 +45,9 @@ def headline_point(
     """Headline figures at one point (top level, so that worker processes can run it).
 
     ``source`` is the setup, or on worker processes the frozen snapshot of it
-    (:func:`qnet_design.budget._sweep.freeze`): workers never re-read a file.
+    (:func:`qnet_design.runs.setup_sweep.freeze`): workers never re-read a file.
     """
-    from . import budget
+    from ..budget import budget
 
     spec = source if isinstance(source, SetupSpec) else thaw(source)
     try:
