@@ -62,7 +62,7 @@ print(b30)
 
 # %% [markdown]
 # The 5 m link gives C ≈ 0.24 in steady state; the 30 m link, with Kannan-type emitters of
-# directionality 0.95, none (5 % of each qubit's emission goes the wrong way, a loss γ′ = 0.053γ).
+# directionality 0.95 (an assumption of the catalog: the source's abstract states none), none (5 % of each qubit's emission goes the wrong way, a loss γ′ = 0.053γ).
 # The entanglement forms within t₉₀ ≈ 0.5 µs (tens of 1/γ, paper 001 Fig. 4a), far shorter than
 # the filter's memory time 1/κ = 16 µs — so a T_φ of tens of µs is enough. The link's residual
 # thermal occupation (8·10⁻³ at 50 mK and 5 GHz) is part of the model: it costs ~0.03 in C.

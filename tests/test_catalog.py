@@ -51,3 +51,19 @@ def test_setup_translates(path):
 def test_list_catalog_names_every_file():
     names = {e.name for e in list_catalog(DEVICES)}
     assert {p.stem for p in DEVICE_FILES + SETUP_FILES} <= names
+
+
+# issue 18 item 5: every number's origin carries a status word (devices/README.md, "Catalog")
+STATUS_WORDS = ("VERIFIED", "DERIVED", "CORRECTED", "ASSUMPTION", "UNVERIFIED")
+
+
+@pytest.mark.parametrize("path", DEVICE_FILES, ids=_id)
+def test_device_notes_state_where_numbers_come_from(path):
+    notes = load_device(path).notes
+    assert any(word in notes for word in STATUS_WORDS), f"{path.name}: notes carry no status word"
+
+
+def test_catalog_readme_lists_every_device_file():
+    readme = (DEVICES / "README.md").read_text()
+    missing = [_id(p) for p in DEVICE_FILES if f"`{_id(p)}`" not in readme]
+    assert not missing, f"devices/README.md catalog table lacks {missing}"
