@@ -66,8 +66,9 @@ CASES: dict[str, Case] = {
     "thermal_link_transmon.toml": Case("concurrence", 1e-6, _TRANSMON_LINK),
     # the same link with stated uncertainties: the budget sees the nominal values
     "thermal_link_transmon_uncertain.toml": Case("concurrence", 1e-6, _TRANSMON_LINK),
-    # the catalog's directionality 0.95 radiates 5 % the wrong way, which leaves no steady
-    # entanglement (C = 0): the chains start from the 0.995 variant so that they can fail
+    # the catalog's directionality 0.95 (an assumption, see the Kannan device file) radiates 5 %
+    # the wrong way, which leaves no steady entanglement (C = 0): the chains start from the
+    # 0.995 variant so that they can fail
     "thermal_link_transmon_30m.toml": Case(
         "concurrence",
         1e-6,
@@ -75,6 +76,8 @@ CASES: dict[str, Case] = {
         | {"directionality": [{"qubit.directionality": 0.99}, {"qubit.directionality": 0.97}]},
         base={"qubit.directionality": 0.995},
     ),
+    # the same 30 m link with a cited directionality (Cao et al., 0.999): C > 0 without a base
+    "thermal_link_cao_30m.toml": Case("concurrence", 1e-6, _TRANSMON_LINK),
     "siv_spin_thermal_link.toml": Case(
         "concurrence",
         1e-6,
@@ -203,7 +206,10 @@ _PERFECT_LINK = {
 }
 
 
-@pytest.mark.parametrize("setup", ["thermal_link_transmon.toml", "thermal_link_transmon_30m.toml"])
+@pytest.mark.parametrize(
+    "setup",
+    ["thermal_link_transmon.toml", "thermal_link_transmon_30m.toml", "thermal_link_cao_30m.toml"],
+)
 def test_a_perfect_chiral_link_is_paper_001s_ideal_model(setup: str) -> None:
     spec = with_overrides(load_setup(SETUPS / setup), _PERFECT_LINK)
     # ideal model of Eq. 6-8 from the device files by hand: γ = 2π × 10 MHz (both transmons'
