@@ -26,13 +26,14 @@ from .catalog import catalog_dir, find, list_catalog
 from .describe import device_lines, setup_lines
 from .errors import (
     DeviceFileError,
+    MissingDependencyError,
     ParameterError,
     QnetError,
     SizeError,
     UnitError,
 )
 from .guard import ENV_MAX_MEMORY, memory_limit
-from .runs import DASK_WORKER_TIMEOUT, MissingDependencyError
+from .runs import DASK_WORKER_TIMEOUT
 from .specs.devices import load_device
 from .specs.setups import load_setup
 from .translate import translate
@@ -274,7 +275,8 @@ def _cmd_require(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import warnings
 
-    from .runs import StoreWarning, SweepInterrupted, sweep
+    from .errors import StoreWarning, SweepInterrupted
+    from .runs import sweep
 
     if args.executor:
         import logging
@@ -330,13 +332,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:
-    from .runs import (
-        ResultStore,
-        StoreDamagedError,
-        default_store_path,
-        remove_store,
-        repair_store,
-    )
+    from .errors import StoreDamagedError
+    from .runs import ResultStore, default_store_path, remove_store, repair_store
 
     path = default_store_path()
     data: dict[str, Any]

@@ -24,7 +24,8 @@ import pytest
 
 import qnet_design as qd
 from qnet_design.cli import main
-from qnet_design.runs import ResultStore, StoreWarning, SweepInterrupted, setup_sweep as _sweep
+from qnet_design.errors import StoreWarning, SweepInterrupted
+from qnet_design.runs import ResultStore, setup_sweep as _sweep
 
 from .conftest import DEVICES, ROOT
 

@@ -16,12 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qnet_design.errors import ParameterError
+from qnet_design.errors import ParameterError, StoreDamagedError, StoreError, StoreWarning
 from qnet_design.runs import (
     ResultStore,
-    StoreDamagedError,
-    StoreError,
-    StoreWarning,
     default_store_path,
     remove_store,
     repair_store,

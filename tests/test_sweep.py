@@ -27,12 +27,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qnet_design.errors import ParameterError
+from qnet_design.errors import ExecutorError, MissingDependencyError, ParameterError, StoreWarning
 from qnet_design.runs import (
-    ExecutorError,
-    MissingDependencyError,
     ResultStore,
-    StoreWarning,
     grid_points,
     parse_param_spec,
     run_sweep,

@@ -9,14 +9,15 @@
 - :mod:`~qnet_design.runs.sweeps`: :func:`run_sweep`, any function over a grid, resumable.
 - :mod:`~qnet_design.runs.setup_sweep`: :func:`qnet_design.sweep`, budgets of one setup over a
   grid, computed from one frozen snapshot (:func:`freeze`, :func:`thaw`).
+- Their errors and warnings (:class:`~qnet_design.errors.ExecutorError`,
+  :class:`~qnet_design.errors.StoreError`, :class:`~qnet_design.errors.StoreWarning`,
+  :class:`~qnet_design.errors.SweepInterrupted`, ...) live in :mod:`qnet_design.errors`.
 - :mod:`~qnet_design.runs.points`: headline budgets at override points, the runner of the
   uncertainty, sensitivity and optimisation tools (:func:`evaluate_points`).
 """
 
 from .executors import (
     DASK_WORKER_TIMEOUT as DASK_WORKER_TIMEOUT,
-    ExecutorError as ExecutorError,
-    MissingDependencyError as MissingDependencyError,
     TaskStream as TaskStream,
     parse_dask_address as parse_dask_address,
     run_tasks as run_tasks,
@@ -41,25 +42,16 @@ from .setup_sweep import (
 )
 from .store import (
     ResultStore as ResultStore,
-    StoreDamagedError as StoreDamagedError,
-    StoreError as StoreError,
-    StoreWarning as StoreWarning,
     default_store_path as default_store_path,
     move_aside as move_aside,
     remove_store as remove_store,
     repair_store as repair_store,
 )
-from .sweeps import SweepInterrupted as SweepInterrupted, run_sweep as run_sweep
+from .sweeps import run_sweep as run_sweep
 
 __all__ = [
     "DASK_WORKER_TIMEOUT",
-    "ExecutorError",
-    "MissingDependencyError",
     "ResultStore",
-    "StoreDamagedError",
-    "StoreError",
-    "StoreWarning",
-    "SweepInterrupted",
     "TaskStream",
     "canonical_json",
     "code_fingerprint",

@@ -42,11 +42,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .._checks import check_int
-from ..errors import ParameterError, QnetError
+from ..errors import ExecutorError, MissingDependencyError, ParameterError
 
 __all__ = [
-    "ExecutorError",
-    "MissingDependencyError",
     "TaskStream",
     "parse_dask_address",
     "run_tasks",
@@ -61,14 +59,6 @@ _DASK_POLL = 0.05
 _DASK_CHECK_EVERY = 1.0
 
 _DASK_RE = re.compile(r"^dask://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})/?$")
-
-
-class MissingDependencyError(QnetError, ImportError):
-    """An optional dependency (a package extra such as ``dask``) is not installed."""
-
-
-class ExecutorError(QnetError, RuntimeError):
-    """The executor failed: a worker process died, or the cluster could not be reached."""
 
 
 def parse_dask_address(executor: str) -> str:

@@ -44,13 +44,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..errors import ParameterError, QnetError
+from ..errors import ParameterError, StoreDamagedError, StoreError, StoreWarning
 
 __all__ = [
     "ResultStore",
-    "StoreDamagedError",
-    "StoreError",
-    "StoreWarning",
     "default_store_path",
     "move_aside",
     "remove_store",
@@ -77,22 +74,6 @@ CREATE TABLE IF NOT EXISTS results (
 """
 #: SQLite result codes of a file that is not a usable database (SQLITE_CORRUPT, SQLITE_NOTADB)
 _DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-
-
-class StoreError(QnetError, RuntimeError):
-    """The results store could not be opened, read or written (locked too long, read-only)."""
-
-
-class StoreDamagedError(StoreError):
-    """The store file is not a usable store: truncated, overwritten, or a foreign schema.
-
-    Recover with :meth:`ResultStore.open_or_recover` (what sweeps do), :func:`move_aside`,
-    ``qnet-design cache repair`` or ``qnet-design cache clear --force``.
-    """
-
-
-class StoreWarning(UserWarning):
-    """The store could not serve or keep some rows; the numbers returned are still right."""
 
 
 def _checksum(key: str, payload: str) -> str:

@@ -28,26 +28,13 @@ from tqdm import tqdm
 
 from .._checks import check_int
 from .._version import __version__
-from ..errors import ParameterError
+from ..errors import ParameterError, StoreError, StoreWarning, SweepInterrupted
 from .executors import DASK_WORKER_TIMEOUT, TaskStream, parse_dask_address, run_tasks
 from .grids import scalar
 from .keys import code_fingerprint, store_key
-from .store import ResultStore, StoreError, StoreWarning
+from .store import ResultStore
 
-__all__ = ["SweepInterrupted", "run_sweep"]
-
-
-class SweepInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a sweep: the finished points are stored; rerunning resumes.
-
-    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C keeps stopping; ``done`` and
-    ``total`` count the grid's points (points read from the store count as done).
-    """
-
-    def __init__(self, done: int, total: int):
-        super().__init__(f"interrupted after {done} of {total} points; rerun to resume")
-        self.done = done
-        self.total = total
+__all__ = ["run_sweep"]
 
 
 def _default_key(evaluate: Callable[..., Any]) -> Callable[[Mapping[str, Any]], str]:

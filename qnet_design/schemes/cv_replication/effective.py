@@ -95,7 +95,7 @@ import pandas as pd
 import qutip
 import scipy.linalg
 
-from ...errors import ConvergenceError, ParameterError
+from ...errors import ConvergenceError, ParameterError, WeakCouplingWarning
 from .oscillators import ReplicationArrays, covariance
 
 __all__ = ["EffectiveSpinModel", "WeakCouplingWarning", "effective_spin_model"]
@@ -108,10 +108,6 @@ MAX_SITES = 3
 # Relative size of negative Kossakowski eigenvalues treated as round-off (clipped) rather than
 # as a failure (raised): Γ comes from one Lyapunov solve and one linear solve, both ~1e-15.
 _PSD_SLACK = 1e-10
-
-
-class WeakCouplingWarning(UserWarning):
-    """The effective (cavity-eliminated) spin model is used outside its weak-coupling regime."""
 
 
 @dataclass(frozen=True)

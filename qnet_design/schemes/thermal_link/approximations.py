@@ -66,7 +66,7 @@ import pandas as pd
 from scipy import integrate, optimize, special
 
 from ..._checks import check_choice, check_positive
-from ...errors import ConvergenceError, ParameterError
+from ...errors import ConvergenceError, ParameterError, ValidityWarning
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence
 
@@ -111,10 +111,6 @@ BOURRET_MAX_DRIVE = 0.2
 BOURRET_LOWEST_MAX_KAPPA = 0.25
 #: Phase-diffusion model (Eq. 38) assumes a slowly varying field.
 PHASE_DIFFUSION_MAX_KAPPA = 0.1
-
-
-class ValidityWarning(UserWarning):
-    """The parameters leave the range of validity of an approximate route."""
 
 
 # ---------------------------------------------------------------------------------------------
