@@ -220,3 +220,45 @@ def test_dual_rail_small_not_modelled_imperfections_are_warned_not_refused(devic
     n_res = next(p.value for p in tr.parameters if p.name == "residual_occupation")
     assert 1e-3 < n_res < MAX_LINK_OCCUPATION
     assert any("n_res" in w and "not modelled" in w for w in tr.warnings)
+
+
+def _translation(reference_hz: float):
+    from qnet_design.translate import Rate, Translation
+
+    rate = Rate("gamma", "γ", TWO_PI * reference_hz)
+    return Translation("thermal_link", "t", rate, (rate,), (), None)
+
+
+def test_model_times_and_rates_back_to_lab_units_by_hand():
+    # γ = 2π × 10 MHz: a model time γt = 50 is 50/(2π·1e7) s = 0.7958 µs; a model rate
+    # Φ = 0.3γ is 0.3·2π·1e7 /s = 18.85 per µs (events per time: no 2π removed)
+    import numpy as np
+
+    tr = _translation(10e6)
+    assert tr.to_time(50.0, "us") == pytest.approx(50.0 / (TWO_PI * 1e7) * 1e6, rel=1e-14)
+    assert tr.to_time(50.0, "ns") == pytest.approx(50.0 / (TWO_PI * 1e7) * 1e9, rel=1e-14)
+    assert tr.to_time(50.0, "s") == pytest.approx(50.0 / (TWO_PI * 1e7), rel=1e-14)
+    assert tr.to_rate(0.3, "1/us") == pytest.approx(0.3 * TWO_PI * 1e7 * 1e-6, rel=1e-14)
+    assert tr.to_rate(0.3, "1/s") == pytest.approx(0.3 * TWO_PI * 1e7, rel=1e-14)
+    times = tr.to_time(np.array([0.0, 1.0, 2.0]), "us")
+    assert isinstance(times, np.ndarray)
+    assert times == pytest.approx([0.0, 1e6 / (TWO_PI * 1e7), 2e6 / (TWO_PI * 1e7)], rel=1e-14)
+    assert isinstance(tr.to_time(1, "us"), float)
+
+
+@pytest.mark.parametrize(
+    ("method", "unit", "message"),
+    [
+        ("to_time", "MHz", "not a unit of time"),
+        ("to_time", "m", "not a unit of time"),
+        ("to_time", "furlongs per", "not a unit of time"),
+        ("to_rate", "us", "not a unit of rate"),
+        ("to_rate", "MHz", "Rate.hz"),
+        ("to_rate", "1/s/Hz", "Rate.hz"),
+    ],
+)
+def test_units_out_refuse_a_wrong_unit_and_hz(method, unit, message):
+    from qnet_design.errors import UnitError
+
+    with pytest.raises(UnitError, match=message):
+        getattr(_translation(10e6), method)(1.0, unit)

@@ -38,7 +38,6 @@ def _peak_concurrence(
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
-    omega = tr.reference.angular
     model = tr.model_as(co.CooperativeArray)
     n = model.qubits
     initial = setup.layout.get("initial") or "1" + "0" * (n - 1)
@@ -49,7 +48,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         final = co.final_state(cooperative_only, initial)
     with timed(timings, "transient"):
         peak, t_peak, ev = _peak_concurrence(model, initial)  # cheap: N ≤ 10 qubits
-    lifetime = math.inf if model.alpha == 0 else 1.0 / (2.0 * model.alpha * omega) * 1e6
+    lifetime = math.inf if model.alpha == 0 else tr.to_time(1.0 / (2.0 * model.alpha), "us")
     figures = [
         Figure(
             "dark_weight",
@@ -79,7 +78,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         ),
         Figure(
             "t_peak",
-            t_peak / omega * 1e6,
+            tr.to_time(t_peak, "us"),
             "us",
             ev.method,
             converged(ev),
@@ -94,7 +93,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         ),
         Figure(
             "t_bright",
-            1.0 / (2.0 * n * model.kappa * omega) * 1e6,
+            tr.to_time(1.0 / (2.0 * n * model.kappa), "us"),
             "us",
             "1/(2Nκ): decay of the bright state",
         ),
@@ -113,7 +112,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             )
     trace = Profile(
         np.asarray(ev.concurrence(0, 1)),
-        np.asarray(ev.times) / omega * 1e6,
+        tr.to_time(np.asarray(ev.times), "us"),
         f"time t (µs) from |{initial}⟩",
         "concurrence C₀₁(t)",
     )

@@ -27,11 +27,10 @@ from ._types import Budget, BudgetStep, Figure, Profile
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
-    omega = tr.reference.angular
     model = tr.model_as(cr.RoutingChain)
     warnings: list[str] = []
     margin = cr.stability_margin(model)
-    figures = [Figure("stability_margin", margin * omega * 1e-6, "1/us", "−max Re eig(A)")]
+    figures = [Figure("stability_margin", tr.to_rate(margin, "1/us"), "1/us", "−max Re eig(A)")]
     profiles: dict[str, Profile] = {}
     if margin <= 0:
         warnings.append(

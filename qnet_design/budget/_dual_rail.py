@@ -78,7 +78,6 @@ def _n_ent(model: dr.DualRail) -> float:
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
-    gamma = tr.reference.angular
     model = tr.model_as(dr.DualRail)
     n = model.pairs
     warnings: list[str] = []
@@ -158,7 +157,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         except (ConvergenceError, SizeError) as exc:
             warnings.append(f"T_prep not computed: {exc}")
     if prep is not None:
-        t_prep_s = prep.t_prep / gamma
+        t_prep_s = tr.to_time(prep.t_prep, "s")
         # the extrapolation counts pairs only if the first one is entangled at all
         usable_ext = math.floor(estimate) if math.isfinite(estimate) else n
         usable_ext = usable_ext if dr.count_entangled(ckk[:1]) else 0
@@ -166,7 +165,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         figures += [
             Figure(
                 "t_prep",
-                t_prep_s * 1e6,
+                tr.to_time(prep.t_prep, "us"),
                 "us",
                 t_method,
                 converged(prep),

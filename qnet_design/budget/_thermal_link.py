@@ -50,7 +50,7 @@ def _transient_seconds(model: tl.ThermalLink, times: np.ndarray) -> float:
 
 
 def _transient(
-    model: tl.ThermalLink, c_steady: float, gamma: float, warnings: list[str]
+    model: tl.ThermalLink, c_steady: float, tr: Translation, warnings: list[str]
 ) -> tuple[list[Figure], Profile] | None:
     """Peak of C(t) from |00⟩ and when C(t) reaches 50 % and 90 % of C_ss (µs).
 
@@ -82,7 +82,7 @@ def _transient(
             "peak_concurrence", float(c_t[k]), "", ev.method, ok, "transient overshoot", evidence
         )
         t_peak = Figure(
-            "t_peak", float(times[k] / gamma * 1e6), "us", ev.method, ok, evidence=evidence
+            "t_peak", tr.to_time(float(times[k]), "us"), "us", ev.method, ok, evidence=evidence
         )
     else:
         peak = Figure(
@@ -101,7 +101,7 @@ def _transient(
             reached = np.nonzero(c_t >= fraction * c_steady)[0]
             name = f"t_{round(100 * fraction)}"
             if reached.size:
-                t_x = float(times[reached[0]] / gamma * 1e6)
+                t_x = tr.to_time(float(times[reached[0]]), "us")
                 figures.append(
                     Figure(
                         name,
@@ -118,13 +118,12 @@ def _transient(
                     f"C(t) does not reach {fraction:.0%} of C_ss by γt = "
                     f"{T_TRANSIENT:g}: {name} not reported"
                 )
-    trace = Profile(c_t, times / gamma * 1e6, "time t (µs) from |00⟩", "concurrence C(t)")
+    trace = Profile(c_t, tr.to_time(times, "us"), "time t (µs) from |00⟩", "concurrence C(t)")
     return figures, trace
 
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     timings: dict[str, float] = {}
-    gamma = tr.reference.angular
     model = tr.model_as(tl.ThermalLink)
     with timed(timings, "steady_state"):
         steady = tl.concurrence(model)
@@ -143,14 +142,14 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             "",
             "Bose(f_c, T) − Bose(f_c, T_link)" if model.n_link else "Bose(f_c, T)",
         ),
-        Figure("flux", model.flux * gamma * 1e-6, "1/us", "Φ = κ n_th / 2"),
+        Figure("flux", tr.to_rate(model.flux, "1/us"), "1/us", "Φ = κ n_th / 2"),
         Figure("kappa_over_gamma", model.kappa, "", "2κ = ω_c/Q"),
     ]
     profiles: dict[str, Profile] = {}
     warnings: list[str] = []
     if full:
         with timed(timings, "transient"):
-            transient = _transient(model, steady.concurrence, gamma, warnings)
+            transient = _transient(model, steady.concurrence, tr, warnings)
         if transient is not None:
             extra, profiles["C(t)"] = transient
             figures += extra

@@ -1,15 +1,26 @@
-"""Result types of the translators: named rates and dimensionless parameters with provenance."""
+"""Result types of the translators: named rates and dimensionless parameters with provenance.
+
+A :class:`Translation` is the units boundary in both directions: lab units become the model's
+(units of the reference rate) when it is built, and model times and rates become lab units
+again through :meth:`Translation.to_time` and :meth:`Translation.to_rate`, never by hand.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
+import numpy as np
 import pandas as pd
+import pint
+
+from ..errors import UnitError
+from ..units import Q_
 
 M = TypeVar("M")
 
@@ -78,6 +89,34 @@ class Translation:
             {f.name: getattr(self.model, f.name) for f in dataclasses.fields(self.model) if f.init}
         )
 
+    @overload
+    def to_time(self, t: float, unit: str) -> float: ...
+    @overload
+    def to_time(self, t: np.ndarray, unit: str) -> np.ndarray: ...
+    def to_time(self, t: float | np.ndarray, unit: str) -> float | np.ndarray:
+        """A model time (units of 1/ω_ref, ω_ref = ``reference.angular``) in a lab time unit.
+
+        ``tr.to_time(50.0, "us")`` is 50/ω_ref in µs; arrays convert elementwise.
+        """
+        return _scaled(t, _in_unit(1.0 / self.reference.angular, "s", unit, "time"))
+
+    @overload
+    def to_rate(self, x: float, unit: str) -> float: ...
+    @overload
+    def to_rate(self, x: np.ndarray, unit: str) -> np.ndarray: ...
+    def to_rate(self, x: float | np.ndarray, unit: str) -> float | np.ndarray:
+        """A model rate (units of ω_ref) as events per lab time unit: ``unit`` is ``"1/us"``,
+        ``"1/s"``, ... (a flux, a decay rate, a damping margin: x·ω_ref, no 2π).
+
+        Hz is refused: a cyclic frequency ω/2π is ``Rate.hz``, never a rate read as Hz.
+        """
+        if "hz" in unit.lower():
+            raise UnitError(
+                f"to_rate gives events per time (e.g. '1/us'), not a frequency in {unit!r}; a "
+                "cyclic frequency ω/2π of a rate is Rate.hz"
+            )
+        return _scaled(x, _in_unit(self.reference.angular, "1/s", unit, "rate"))
+
     def dimensionless(self, rate: Rate) -> float:
         """``rate`` in units of the reference rate."""
         return rate.angular / self.reference.angular
@@ -138,6 +177,27 @@ class Translation:
             "model_kwargs": {k: _listify(v) for k, v in self.model_kwargs.items()},
             "warnings": list(self.warnings),
         }
+
+
+def _in_unit(value: float, si: str, unit: str, what: str) -> float:
+    """``value`` (in the SI unit ``si``) in ``unit``."""
+    return value * _per_si(si, unit, what)
+
+
+@functools.cache
+def _per_si(si: str, unit: str, what: str) -> float:
+    try:
+        return float(Q_(1.0, si).m_as(unit))
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError):
+        example = "'us', 'ns', 's'" if what == "time" else "'1/us', '1/s'"
+        raise UnitError(f"{unit!r} is not a unit of {what} (e.g. {example})") from None
+
+
+def _scaled(value: float | np.ndarray, factor: float) -> Any:
+    """``value · factor``: a float for a number, an array for an array."""
+    if isinstance(value, np.ndarray):
+        return value * factor
+    return float(value) * factor
 
 
 def _listify(value: Any) -> Any:
