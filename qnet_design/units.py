@@ -239,6 +239,13 @@ def bose_occupation(frequency_hz: float, temperature_k: float) -> float:
     return 1.0 / math.expm1(x)
 
 
+def lab_units(x: float, unit: str) -> str:
+    """``x`` (in ``unit``, SI) as a lab would write it: ``10 MHz``, ``20 µs``, ``0.2 dB``."""
+    if unit in ("Hz", "s", "m", "K", "m/s") and x != 0:
+        return f"{Q_(x, unit).to_compact():.4g~P}"
+    return f"{x:.4g} {unit}".strip()
+
+
 __all__ = [
     "FIELD_KINDS",
     "Q_",
@@ -246,6 +253,7 @@ __all__ = [
     "bose_occupation",
     "cyclic",
     "db_to_transmission",
+    "lab_units",
     "magnitude",
     "parse_decibels",
     "parse_quantity",

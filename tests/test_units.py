@@ -135,3 +135,22 @@ def test_decibels():
         parse_decibels(0.8, "field `insertion_loss`")
     with pytest.raises(UnitError):
         parse_decibels("3 dB", "field `loss_per_length`", per_length=True)
+
+
+def test_numbers_for_overrides_are_in_si_units_or_db():
+    # what with_overrides reads a plain number in, and reads back: one table for every caller
+    from qnet_design.specs.setups import si_number, si_unit
+    from qnet_design.units import Q_
+
+    assert si_number(Q_("20 us"), "time") == pytest.approx((2e-05, "s"))
+    assert si_number(Q_("5 GHz"), "frequency") == (5e9, "Hz")
+    assert si_number(Q_("50 mK"), "temperature") == pytest.approx((0.05, "K"))
+    assert si_number(0.5, "db") == (0.5, "dB")
+    assert si_number(3.2e-3, "db_per_length") == (3.2e-3, "dB/m")
+    assert si_number(1e5, "number") == (1e5, "")
+    assert [si_unit(k) for k in ("length", "velocity", "per_length", None)] == [
+        "m",
+        "m/s",
+        "1/m",
+        "",
+    ]

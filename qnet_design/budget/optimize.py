@@ -35,11 +35,11 @@ import numpy as np
 from scipy import optimize as sopt
 
 from ..errors import DeviceFileError, ParameterError, UnitError
-from ..runs.points import FAILED, evaluate_points, lab_units, open_store
+from ..runs.points import FAILED, evaluate_points, open_store
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, with_overrides
-from ..units import FIELD_KINDS, Q_, parse_decibels, parse_quantity
+from ..units import FIELD_KINDS, Q_, lab_units, parse_decibels, parse_quantity
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points, lab_units, si_number
+from ..runs.points import FAILED, evaluate_points
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
-from ..specs.setups import SCHEMES, SetupSpec
-from ..units import FIELD_KINDS
+from ..specs.setups import SCHEMES, SetupSpec, si_number
+from ..units import FIELD_KINDS, lab_units
 
 #: headline figure per scheme (larger is better)
 HEADLINE = {

@@ -40,10 +40,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points, si_number
+from ..runs.points import FAILED, evaluate_points
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
-from ..specs.setups import SCHEMES, SetupSpec
+from ..specs.setups import SCHEMES, SetupSpec, si_number
 from ..specs.uncertainty import Uncertainty
 from ._types import Budget
 

@@ -21,12 +21,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pint
 
 from .._version import __version__
 from ..errors import QnetError
 from ..specs.setups import SetupSpec, with_overrides
-from ..units import FIELD_KINDS, Q_
 from .keys import code_fingerprint, store_key
 from .setup_sweep import freeze, thaw
 from .store import ResultStore
@@ -63,21 +61,6 @@ def headline_point(
             unconverged.append(f.name)
     record[FAILED] = f"not converged: {', '.join(unconverged)}" if unconverged else ""
     return record
-
-
-def si_number(value: Any, kind: str) -> tuple[float, str]:
-    """A field value as the number overrides take (SI; dB, dB/m; plain) and that unit's name."""
-    if isinstance(value, pint.Quantity):
-        unit = FIELD_KINDS[kind][1]
-        return float(value.m_as(unit)), unit
-    return float(value), {"db": "dB", "db_per_length": "dB/m"}.get(kind, "")
-
-
-def lab_units(x: float, unit: str) -> str:
-    """``x`` (in ``unit``, SI) as a lab would write it: ``10 MHz``, ``20 µs``, ``0.2 dB``."""
-    if unit in ("Hz", "s", "m", "K", "m/s") and x != 0:
-        return f"{Q_(x, unit).to_compact():.4g~P}"
-    return f"{x:.4g} {unit}".strip()
 
 
 def fingerprint(setup: SetupSpec) -> dict[str, Any]:
@@ -147,7 +130,5 @@ __all__ = [
     "evaluate_points",
     "fingerprint",
     "headline_point",
-    "lab_units",
     "open_store",
-    "si_number",
 ]

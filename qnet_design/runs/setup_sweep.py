@@ -30,8 +30,7 @@ import pint
 from .._version import __version__
 from ..errors import ParameterError
 from ..specs.devices import DeviceSpec
-from ..specs.fields import DEVICE_FIELDS
-from ..specs.setups import SCHEMES, SetupSpec, load_setup, with_overrides
+from ..specs.setups import SetupSpec, field_kind, load_setup, si_unit, with_overrides
 from ..specs.uncertainty import Uncertainty
 from ..translate import translate
 from ..units import FIELD_KINDS, Q_
@@ -165,27 +164,16 @@ def point_key(setup: SetupSpec) -> str:
 # ---------------------------------------------------------------------------- units
 
 
-def _field_kind(setup: SetupSpec, path: str) -> str | None:
-    """The unit kind of the field a dotted path names (``None``: unknown or unitless)."""
-    head, _, key = path.partition(".")
-    if head == "layout":
-        spec = SCHEMES[setup.scheme].layout.get(key)
-        return None if spec is None else spec.kind.removesuffix("_list")
-    device = setup.devices.get(head)
-    field = DEVICE_FIELDS.get(device.kind, {}).get(key) if device is not None else None
-    return None if field is None else field.kind
-
-
 def _require_units(setup: SetupSpec, points: list[dict[str, Any]]) -> None:
     """Refuse a bare number for a dimensional field (never read silently in SI units)."""
     for point in points:
         for path, value in point.items():
-            kind = _field_kind(setup, path)
+            kind = field_kind(setup, path)
             bare = isinstance(value, (int, float)) and not isinstance(value, bool)
             if kind not in _EXAMPLE_UNIT or not bare:
                 continue
             what = FIELD_KINDS[kind][2] if kind in FIELD_KINDS else _DB_WORDS[kind]
-            si = FIELD_KINDS[kind][1] if kind in FIELD_KINDS else _EXAMPLE_UNIT[kind]
+            si = si_unit(kind)
             axis = list(dict.fromkeys(p[path] for p in points))
             unit = _EXAMPLE_UNIT[kind]
             example = f"{path}={axis[0]:g} {unit}" + (

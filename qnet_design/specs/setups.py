@@ -338,17 +338,14 @@ def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_field_text(value: Any, unit_kind: str | None) -> Any:
-    """A sweep or requirement value for a field: a number in a unit field is read in SI units
-    (Hz, s, K, m; dB and dB/m for losses)."""
+    """A sweep or requirement value for a field: a number in a unit field is read in
+    :func:`si_unit` (SI units Hz, s, K, m; dB and dB/m for losses)."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return value
     number = repr(float(value))  # numpy scalars from grids print as plain numbers
-    if unit_kind in FIELD_KINDS:
-        return f"{number} {FIELD_KINDS[unit_kind][1]}"
-    if unit_kind == "db":
-        return f"{number} dB"
-    if unit_kind == "db_per_length":
-        return f"{number} dB/m"
+    unit = si_unit(unit_kind)
+    if unit:
+        return f"{number} {unit}"
     return value.item() if hasattr(value, "item") else value
 
 
@@ -415,3 +412,36 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
         setup.sources,
         layout_uncertainties,
     )
+
+
+# ------------------------------------------------------- plain numbers for with_overrides
+
+
+def si_unit(kind: str | None) -> str:
+    """The unit in which :func:`with_overrides` reads a plain number for a field of ``kind``:
+    the SI unit of a unit kind (Hz, s, K, m, 1/m, m/s), dB or dB/m for losses, ``""`` for a
+    plain-number field."""
+    if kind in FIELD_KINDS:
+        return FIELD_KINDS[kind][1]
+    return {"db": "dB", "db_per_length": "dB/m"}.get(kind or "", "")
+
+
+def si_number(value: Any, kind: str | None) -> tuple[float, str]:
+    """A field value as the plain number :func:`with_overrides` reads back, and its unit
+    (:func:`si_unit`): ``20 us`` → ``(2e-05, "s")``, a 0.5 dB loss → ``(0.5, "dB")``."""
+    unit = si_unit(kind)
+    if hasattr(value, "m_as"):  # a pint quantity
+        return float(value.m_as(unit)), unit
+    return float(value), unit
+
+
+def field_kind(setup: SetupSpec, path: str) -> str | None:
+    """The kind of the values a dotted path names (``"time"``, ``"db"``, ``"integer"``, ...;
+    the element kind for a list); ``None`` for an unknown role, field or layout key."""
+    head, _, key = path.partition(".")
+    if head == "layout":
+        spec = SCHEMES[setup.scheme].layout.get(key)
+        return None if spec is None else spec.kind.removesuffix("_list")
+    device = setup.devices.get(head)
+    entry = DEVICE_FIELDS.get(device.kind, {}).get(key) if device is not None else None
+    return None if entry is None else entry.kind
