@@ -10,7 +10,6 @@ command takes ``--json`` (which also silences the progress line) and ``--max-mem
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -19,9 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import progress
-from ._version import __version__
-from .budget._types import format_value, json_safe
+from . import __version__, progress
 from .catalog import catalog_dir, find, list_catalog
 from .describe import device_lines, setup_lines
 from .errors import (
@@ -33,6 +30,7 @@ from .errors import (
     UnitError,
 )
 from .guard import ENV_MAX_MEMORY, memory_limit
+from .output import check_outputs, print_json, print_table
 from .runs import DASK_WORKER_TIMEOUT
 from .specs.devices import load_device
 from .specs.setups import load_setup
@@ -40,23 +38,6 @@ from .translate import translate
 
 BAD_INPUT = (DeviceFileError, UnitError, ParameterError, SizeError)
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 2, 130, 141
-#: options that name a file the command writes after its solve (checked before it)
-OUTPUT_OPTIONS = ("plot", "csv", "output")
-PLOT_SUFFIXES = {".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff"}
-
-
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    if isinstance(obj, Path):
-        return str(obj)
-    return str(obj)
-
-
-def _print_json(data: Any) -> None:
-    """Standard JSON: non-finite numbers are null (the rule of ``budget._types``)."""
-    text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=_json_default)
-    print(text)
 
 
 def _cmd_devices(args: argparse.Namespace) -> int:
@@ -84,7 +65,7 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         else:
             data = {**load_device(path).raw(), "path": str(path)}
         if args.json:
-            _print_json(data)
+            print_json(data)
         else:
             print("\n".join(device_lines(load_device(path))))
         return 0
@@ -100,7 +81,7 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         for e in entries
     ]
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         frame = pd.DataFrame(rows, columns=["name", "kind", "title", "reference"])
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
@@ -123,7 +104,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     setup = load_setup(args.setup)
     tr = translate(setup)
     if args.json:
-        _print_json({**tr.to_dict(), "uncertainties": _stated_uncertainties(setup)})
+        print_json({**tr.to_dict(), "uncertainties": _stated_uncertainties(setup)})
         return 0
     print(
         f"{setup.name}  [{tr.scheme}]  reference rate {tr.reference.symbol} = "
@@ -157,7 +138,7 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
         plot_budget(result, args.plot)
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         print(result.summary() if args.quiet else result)
     return 0
@@ -179,7 +160,7 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
         progress=not args.json and sys.stderr.isatty(),
     )
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         print(result)
     return 0
@@ -196,7 +177,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         store=not args.no_cache,
     )
     if args.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         print(report)
     return 0
@@ -218,7 +199,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         store=not args.no_cache,
     )
     if args.json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         print(result)
     return 0
@@ -237,26 +218,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.csv:
         frame.to_csv(args.csv, index=False)
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        print_json(frame.to_dict(orient="records"))
     else:
-        _print_table(frame, "setup")
+        print_table(frame, "setup")
     return 0
-
-
-def _print_table(frame: pd.DataFrame, key: str) -> None:
-    """A compare/sweep table as text: the figures (∞ spelled out, '-' where a scheme has no
-    such figure), then every row's warnings in full, named by the row's ``key`` column."""
-    table = frame.drop(columns=["warnings"], errors="ignore")
-    with pd.option_context("display.width", 250, "display.max_columns", 60):
-        print(table.to_string(index=False, na_rep="-", float_format=format_value))
-    if "warnings" not in frame.columns:
-        return
-    rows = [(row[key], row["warnings"]) for _, row in frame.iterrows() if row["warnings"]]
-    if rows:
-        print("\nwarnings:")
-    for name, text in rows:
-        for line in str(text).split(" | "):
-            print(f"  {name}: {line}")
 
 
 def _cmd_require(args: argparse.Namespace) -> int:
@@ -266,7 +231,7 @@ def _cmd_require(args: argparse.Namespace) -> int:
 
     result = require(load_setup(args.setup), args.target, args.vary)
     if args.json:
-        _print_json(asdict(result))
+        print_json(asdict(result))
     else:
         print(result.message)
     return 0 if result.met else 1
@@ -308,9 +273,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.csv:
         frame.to_csv(args.csv, index=False)
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        print_json(frame.to_dict(orient="records"))
     else:
-        _print_table(frame, frame.columns[0])
+        print_table(frame, frame.columns[0])
         print(f"({frame.attrs.get('n_cached', 0)} of {len(frame)} points read from the store)")
     return 0
 
@@ -325,7 +290,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.output or f"{Path(args.setup).stem}_report.html")
     report(setup, path)
     if args.json:
-        _print_json({"path": str(path)})
+        print_json({"path": str(path)})
     else:
         print(f"report written to {path}")
     return 0
@@ -354,7 +319,7 @@ def _cmd_cache(args: argparse.Namespace) -> int:
                 "`qnet-design cache clear --force` deletes it"
             ) from None
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         print(", ".join(f"{k}: {v}" for k, v in data.items()))
     return 0
@@ -510,27 +475,6 @@ def _add_common_options(parser: argparse.ArgumentParser, sub: Any) -> None:
         command.add_argument("--max-memory", metavar="SIZE", default=argparse.SUPPRESS, help=text)
 
 
-def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse an output path that cannot be written *before* the solve, not after it."""
-    for option in OUTPUT_OPTIONS:
-        value = getattr(args, option, None)
-        if not value:
-            continue
-        path = Path(value)
-        flag = f"--{option} {value}"
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise ParameterError(f"{flag}: the folder {str(folder)!r} does not exist")
-        if path.is_dir():
-            raise ParameterError(f"{flag} is a folder; give a file name")
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise ParameterError(f"{flag}: no permission to write there")
-        if option == "plot" and path.suffix and path.suffix.lower() not in PLOT_SUFFIXES:
-            raise ParameterError(
-                f"{flag}: unknown image type {path.suffix!r}; use one of {sorted(PLOT_SUFFIXES)}"
-            )
-
-
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
@@ -538,7 +482,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     with memory_limit(args.max_memory), progress.switched(not getattr(args, "json", False)):
-        _check_outputs(args)
+        check_outputs(args)
         return int(args.func(args))
 
 

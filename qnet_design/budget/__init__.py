@@ -19,7 +19,13 @@ import pandas as pd
 from ..errors import ParameterError
 from ..specs.setups import SetupSpec, load_setup
 from ..translate import translate
-from ._types import Budget as Budget, BudgetStep as BudgetStep, Figure as Figure
+from ._types import (
+    Budget as Budget,
+    BudgetStep as BudgetStep,
+    Figure as Figure,
+    format_value as format_value,
+    json_safe as json_safe,
+)
 from .requirement import Requirement as Requirement, require as require
 
 
@@ -82,4 +88,14 @@ def compare(setups: Iterable[SetupSpec | str | Path]) -> pd.DataFrame:
     return pd.DataFrame([budget(item, full=False).table_row() for item in setups])
 
 
-__all__ = ["Budget", "BudgetStep", "Figure", "Requirement", "budget", "compare", "require"]
+__all__ = [
+    "Budget",
+    "BudgetStep",
+    "Figure",
+    "Requirement",
+    "budget",
+    "compare",
+    "format_value",
+    "json_safe",
+    "require",
+]
