@@ -123,9 +123,12 @@ t2 = None if FAST else prep_time(DualRail(2, R), threshold=thr)
 curves = [("N = 1", t1), (f"N = 2, Δ = {d_par:g}γ", t2p)] + ([] if FAST else [("N = 2, δ = 0", t2)])
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 for label, p in curves:
-    ax.semilogy(p.times, np.maximum(p.impurity, 1e-8), label=f"{label}: T_prep = {p.t_prep:.1f}/γ")
-ax.axhline(thr, c="k", ls="--", lw=0.7)
-ax.set(xlabel="γt", ylabel="[1 − μ(t)]/N", title="Fig. 3(a,c): relaxation, r = 1")
+    # the state starts pure (1 − μ = 0, off a log axis): the curve enters from the bottom
+    (line,) = ax.semilogy(p.times, p.impurity, label=f"{label}: T_prep = {p.t_prep:.1f}/γ")
+    ax.axvline(p.t_prep, c=line.get_color(), ls="--", lw=0.8)  # the caption's dashed T_prep
+ax.axhline(thr, c="k", ls=":", lw=0.7, label=f"threshold {thr:g}")
+ax.set_ylim(1e-5, 1.0)
+ax.set(xlabel="time γt", ylabel="impurity [1 − μ(t)]/N", title="Fig. 3(a,c): relaxation, r = 1")
 ax.legend(fontsize=7)
 nbtools.savefig(fig, "000_fig3")
 rows = [("T_prep(2, Δ = 3γ) / T_prep(1)", t2p.t_prep / t1.t_prep, 1.0, 0.05,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, progress
 from .catalog import catalog_dir, find, list_catalog
-from .describe import device_lines, setup_lines
+from .describe import device_lines, setup_lines, stated_uncertainties, translation_lines
 from .errors import (
     DeviceFileError,
     MissingDependencyError,
@@ -89,38 +89,13 @@ def _cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stated_uncertainties(setup: Any) -> dict[str, str]:
-    """``role.field`` → the value as written with its ``± σ`` (nominal values feed the model)."""
-    out = {
-        f"{role}.{key}": u.written
-        for role, device in setup.devices.items()
-        for key, u in device.uncertainties.items()
-    }
-    out.update({f"layout.{k}": u.written for k, u in setup.layout_uncertainties.items()})
-    return out
-
-
 def _cmd_translate(args: argparse.Namespace) -> int:
     setup = load_setup(args.setup)
     tr = translate(setup)
     if args.json:
-        print_json({**tr.to_dict(), "uncertainties": _stated_uncertainties(setup)})
+        print_json({**tr.to_dict(), "uncertainties": stated_uncertainties(setup)})
         return 0
-    print(
-        f"{setup.name}  [{tr.scheme}]  reference rate {tr.reference.symbol} = "
-        f"2π × {tr.reference.hz:.6g} Hz = {tr.reference.angular:.6g} rad/s"
-    )
-    frame = tr.to_frame()
-    with pd.option_context("display.max_colwidth", 70, "display.width", 220):
-        print(frame.to_string(index=False, float_format=lambda x: f"{x:.6g}"))
-    print("\nDimensionless parameters:")
-    for p in tr.parameters:
-        print(f"  {p.symbol:>8} = {p.value}" + (f"   ({p.note})" if p.note else ""))
-    stated = _stated_uncertainties(setup)
-    if stated:
-        print("\nStated uncertainties (the model uses the nominal values):")
-        for path, text in stated.items():
-            print(f"  {path} = {text}")
+    print("\n".join(translation_lines(tr, setup, quiet=args.quiet)))
     sys.stdout.flush()
     for w in tr.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -147,8 +122,6 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
     from .budget.uncertainty import uncertain_budget
 
-    if args.plot:
-        raise ParameterError("`--plot` is not available with `--uncertainty` yet")
     result = uncertain_budget(
         load_setup(args.setup),
         method=args.uncertainty,
@@ -159,10 +132,14 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
         store=not args.no_cache,
         progress=not args.json and sys.stderr.isatty(),
     )
+    if args.plot:
+        from .plotting import plot_intervals, save_plot
+
+        save_plot(plot_intervals, result, args.plot)
     if args.json:
         print_json(result.to_dict())
     else:
-        print(result)
+        print(result.summary() if args.quiet else result)
     return 0
 
 
@@ -176,6 +153,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         workers=args.workers,
         store=not args.no_cache,
     )
+    if args.plot:
+        from .plotting import plot_sensitivity, save_plot
+
+        save_plot(plot_sensitivity, report, args.plot)
     if args.json:
         print_json(report.to_dict())
     else:
@@ -343,12 +324,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("translate", help="model rates of a setup in Hz, rad/s and units of γ")
     p.add_argument("setup", help="setup file (devices/setups/*.toml)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--quiet", action="store_true", help="short form: one line per rate")
     p.set_defaults(func=_cmd_translate)
 
     p = sub.add_parser("budget", help="figures of merit and error budget of a setup")
     p.add_argument("setup", help="setup file (devices/setups/*.toml)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--plot", metavar="PNG", help="write the budget's figure to this file")
+    p.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="write the budget's figure (with --uncertainty: its intervals) to this file",
+    )
     p.add_argument(
         "--uncertainty",
         nargs="?",
@@ -372,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minimize", action="store_true", help="smaller is better (e.g. t_prep)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    p.add_argument("--plot", metavar="PNG", help="write the ranking as a bar chart to this file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_sensitivity)
 

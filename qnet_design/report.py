@@ -5,8 +5,10 @@ reference, notes, fields as written, which the setup overrides), the translated 
 rad/s, units of the reference rate) and dimensionless parameters, every figure of merit with its
 unit, method and convergence evidence, the error budget as a table and as a plot, all warnings,
 the timings, the versions of the packages that computed it and the command that reproduces it.
-Images are embedded as base64 PNG and there is no script, stylesheet or font from the network:
-the file opens offline.
+A setup with values written ``± σ`` also gets its figures with 68 %/95 % intervals (Monte Carlo,
+:mod:`qnet_design.budget.uncertainty`) and the sensitivity ranking of its parameters
+(:mod:`qnet_design.budget.sensitivity`), each as a table and a plot. Images are embedded as
+base64 PNG and there is no script, stylesheet or font from the network: the file opens offline.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .budget import Budget, budget as compute_budget
@@ -28,6 +30,10 @@ from .budget._types import NO_TRUNCATION, format_value
 from .describe import device_fields, layout_fields
 from .specs.setups import SetupSpec, load_setup
 from .translate import Translation, translate
+
+if TYPE_CHECKING:
+    from .budget.sensitivity import SensitivityReport
+    from .budget.uncertainty import UncertainBudget
 
 #: packages whose versions the report lists (the numerics behind every figure)
 PACKAGES = ("numpy", "scipy", "qutip", "pandas", "pint", "matplotlib")
@@ -155,8 +161,6 @@ def _figures_section(b: Budget) -> str:
 
 
 def _budget_section(b: Budget) -> str:
-    import matplotlib.pyplot as plt
-
     parts = []
     if b.error_budget:
         parts.append(
@@ -165,12 +169,59 @@ def _budget_section(b: Budget) -> str:
         )
         rows = [(_e(s.step), _e(s.figure), _e(format_value(s.value, 6))) for s in b.error_budget]
         parts.append(_table(("step", "figure", "value"), rows, numeric=(2,)))
-    fig = b.plot()
+    parts.append(_image(b.plot(), f"profiles and error budget of {b.setup}"))
+    return "".join(parts)
+
+
+def _image(fig: Any, alt: str) -> str:
+    """``fig`` embedded as a PNG (and closed)."""
+    import matplotlib.pyplot as plt
+
     try:
-        alt = f"profiles and error budget of {b.setup}"
-        parts.append(f"<p><img alt='{_e(alt)}' src='{png_data_uri(fig)}'></p>")
+        return f"<p><img alt='{_e(alt)}' src='{png_data_uri(fig)}'></p>"
     finally:
         plt.close(fig)
+
+
+def _uncertainty_section(u: UncertainBudget) -> str:
+    from .plotting import plot_intervals
+
+    parts = [
+        f"<p>{_e(u.method)}, propagating the values written with ±:</p>",
+        "<ul>" + "".join(f"<li><code>{_e(p)}</code></li>" for p in u.inputs) + "</ul>",
+    ]
+    rows = [
+        (
+            f"<code>{_e(i.figure)}</code>",
+            _e(format_value(i.nominal, 6)),
+            _e(format_value(i.median, 6)),
+            _e(f"[{format_value(i.low68)}, {format_value(i.high68)}]"),
+            _e(f"[{format_value(i.low95)}, {format_value(i.high95)}]"),
+            _e(i.unit),
+            _e(i.n),
+        )
+        for i in u.intervals
+    ]
+    header = ("figure", "nominal", "median", "68 % interval", "95 % interval", "unit", "values")
+    parts.append(_table(header, rows, numeric=(1, 2)))
+    if u.n_samples:
+        parts.append(f"<p>{u.n_samples - u.n_failed} of {u.n_samples} samples succeeded.</p>")
+    parts += [f"<p class='warn'>failed ({n}): {_e(why)}</p>" for why, n in u.failures.items()]
+    parts.append(_image(plot_intervals(u), f"intervals of the figures of {u.setup}"))
+    return "".join(parts)
+
+
+def _sensitivity_section(s: SensitivityReport) -> str:
+    from .plotting import plot_sensitivity
+
+    lines = "".join(f"<li>{_e(x.line(s.figure, s.nominal))}</li>" for x in s.ranking)
+    parts = [
+        f"<p>{_e(s.figure)} = {_e(format_value(s.nominal))} {_e(s.unit)} now; the figure after "
+        "one realistic improvement of each parameter, largest effect first "
+        f"({s.evaluations} budgets):</p><ol>{lines}</ol>"
+    ]
+    parts += [f"<p class='small'>not ranked: {_e(why)}</p>" for why in s.not_ranked]
+    parts.append(_image(plot_sensitivity(s), f"sensitivity ranking of {s.setup}"))
     return "".join(parts)
 
 
@@ -181,8 +232,11 @@ def render(
     *,
     command: str | None = None,
     created: datetime | None = None,
+    uncertain: UncertainBudget | None = None,
+    ranking: SensitivityReport | None = None,
 ) -> str:
-    """The report of already computed results as one HTML string (no solve happens here)."""
+    """The report of already computed results as one HTML string (no solve happens here);
+    ``uncertain`` and ``ranking`` add the intervals and the sensitivity sections."""
     created = created or datetime.now(UTC)
     warnings = "".join(f"<li class='warn'>{_e(w)}</li>" for w in b.warnings)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in b.timings.items())
@@ -196,6 +250,10 @@ def render(
         f"<ul>{warnings}</ul>" if warnings else "<p>none</p>",
         "<h2>Error budget</h2>",
         _budget_section(b),
+        "<h2>Uncertainty</h2>" if uncertain is not None else "",
+        _uncertainty_section(uncertain) if uncertain is not None else "",
+        "<h2>Sensitivity</h2>" if ranking is not None else "",
+        _sensitivity_section(ranking) if ranking is not None else "",
         "<h2>Setup and devices</h2>",
         _setup_section(setup),
         "<h2>Translated model</h2>",
@@ -222,12 +280,37 @@ def reproduce_command(setup: SetupSpec, output: str | Path | None = None) -> str
     return shlex.join(words)
 
 
-def report(setup: SetupSpec | str | Path, path: str | Path | None = None) -> str:
-    """Compute the setup's full budget and return (and, with ``path``, write) the HTML report."""
+def report(
+    setup: SetupSpec | str | Path,
+    path: str | Path | None = None,
+    *,
+    samples: int = 200,
+    store: Any = True,
+) -> str:
+    """Compute the setup's full budget and return (and, with ``path``, write) the HTML report.
+
+    A setup with ± values also gets a Monte Carlo budget with intervals (``samples`` draws,
+    seed 0) and the sensitivity ranking of its headline figure; ``store`` as for
+    :func:`qnet_design.sweep` (repeated reports read the samples back).
+    """
+    from .budget.sensitivity import sensitivity
+    from .budget.uncertainty import uncertain_budget, uncertain_inputs
+
     spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
     tr = translate(spec)
     b = compute_budget(spec)
-    text = render(spec, tr, b, command=reproduce_command(spec, path))
+    uncertain = ranking = None
+    if uncertain_inputs(spec):
+        uncertain = uncertain_budget(spec, samples=samples, store=store)
+        ranking = sensitivity(spec, store=store)
+    text = render(
+        spec,
+        tr,
+        b,
+        command=reproduce_command(spec, path),
+        uncertain=uncertain,
+        ranking=ranking,
+    )
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text

@@ -10,6 +10,8 @@ import sys
 import pytest
 
 from qnet_design.cli import main
+from qnet_design.specs.setups import load_setup
+from qnet_design.translate import translate
 
 from .conftest import DEVICES
 
@@ -71,10 +73,43 @@ def test_translate_json_every_setup(setup, capsys):
         )
 
 
-def test_translate_table_has_paper_symbols(capsys):
-    assert main(["translate", str(DEVICES / "setups" / "thermal_link_transmon.toml")]) == 0
-    out = capsys.readouterr().out
-    assert "κ" in out and "n_th" in out and "value_per_gamma" in out
+def test_translate_text_reads_like_the_budget(capsys):
+    # per rate: Γ/2π in lab units and how it was obtained, then Γ in rad/s and units of γ
+    setup = DEVICES / "setups" / "thermal_link_transmon.toml"
+    assert main(["translate", str(setup)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (kappa,) = [k for k, line in enumerate(lines) if line.startswith("  κ (kappa)")]
+    assert "10 kHz" in lines[kappa] and "2κ = ω_c/Q" in lines[kappa]
+    assert lines[kappa + 1].split() == ["model:", "62831.9", "rad/s", "=", "0.0010101", "γ₁"]
+    assert any(line.startswith("  n_th ") for line in lines)
+    # --quiet: one line per rate and parameter, in units of the reference rate
+    assert main(["translate", str(setup), "--quiet"]) == 0
+    quiet = capsys.readouterr().out.splitlines()
+    assert ["κ", "=", "0.0010101", "γ₁", "(2π", "×", "10", "kHz)"] in [x.split() for x in quiet]
+    tr = translate(load_setup(setup))
+    assert len(quiet) == 2 + len(tr.rates) + len(tr.parameters)
+
+
+def test_budget_uncertainty_text_reads_like_the_budget(capsys):
+    # value, unit, method; the interval, the nominal and the evidence on one line each;
+    # --quiet one line per figure; ∞/NaN spelled as in every output
+    setup = DEVICES / "setups" / "thermal_link_transmon_uncertain.toml"
+    argv = ["budget", str(setup), "--uncertainty", "linear", "--no-cache"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (flux,) = [k for k, line in enumerate(lines) if line.startswith("  flux ")]
+    assert lines[flux].split()[2:] == ["1/us", "nominal", "±", "σ_f", "(first", "order)"]
+    assert lines[flux + 1].strip().startswith("interval: 68 % [")
+    assert lines[flux + 1].endswith("] 1/us")
+    assert lines[flux + 3].strip().startswith("evidence: 12 difference budgets; nominal: ")
+    assert main([*argv, "--quiet"]) == 0
+    quiet = capsys.readouterr().out.splitlines()
+    assert [line.split("=")[0].strip() for line in quiet[2:6]] == [
+        "concurrence",
+        "n_th",
+        "flux",
+        "kappa_over_gamma",
+    ]
 
 
 def test_console_script_bad_file_exit_code(tmp_path):

@@ -12,16 +12,21 @@ import numpy as np
 import pytest
 
 from qnet_design.budget import Budget, BudgetStep, Figure
-from qnet_design.budget._types import Profile
+from qnet_design.budget._types import Profile, format_value
+from qnet_design.budget.sensitivity import Sensitivity, SensitivityReport
+from qnet_design.budget.uncertainty import Interval, UncertainBudget
 from qnet_design.plotting import (
     BETTER,
+    FLOOR,
     WORSE,
     budget_figure,
     plot_budget,
     plot_chain,
     plot_concurrence_matrix,
     plot_error_budget,
+    plot_intervals,
     plot_map,
+    plot_sensitivity,
 )
 
 
@@ -200,3 +205,234 @@ def test_error_budget_uses_a_log_axis_when_values_span_decades():
     assert ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.texts] == ["500", "40", "2"]
     plt.close(fig)
+
+
+def test_real_dual_rail_budget_plots_its_computed_matrix():
+    # the catalog TWPA dual rail cut to two pairs (~10 s): its headline budget already solves
+    # the whole layout, so the panel must show that computed C_ij, and the ideal one says ideal
+    from qnet_design.budget import budget
+    from qnet_design.specs.setups import load_setup, with_overrides
+
+    from .conftest import DEVICES
+
+    setup = load_setup(DEVICES / "setups" / "dual_rail_twpa.toml")
+    b = budget(with_overrides(setup, {"layout.pairs": 2}), full=False)
+    _assert_dual_rail_panels(b)
+
+
+@pytest.mark.slow
+def test_real_full_dual_rail_budget_plots_its_computed_matrix():
+    # the full budget of the same two pairs (finite-bandwidth T_prep, error budget: minutes)
+    from qnet_design.budget import budget
+    from qnet_design.specs.setups import load_setup, with_overrides
+
+    from .conftest import DEVICES
+
+    setup = load_setup(DEVICES / "setups" / "dual_rail_twpa.toml")
+    b = budget(with_overrides(setup, {"layout.pairs": 2}))
+    ax_budget = _assert_dual_rail_panels(b)
+    # the ideal network's N_ent = ∞ is marked as such, the setup's value labelled in bold
+    labels = [t.get_text() for t in ax_budget.texts]
+    assert labels[0].startswith("∞") and labels[-1] == format_value(b.error_budget[-1].value, 3)
+
+
+def _assert_dual_rail_panels(b):
+    from qnet_design.budget._dual_rail import PROFILE_COMPUTED, PROFILE_IDEAL
+
+    fig = b.plot()
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.images}
+    computed = np.asarray(b.profiles[PROFILE_COMPUTED])
+    shown = panels[PROFILE_COMPUTED].images[0].get_array()
+    assert np.array_equal(shown, np.where(np.abs(computed) < FLOOR, 0.0, computed))
+    assert np.diag(computed) == pytest.approx([b["C_11"], b["C_22"]], abs=1e-12)
+    # the ideal broadband matrix is titled as ideal and is not the computed one
+    (ideal_title,) = [t for t in panels if t != PROFILE_COMPUTED]
+    assert "ideal" in ideal_title and ideal_title == PROFILE_IDEAL
+    ideal = np.asarray(b.profiles[PROFILE_IDEAL])
+    assert np.allclose(panels[ideal_title].images[0].get_array(), ideal)
+    assert not np.allclose(ideal, computed, atol=1e-2)
+    _inside_canvas(fig)
+    ax_budget = fig.axes[len(b.profiles)]  # the panels come first, then the colour bars
+    plt.close(fig)
+    return ax_budget
+
+
+def _uncertain(intervals, failures=None, n_samples=20) -> UncertainBudget:
+    nominal = Budget(
+        "dual_rail",
+        "A setup",
+        tuple(Figure(i.figure, i.nominal, i.unit, "computed") for i in intervals),
+    )
+    return UncertainBudget(
+        "A setup with stated uncertainties and a name long enough to wrap in the title",
+        "dual_rail",
+        f"Monte Carlo, {n_samples} samples, seed 0",
+        nominal,
+        (),
+        tuple(intervals),
+        n_samples,
+        failures or {},
+    )
+
+
+def _hline_extents(ax) -> list[tuple[float, float]]:
+    """(x0, x1) of every interval bar (horizontal line collections), 95 % first."""
+    return [
+        (float(seg[0][0]), float(seg[1][0])) for c in ax.collections for seg in c.get_segments()
+    ]
+
+
+def test_interval_plot_marks_units_failures_and_non_finite():
+    nan = math.nan
+    result = _uncertain(
+        [
+            Interval("C_11", "", 0.30, 0.29, 0.25, 0.33, 0.20, 0.36, 17),
+            Interval("t_prep", "us", 2.0, 2.1, 1.8, 2.5, 1.5, math.inf, 17),
+            Interval("n_ent", "", 40.0, 35.0, 10.0, 300.0, 3.0, 5000.0, 17),
+            Interval("pair_rate", "1/s", nan, nan, nan, nan, nan, nan, 0),
+        ],
+        {"ConvergenceError: source truncation": 3},
+    )
+    fig = plot_intervals(result)
+    ax_c, ax_t, ax_n, ax_r = fig.axes
+    assert fig.get_layout_engine() is not None
+    assert [ax.get_xlabel() for ax in fig.axes] == [
+        "C_11",
+        "t_prep (µs)",
+        "n_ent",
+        "pair_rate (1/s)",
+    ]
+    # the bars are the intervals, the open circle the median, the dashed line the nominal value
+    assert _hline_extents(ax_c) == [(0.20, 0.36), (0.25, 0.33)]
+    (median,) = [line for line in ax_c.lines if line.get_marker() == "o"]
+    assert list(median.get_xdata()) == [0.29]
+    assert [list(line.get_xdata()) for line in ax_c.lines if line.get_linestyle() == "--"] == [
+        [0.30, 0.30]
+    ]
+    # an infinite bound runs to the frame and says ∞; decades on a log axis; NaN is named
+    assert _hline_extents(ax_t)[0][1] == ax_t.get_xlim()[1]
+    assert "∞" in [t.get_text() for t in ax_t.texts]
+    assert ax_n.get_xscale() == "log" and ax_c.get_xscale() == "linear"
+    assert "NaN" in " ".join(t.get_text() for t in ax_r.texts)
+    assert "17 of 20 samples" in ax_t.get_title(loc="left")
+    title = fig.get_suptitle()
+    assert "17 of 20 samples succeeded" in title and "3 × ConvergenceError" in title
+    _inside_canvas(fig)
+    plt.close(fig)
+
+
+def test_real_interval_plot_and_cli(tmp_path, capsys):
+    # the catalog's uncertain thermal link, linear propagation (13 headline budgets, ~2 s)
+    from qnet_design.budget.uncertainty import uncertain_budget
+    from qnet_design.cli import main
+    from qnet_design.specs.setups import load_setup
+
+    from .conftest import DEVICES
+
+    path = DEVICES / "setups" / "thermal_link_transmon_uncertain.toml"
+    result = uncertain_budget(load_setup(path), method="linear", store=False)
+    fig = plot_intervals(result)
+    labels = [ax.get_xlabel() for ax in fig.axes]
+    assert labels == [_axis(i.figure, i.unit) for i in result.intervals]
+    assert "flux (1/µs)" in labels
+    c = result["concurrence"]
+    assert _hline_extents(fig.axes[0]) == pytest.approx([(c.low95, c.high95), (c.low68, c.high68)])
+    _inside_canvas(fig)
+    plt.close(fig)
+    # the CLI writes the same picture; --quiet prints one line per figure
+    png = tmp_path / "intervals.png"
+    argv = ["budget", str(path), "--uncertainty", "linear", "--no-cache", "--quiet", "--plot"]
+    assert main([*argv, str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].startswith("  concurrence") and "68 % [" in out[2] and "evidence" not in out
+
+
+def _axis(name, unit):
+    return f"{name} ({unit.replace('us', 'µs')})" if unit else name
+
+
+def _report(ranking, figure="n_ent", unit="", minimize=False, nominal=2.0) -> SensitivityReport:
+    return SensitivityReport(
+        "A setup", figure, nominal, tuple(ranking), ("x = 0",), 9, unit, minimize
+    )
+
+
+def test_sensitivity_plot_ranks_in_lab_units_and_marks_non_finite():
+    ranking = [
+        Sensitivity(
+            "channel.insertion_loss", "0.2 dB", -0.6, "halving", "0.1 dB", math.inf, math.inf
+        ),
+        Sensitivity("qubit.t_phi", "20 µs", 0.1, "doubling", "40 µs", 2.5, 0.5),
+        Sensitivity(
+            "qubit.directionality",
+            "0.99",
+            2.0,
+            "halving the backward part of",
+            "0.995",
+            1.9,
+            -0.1,
+            violates_rule=True,
+        ),
+        Sensitivity(
+            "source.filter_q",
+            "2.5e+05",
+            0.0,
+            "neither ±10 % helps (local optimum):",
+            "2.75e+05",
+            1.8,
+            -0.2,
+        ),
+        Sensitivity(
+            "layout.detuning_step", "10 MHz", math.nan, "+10 % on", "11 MHz", math.nan, math.nan
+        ),
+    ]
+    fig = plot_sensitivity(_report(ranking))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "n_ent (higher is better)"
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert "halving channel.insertion_loss (0.2 dB → 0.1 dB)" in ticks[0]
+    assert "doubling qubit.t_phi (20 µs → 40 µs)" in ticks[1]
+    bars = ax.patches
+    assert [mcolors.to_hex(b.get_facecolor()) for b in bars[1:4]] == [
+        mcolors.to_hex(c) for c in (BETTER, WORSE, WORSE)
+    ]
+    # ∞ is a hatched bar to the frame, the rule violation hatched, NaN a grey box
+    assert bars[0].get_hatch() and bars[0].get_x() + bars[0].get_width() == ax.get_xlim()[1]
+    assert bars[2].get_hatch() and not bars[1].get_hatch() and bars[4].get_hatch()
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[:2] == ["∞", "2.5 (+0.5)"] and "NaN" in labels and "nominal 2" in labels
+    assert [list(line.get_xdata()) for line in ax.lines] == [[2.0, 2.0]]  # the nominal
+    assert "1 not ranked" in fig.get_suptitle()
+    _inside_canvas(fig)
+    plt.close(fig)
+    # a preparation time: shorter is better, so a decrease is green
+    t = [Sensitivity("qubit.t1", "20 µs", -0.3, "doubling", "40 µs", 1.5, -0.5)]
+    fig = plot_sensitivity(_report(t, "t_prep", "us", minimize=True))
+    assert fig.axes[0].get_xlabel() == "t_prep (µs, lower is better)"
+    assert mcolors.to_hex(fig.axes[0].patches[0].get_facecolor()) == mcolors.to_hex(BETTER)
+    plt.close(fig)
+
+
+def test_real_sensitivity_plot_and_cli(tmp_path, capsys):
+    # the catalog TWPA arrays (16 headline budgets, < 1 s): every bar ends at the figure after
+    # that parameter's improvement
+    from qnet_design.budget.sensitivity import sensitivity
+    from qnet_design.cli import main
+    from qnet_design.specs.setups import load_setup
+
+    from .conftest import DEVICES
+
+    path = DEVICES / "setups" / "cv_replication_twpa_arrays.toml"
+    report = sensitivity(load_setup(path), store=False)
+    fig = plot_sensitivity(report)
+    ax = fig.axes[0]
+    ends = [b.get_x() + b.get_width() for b in ax.patches]
+    assert ends == pytest.approx([s.figure_after for s in report.ranking])
+    assert ax.get_xlabel() == f"{report.figure} (higher is better)"
+    _inside_canvas(fig)
+    plt.close(fig)
+    png = tmp_path / "ranking.png"
+    assert main(["sensitivity", str(path), "--no-cache", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "realistic improvement" in capsys.readouterr().out

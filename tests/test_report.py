@@ -68,3 +68,31 @@ def test_report_is_self_contained_and_complete(tmp_path, capsys):
         assert device.reference in text
     assert "rad/s" in text and "numpy" in text and "qutip" in text
     assert f"qnet-design report {SETUP} -o {out}" in text
+    # no value written with ±: no interval or sensitivity section
+    assert "Uncertainty" not in page.text and "Sensitivity" not in page.text
+
+
+def test_report_of_a_setup_with_uncertainties_has_intervals_and_ranking(tmp_path):
+    # the same arrays with ± on the squeezing and the hopping: intervals and the sensitivity
+    # ranking appear, each as a table and an embedded plot (20 samples, no store: ~3 s)
+    from qnet_design.budget.sensitivity import sensitivity
+    from qnet_design.report import report
+
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        f'base = "{SETUP}"\nname = "arrays with stated uncertainties"\n'
+        '[overrides.source]\nsqueezing_db = "8.686 ± 0.5 dB"\n[layout]\nhopping = "5 ± 0.25 MHz"\n'
+    )
+    page = _Collect()
+    page.feed(report(path, tmp_path / "r.html", samples=20, store=False))
+    text = " ".join(page.text)
+    assert len(page.images) == 3  # budget, intervals, ranking
+    for src in page.images:
+        pixels = mpimg.imread(io.BytesIO(base64.b64decode(src.split(",", 1)[1])), format="png")
+        assert pixels.shape[0] > 100
+    assert "Monte Carlo, 20 samples, seed 0" in text and "20 of 20 samples succeeded" in text
+    assert "source.squeezing_db" in text and "layout.hopping" in text
+    ranking = sensitivity(load_setup(path), store=False)
+    for s in ranking.ranking:
+        assert s.line(ranking.figure, ranking.nominal) in text
+    assert "Uncertainty" in page.text and "Sensitivity" in page.text  # the section headings

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,30 @@ def format_value(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def with_unit(value: float, unit: str, digits: int = 4) -> str:
+    """``value unit`` for text output (:func:`format_value`; no trailing space when unitless)."""
+    return f"{format_value(value, digits)} {unit}".rstrip()
+
+
+def text_block(
+    name: str, value: str, method: str, details: Sequence[tuple[str, str]], width: int
+) -> list[str]:
+    """One figure in the long text output of every result (budget, intervals, translation):
+
+    ``name  value unit  method`` on one line, then one indented ``label: text`` line per detail
+    (the convergence evidence, a note, an interval); empty details are left out.
+    """
+    pad = " " * (width + 4)
+    lines = [f"  {name:<{width}}  {value:<16} {method}".rstrip()]
+    lines += [f"{pad}{label}: {text}" for label, text in details if text]
+    return lines
+
+
+def short_line(name: str, value: str, width: int, flag: str = "") -> str:
+    """One figure in the short text output (``--quiet``): ``name = value unit  (flag)``."""
+    return f"  {name:<{width}} = {value}" + (f"  ({flag})" if flag else "")
+
+
 #: First words of a figure's method that mark it as not computed for the user's own setup.
 NOT_OWN_SETUP = ("ideal", "extrapolated", "approximate")
 
@@ -105,7 +129,13 @@ class Figure:
 
     def text(self) -> str:
         """``value unit`` for text output (∞ and NaN spelled out)."""
-        return f"{format_value(self.value)} {self.unit}".rstrip()
+        return with_unit(self.value, self.unit)
+
+    @property
+    def flags(self) -> str:
+        """What the short output says on the figure's line: its label, non-convergence."""
+        words = [self.label] if self.label else []
+        return ", ".join(words + ([] if self.converged else ["NOT CONVERGED"]))
 
     @property
     def label(self) -> str:
@@ -288,23 +318,17 @@ class Budget:
         """The short form: one line per figure, ``name = value unit`` (``--quiet``)."""
         lines = [f"{self.setup}  [{self.scheme}]"]
         width = max((len(f.name) for f in self.figures), default=10)
-        for f in self.figures:
-            flag = f"  ({f.label})" if f.label else ""
-            flag += "" if f.converged else "  (NOT CONVERGED)"
-            lines.append(f"  {f.name:<{width}} = {f.text()}{flag}")
+        lines += [short_line(f.name, f.text(), width, f.flags) for f in self.figures]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
     def __str__(self) -> str:
         lines = [f"{self.setup}  [{self.scheme}]", ""]
         width = max((len(f.name) for f in self.figures), default=10)
-        pad = " " * (width + 4)
         for f in self.figures:
-            flag = "  (NOT CONVERGED)" if not f.converged else ""
-            lines.append(f"  {f.name:<{width}}  {f.text():<16} {f.method}{flag}")
-            lines.append(f"{pad}evidence: {f.evidence or NO_TRUNCATION}")
-            if f.note:
-                lines.append(f"{pad}note: {f.note}")
+            method = f.method + ("" if f.converged else "  (NOT CONVERGED)")
+            details = [("evidence", f.evidence or NO_TRUNCATION), ("note", f.note)]
+            lines += text_block(f.name, f.text(), method, details, width)
         if self.error_budget:
             lines += ["", "Error budget (imperfections switched on one at a time):"]
             step_width = max(len(s.step) for s in self.error_budget)

@@ -139,6 +139,8 @@ class SensitivityReport:
     ranking: tuple[Sensitivity, ...]
     not_ranked: tuple[str, ...]
     evaluations: int
+    unit: str = ""  # of the figure (plots label their axis with it)
+    minimize: bool = False  # smaller is better (the ranking's and the plot's direction)
 
     def __str__(self) -> str:
         lines = [
@@ -254,7 +256,14 @@ def sensitivity(
     # improvements first, largest first; then parameters where neither direction helps
     ranking.sort(key=lambda s: (better * s.change <= 0, -abs(s.change)))
     return SensitivityReport(
-        setup.name, figure, f0, tuple(ranking), tuple(not_ranked), len(points) + 1
+        setup.name,
+        figure,
+        f0,
+        tuple(ranking),
+        tuple(not_ranked),
+        len(points) + 1,
+        nominal_budget.figure(figure).unit,
+        minimize,
     )
 
 

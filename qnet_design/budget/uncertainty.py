@@ -45,7 +45,7 @@ from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, si_number
 from ..specs.uncertainty import Uncertainty
-from ._types import Budget
+from ._types import NO_TRUNCATION, Budget, format_value, short_line, text_block, with_unit
 
 METHODS = ("montecarlo", "linear")
 
@@ -163,12 +163,14 @@ class Interval:
     high95: float
     n: int
 
+    def ranges(self) -> str:
+        """``68 % [a, b], 95 % [c, d] unit`` (∞ and NaN as in every text output)."""
+        pairs = ((self.low68, self.high68), (self.low95, self.high95))
+        a, b = (f"[{format_value(lo)}, {format_value(hi)}]" for lo, hi in pairs)
+        return f"68 % {a}, 95 % {b} {self.unit}".rstrip()
+
     def __str__(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        return (
-            f"{self.figure} = {_fmt(self.median)}{unit}  68 % [{_fmt(self.low68)}, "
-            f"{_fmt(self.high68)}]  95 % [{_fmt(self.low95)}, {_fmt(self.high95)}]"
-        )
+        return f"{self.figure} = {with_unit(self.median, self.unit)}  {self.ranges()}"
 
 
 @dataclass(frozen=True)
@@ -235,39 +237,55 @@ class UncertainBudget:
             "warnings": list(self.nominal.warnings),
         }
 
-    def __str__(self) -> str:
-        lines = [f"{self.setup}  [{self.scheme}]  {self.method}", "", "Stated uncertainties:"]
-        lines += [f"  {p}" for p in self.inputs]
-        head = ("figure", "nominal", "median", "68 % interval", "95 % interval", "unit")
-        lines += ["", "  {:<18} {:>10} {:>10}  {:<24} {:<24} {}".format(*head)]
-        for i in self.intervals:
-            lines.append(
-                "  {:<18} {:>10} {:>10}  {:<24} {:<24} {}".format(
-                    i.figure,
-                    _fmt(i.nominal),
-                    _fmt(i.median),
-                    f"[{_fmt(i.low68)}, {_fmt(i.high68)}]",
-                    f"[{_fmt(i.low95)}, {_fmt(i.high95)}]",
-                    i.unit,
-                )
-            )
+    def _head(self) -> list[str]:
+        return [f"{self.setup}  [{self.scheme}]", f"{self.method}, propagating the ± values"]
+
+    def _tail(self) -> list[str]:
+        lines = []
         if self.n_samples:
-            lines.append(
-                f"\n{self.n_samples - self.n_failed} of {self.n_samples} samples succeeded"
-                + (f", {self.n_cached} read from the store" if self.n_cached else "")
-            )
-        for figure, shares in self.shares.items():
-            ranked = sorted(shares.items(), key=lambda kv: -kv[1])
-            parts = ", ".join(f"{path} {share:.0%}" for path, share in ranked if share >= 0.005)
-            lines.append(f"  variance of {figure} from: {parts}")
+            ok = self.n_samples - self.n_failed
+            lines.append(f"{ok} of {self.n_samples} samples succeeded")
         for reason, count in self.failures.items():
-            lines.append(f"  failed ({count}): {reason}")
-        lines += [f"warning: {w}" for w in self.nominal.warnings]
-        return "\n".join(lines)
+            lines.append(f"failed ({count} of {self.n_samples or 'the'} samples): {reason}")
+        return lines + [f"warning: {w}" for w in self.nominal.warnings]
 
+    def summary(self) -> str:
+        """The short form (``--quiet``): ``name = median unit  68 % […], 95 % […]``."""
+        width = max((len(i.figure) for i in self.intervals), default=10)
+        lines = self._head()
+        for i in self.intervals:
+            lines.append(short_line(i.figure, f"{format_value(i.median)}  {i.ranges()}", width))
+        return "\n".join(lines + self._tail())
 
-def _fmt(value: float) -> str:
-    return "nan" if math.isnan(value) else ("inf" if math.isinf(value) else f"{value:.4g}")
+    def __str__(self) -> str:
+        # the layout of Budget's text: value, unit, method, then the evidence on one line
+        lines = [*self._head(), "", "Stated uncertainties:"]
+        lines += [f"  {p}" for p in self.inputs]
+        lines.append("")
+        width = max((len(i.figure) for i in self.intervals), default=10)
+        monte_carlo = self.n_samples > 0
+        for i in self.intervals:
+            f = self.nominal.figure(i.figure)
+            if monte_carlo:
+                value, what = i.median, "median of the samples"
+                runs = f"{i.n} of {self.n_samples} samples gave a value"
+            else:
+                value, what = i.nominal, "nominal ± σ_f (first order)"
+                runs = f"{i.n} difference budgets"
+            shares = self.shares.get(i.figure, {})
+            ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+            spread = ", ".join(f"{k} {v:.0%}" for k, v in ranked if v >= 0.005)
+            details = [
+                ("interval", i.ranges()),
+                ("nominal", f"{f.text()} ({f.method})"),
+                ("evidence", f"{runs}; nominal: {f.evidence or NO_TRUNCATION}"),
+                ("variance from", spread),
+            ]
+            lines += text_block(i.figure, with_unit(value, i.unit), what, details, width)
+        if self.n_cached:
+            lines.append(f"\n({self.n_cached} budgets read from the store)")
+        tail = self._tail()
+        return "\n".join(lines + ([""] if tail else []) + tail)
 
 
 def _montecarlo(
