@@ -55,6 +55,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import ConvergenceError
 from ..progress import progress
+from .steady import steady_density_matrix
 
 __all__ = [
     "BlockLiouvillian",
@@ -139,17 +140,9 @@ def apply_lindblad(model: LindbladModel, rho: np.ndarray, heff: sp.csr_matrix) -
 
 
 def steady_state_direct(model: LindbladModel) -> np.ndarray:
-    """Unique steady state of a (small) model by a sparse LU solve with the trace constraint."""
-    d = model.dim
-    lv = liouvillian(model).tolil()
-    trace_row = np.zeros(d * d, dtype=complex)
-    trace_row[:: d + 1] = 1.0
-    lv[0, :] = trace_row
-    b = np.zeros(d * d, dtype=complex)
-    b[0] = 1.0
-    x = spla.splu(sp.csc_matrix(lv)).solve(b)
-    rho = x.reshape((d, d), order="F")
-    return 0.5 * (rho + rho.conj().T)
+    """Unique steady state of a (small) model by a sparse LU solve, the population of the first
+    basis state pinned (:func:`.steady.steady_density_matrix`)."""
+    return steady_density_matrix(liouvillian(model), model.dim)
 
 
 def _residual(model: LindbladModel, rho: np.ndarray, heff: sp.csr_matrix) -> float:
@@ -516,7 +509,7 @@ def cascaded_block_states(
     rho = steady_state_direct(head)
     res = _residual(head, rho, head.effective_hamiltonian())
     state = BlockState.from_dense(rho, head.charges)
-    yield state, CascadedSolveInfo(0, head.dim**2, "splu-trace", 0, res, time.perf_counter() - t0)
+    yield state, CascadedSolveInfo(0, head.dim**2, "splu-pinned", 0, res, time.perf_counter() - t0)
     for m in range(1, stages + 1):
         model = build(m)
         if model.dim != state.dim * model.dims[-1]:

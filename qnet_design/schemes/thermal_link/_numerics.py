@@ -1,4 +1,4 @@
-"""Numerical helpers shared by the exact thermal-link routes (argument checks, null vectors)."""
+"""Numerical helpers shared by the exact thermal-link routes (checks, propagation)."""
 
 from __future__ import annotations
 
@@ -13,24 +13,6 @@ import scipy.sparse.linalg as spla
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters, purity as _purity
 from ...progress import progress
-
-
-def pinned_null_vector(mat: sp.spmatrix, pin: int) -> np.ndarray:
-    """Null vector of a generator with x[pin] = 1: drop equation and unknown ``pin``.
-
-    The dropped equation is redundant because the generator conserves the trace; pinning one
-    element (a population that is positive in every steady state) keeps the matrix as sparse
-    as the generator, unlike a dense normalisation row, which spoils the LU fill-in.
-    """
-    csc = sp.csc_matrix(mat)
-    keep = np.ones(csc.shape[0], dtype=bool)
-    keep[pin] = False
-    rhs = -csc[:, pin].toarray().ravel()[keep]
-    reduced = csc[keep][:, keep].tocsc()
-    x = np.empty(csc.shape[0], dtype=complex)
-    x[keep] = spla.spsolve(reduced, rhs.astype(complex))
-    x[pin] = 1.0
-    return x
 
 
 def convergence_figure(rho: np.ndarray) -> float:
@@ -143,7 +125,6 @@ __all__ = [
     "check_initial",
     "check_times",
     "convergence_figure",
-    "pinned_null_vector",
     "propagate",
     "sup_change_figure",
 ]

@@ -69,6 +69,8 @@ from ..._checks import check_choice, check_positive
 from ...errors import ConvergenceError, ParameterError, ValidityWarning
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence
+from ...solvers.steady import steady_density_matrix
+from ._liouville import EXCITATIONS, I4, SZ1, SZ2, dissipator_terms, qubit_superops, superop
 
 if TYPE_CHECKING:
     from .model import ThermalLink
@@ -291,35 +293,12 @@ def upsilon(x: float | np.ndarray) -> float | np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# superoperators (column-stacking: vec(A X B) = (Bᵀ ⊗ A) vec X)
+# superoperators (column-stacking, :mod:`._liouville`)
 # ---------------------------------------------------------------------------------------------
-_I2 = np.eye(2)
-_SM = np.array([[0.0, 1.0], [0.0, 0.0]])
-_SZ = np.diag([-1.0, 1.0])
-_S1 = np.kron(_SM, _I2)
-_S2 = np.kron(_I2, _SM)
-_Z1 = np.kron(_SZ, _I2)
-_Z2 = np.kron(_I2, _SZ)
-_I4 = np.eye(4)
 _KET_T = np.array([0.0, 1.0, 1.0, 0.0]) / math.sqrt(2)
 _KET_S = np.array([0.0, 1.0, -1.0, 0.0]) / math.sqrt(2)
-_NEXC = np.array([0, 1, 1, 2])
 #: keeps ρ_ij with equal excitation number: the average over the phase of α (U(1) symmetry)
-_PHASE_MASK = (_NEXC[:, None] == _NEXC[None, :]).reshape(-1, order="F")
-_TRACE_ROW = _I4.reshape(-1, order="F")
-
-
-def _spre(a: np.ndarray) -> np.ndarray:
-    return np.kron(_I4, a)
-
-
-def _spost(b: np.ndarray) -> np.ndarray:
-    return np.kron(b.T, _I4)
-
-
-def _dissipator(c: np.ndarray) -> np.ndarray:
-    cdc = c.conj().T @ c
-    return _spre(c) @ _spost(c.conj().T) - 0.5 * (_spre(cdc) + _spost(cdc))
+_PHASE_MASK = (EXCITATIONS[:, None] == EXCITATIONS[None, :]).reshape(-1, order="F")
 
 
 def _is_ideal(model: ThermalLink) -> bool:
@@ -361,51 +340,20 @@ def _require_ideal(model: ThermalLink, route: str) -> None:
             )
 
 
-def _waveguide(model: ThermalLink, s1: np.ndarray, s2: np.ndarray) -> tuple[np.ndarray, ...]:
-    """γ₁D[s₁], γ₂D[s₂] and √(γ₁γ₂(1−p_loss)) ([s₁ρ, s₂†] + [s₂, ρs₁†]) (Eq. 3, 4, 48)."""
-    g12 = math.sqrt(model.gamma1 * model.gamma2 * (1.0 - model.p_loss))
-    s1d, s2d = s1.conj().T, s2.conj().T
-    casc = _spre(s1) @ _spost(s2d) - _spre(s2d @ s1) + _spre(s2) @ _spost(s1d)
-    casc = casc - _spost(s1d @ s2)
-    return model.gamma1 * _dissipator(s1), model.gamma2 * _dissipator(s2), g12 * casc
-
-
 def _generators(model: ThermalLink) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ℒ_q and the drive superoperators d± with ℒ_± = √κ d± (Eq. 3-5, 12, 48).
 
-    ℒ_q also carries the loss γ′ᵢD[σᵢ⁻] and the white thermal input of a warm link:
-    (n_link + 1)𝓦[σ⁻] + n_link𝓦[σ⁺], 𝓦 the waveguide part (Eq. 17's structure; see
-    :mod:`.model`).
+    ℒ_q (:func:`._liouville.qubit_superops`) also carries the loss γ′ᵢD[σᵢ⁻] and the white
+    thermal input of a warm link (Eq. 17's structure; see :mod:`.model`).
     """
-    g1, g2 = model.gamma1, model.gamma2
-    h = 0.5 * (model.delta1 * _Z1 + model.delta2 * _Z2)
-    d1, d2, casc = _waveguide(model, _S1, _S2)
-    lq = -1j * (_spre(h) - _spost(h))
-    lq = lq + d1 + d2
-    lq = lq + 0.5 * model.gamma_phi * (_dissipator(_Z1) + _dissipator(_Z2))
-    lq = lq + casc
-    if model.n_link > 0:
-        up = sum(_waveguide(model, _S1.conj().T, _S2.conj().T))
-        lq = lq + model.n_link * (d1 + d2 + casc + up)
-    if model.gamma_loss1 > 0 or model.gamma_loss2 > 0:
-        lq = lq + model.gamma_loss1 * _dissipator(_S1) + model.gamma_loss2 * _dissipator(_S2)
-    jump = math.sqrt(g1) * _S1 + math.sqrt(g2) * _S2
-    jd = jump.conj().T
-    d_plus = _spost(jd) - _spre(jd)  # d₊X = [X, J†]
-    d_minus = _spre(jump) - _spost(jump)  # d₋X = −[X, J]
-    return lq, d_plus, d_minus
+    ops = qubit_superops(model)
+    root = math.sqrt(model.kappa)
+    return ops.lq, ops.lplus / root, ops.lminus / root
 
 
 def _steady(m: np.ndarray) -> np.ndarray:
-    """Trace-one null vector of a trace-preserving 16 × 16 generator, as a 4 × 4 matrix."""
-    a = m.copy()
-    # the rows of the diagonal elements sum to zero (trace preservation): replace one of them
-    a[0, :] = _TRACE_ROW
-    b = np.zeros(16, dtype=complex)
-    b[0] = 1.0
-    v = np.linalg.solve(a, b)
-    rho = v.reshape(4, 4, order="F")
-    return 0.5 * (rho + rho.conj().T)
+    """Trace-one steady state of a 16 × 16 generator, as a 4 × 4 matrix."""
+    return steady_density_matrix(m, 4)
 
 
 def _state(
@@ -715,8 +663,8 @@ def phase_diffusion_concurrence(model: ThermalLink) -> ApproximateState:
             f"{model.kappa:g} > {PHASE_DIFFUSION_MAX_KAPPA:g}"
         )
     lq, dp, dm = _generators(model)
-    sz = _Z1 + _Z2
-    m = lq + math.sqrt(model.flux) * (dp + dm) + 0.25 * model.kappa * _dissipator(sz)
+    sz = superop(dissipator_terms(1.0, SZ1 + SZ2, I4))
+    m = lq + math.sqrt(model.flux) * (dp + dm) + 0.25 * model.kappa * sz
     rho = _steady(m)
     return _state(rho, method="phase_diffusion", equation="Eq. 37-38", model=model, valid=valid)
 

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
+from ...solvers.steady import null_vector
 from . import _size
 from ._liouville import (
     EXCITATIONS,
@@ -48,7 +49,6 @@ from ._numerics import (
     check_initial,
     check_times,
     convergence_figure,
-    pinned_null_vector,
     propagate,
     sup_change_figure,
 )
@@ -188,7 +188,7 @@ def _steady(model: ThermalLink, cutoff: int) -> tuple[np.ndarray, float]:
     mat = _restricted(_terms(model, cutoff), sec)
     diag = np.nonzero(sec.kets == sec.bras)[0]
     # pin ⟨0,00|ρ|0,00⟩ (cavity vacuum, both qubits down): positive for any thermal drive
-    x = pinned_null_vector(mat, int(diag[0]))
+    x = null_vector(mat, int(diag[0]))
     x = x / np.sum(x[diag])
     return _reduce(x, sec), _last_level(x, sec, cutoff)
 

@@ -48,13 +48,13 @@ import scipy.sparse as sp
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
+from ...solvers.steady import null_vector
 from . import _size
 from ._liouville import charges_of, ground_state, qubit_superops
 from ._numerics import (
     check_initial,
     check_times,
     convergence_figure,
-    pinned_null_vector,
     propagate,
     sup_change_figure,
 )
@@ -150,7 +150,7 @@ def _steady_rho(model: ThermalLink, level_max: int) -> np.ndarray:
     h = _build(model, level_max, (0,))
     kept0 = h.kept0
     # pin ⟨00|μ^{0,0}|00⟩ = 1 (the ground-state population is positive), normalise afterwards
-    x = pinned_null_vector(h.matrix, int(h.kept00[np.nonzero(kept0 == 0)[0][0]]))
+    x = null_vector(h.matrix, int(h.kept00[np.nonzero(kept0 == 0)[0][0]]))
     diag = [int(h.kept00[np.nonzero(kept0 == d)[0][0]]) for d in (0, 5, 10, 15)]
     x = x / np.sum(x[diag])
     vec = np.zeros(16, dtype=complex)
