@@ -58,12 +58,10 @@ import itertools
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import integrate, optimize, special
+from scipy import integrate, optimize
 
 from ..._checks import check_choice, check_positive
 from ...errors import ConvergenceError, ParameterError, ValidityWarning
@@ -71,6 +69,8 @@ from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence
 from ...solvers.steady import steady_density_matrix
 from ._liouville import EXCITATIONS, I4, SZ1, SZ2, dissipator_terms, qubit_superops, superop
+from .closed_forms import analytic_populations, bourret_lowest, bourret_populations, upsilon
+from .results import AnalyticOptimum, ApproximateState, KappaMax
 
 if TYPE_CHECKING:
     from .model import ThermalLink
@@ -113,183 +113,6 @@ BOURRET_MAX_DRIVE = 0.2
 BOURRET_LOWEST_MAX_KAPPA = 0.25
 #: Phase-diffusion model (Eq. 38) assumes a slowly varying field.
 PHASE_DIFFUSION_MAX_KAPPA = 0.1
-
-
-# ---------------------------------------------------------------------------------------------
-# results
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ApproximateState:
-    """Steady two-qubit state of one approximate route.
-
-    Attributes
-    ----------
-    method
-        Route name (``"markov"``, ``"quasistatic"``, ``"bourret"``, ``"bourret-lowest"``,
-        ``"phase_diffusion"``, ``"analytic"``), with ``"-numeric"`` appended when the
-        superoperator form was solved instead of the closed form.
-    equation
-        Paper 001 equations the numbers come from.
-    concurrence
-        Wootters concurrence of the steady state (for the lowest-order Bourret route: Eq. 31
-        itself, clipped at 0).
-    rho_00, rho_t, rho_s, rho_11
-        Populations of |00⟩, |T⟩, |S⟩, |11⟩.
-    coherence_st
-        ⟨S|ρ|T⟩ (zero in the ideal model).
-    n_th, kappa, flux
-        Model parameters (units of γ₁); flux Φ = κ n_th/2.
-    rho
-        The 4 × 4 density matrix in the basis |00⟩, |01⟩, |10⟩, |11⟩ (``None`` for Eq. 31,
-        whose populations are truncated expansions).
-    valid
-        False when a :class:`ValidityWarning` was issued.
-    convergence
-        Quadrature evidence of the numerical quasistatic average, else ``None``.
-    """
-
-    method: str
-    equation: str
-    concurrence: float
-    rho_00: float
-    rho_t: float
-    rho_s: float
-    rho_11: float
-    coherence_st: complex
-    n_th: float
-    kappa: float
-    flux: float
-    rho: np.ndarray | None = field(default=None, repr=False, compare=False)
-    valid: bool = True
-    convergence: Convergence | None = None
-
-    def __str__(self) -> str:
-        flag = "" if self.valid else " [outside validity range]"
-        return (
-            f"{self.method} ({self.equation}): C = {self.concurrence:.6g} at n_th={self.n_th:g}, "
-            f"kappa={self.kappa:g}, flux={self.flux:g} [units of gamma1]; populations "
-            f"00={self.rho_00:.4g} T={self.rho_t:.4g} S={self.rho_s:.4g} "
-            f"11={self.rho_11:.4g}{flag}"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """One-row table; rates in units of γ₁ (suffix ``_per_gamma1``)."""
-        return pd.DataFrame(
-            [
-                {
-                    "method": self.method,
-                    "equation": self.equation,
-                    "n_th": self.n_th,
-                    "kappa_per_gamma1": self.kappa,
-                    "flux_per_gamma1": self.flux,
-                    "concurrence": self.concurrence,
-                    "rho_00": self.rho_00,
-                    "rho_t": self.rho_t,
-                    "rho_s": self.rho_s,
-                    "rho_11": self.rho_11,
-                    "coherence_st_re": self.coherence_st.real,
-                    "coherence_st_im": self.coherence_st.imag,
-                    "valid": self.valid,
-                }
-            ]
-        )
-
-
-@dataclass(frozen=True)
-class AnalyticOptimum:
-    """Optimal thermal occupation of Eq. 46 and the concurrence there, Eq. 47 (units of γ₁)."""
-
-    kappa: float
-    n_th_star: float
-    concurrence_star: float
-    flux_star: float
-    method: str = "analytic"
-    equation: str = "Eq. 46-47"
-    valid: bool = True
-
-    @property
-    def concurrence(self) -> float:
-        """Alias of :attr:`concurrence_star` (common result interface)."""
-        return self.concurrence_star
-
-    def __str__(self) -> str:
-        return (
-            f"analytic optimum ({self.equation}): kappa={self.kappa:g} -> "
-            f"n_th*={self.n_th_star:.6g}, C(n_th*)={self.concurrence_star:.6g}"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                {
-                    "method": self.method,
-                    "equation": self.equation,
-                    "kappa_per_gamma1": self.kappa,
-                    "n_th_star": self.n_th_star,
-                    "flux_star_per_gamma1": self.flux_star,
-                    "concurrence_star": self.concurrence_star,
-                    "valid": self.valid,
-                }
-            ]
-        )
-
-
-@dataclass(frozen=True)
-class KappaMax:
-    """Largest filter bandwidth κ_max/γ with steady-state entanglement, at fixed n_th.
-
-    ``lowest_order`` solves C = 0 of Eq. 31, ``full_bourret`` of the App. A populations. The
-    exact value (hierarchy/Fock routes) is not computed here.
-    """
-
-    n_th: float
-    lowest_order: float
-    full_bourret: float
-    method: str = "bourret"
-    equation: str = "Eq. 31-32, App. A"
-
-    def __str__(self) -> str:
-        return (
-            f"kappa_max/gamma at n_th={self.n_th:g}: {self.lowest_order:.5f} (Eq. 31), "
-            f"{self.full_bourret:.5f} (App. A full Bourret)"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                {"n_th": self.n_th, "route": "bourret-lowest (Eq. 31)",
-                 "kappa_max_per_gamma1": self.lowest_order},
-                {"n_th": self.n_th, "route": "bourret-full (App. A)",
-                 "kappa_max_per_gamma1": self.full_bourret},
-            ]
-        )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------
-# special function
-# ---------------------------------------------------------------------------------------------
-def upsilon(x: float | np.ndarray) -> float | np.ndarray:
-    r"""Υ(x) = e^{1/(8x)} Γ[0, 1/(8x)] / (8x) (paper 001, below Eq. 21).
-
-    Υ(Φ/γ) is the thermal average of the ground-state weight γ/(γ + 8κ|α₀|²) of the dark
-    state Eq. 19: Υ(x) = ∫₀^∞ e^{−t}/(1 + 8xt) dt. Υ(0) = 1, Υ(x) ≈ 1 − 8x for x ≪ 1 and
-    Υ(x) ≈ [ln(8x) − γ_E]/(8x) for x ≫ 1. With z = 1/(8x), Υ = z eᶻ E₁(z); for z > 600 the
-    asymptotic series of eᶻE₁(z) (error < 10⁻¹⁴) avoids the overflow of eᶻ.
-    """
-    xa = np.asarray(x, dtype=float)
-    if np.any(xa < 0) or not np.all(np.isfinite(xa)):
-        raise ParameterError(f"`x` must be finite and >= 0, got {x!r}")
-    out = np.ones_like(xa)
-    pos = xa > 0
-    z = np.where(pos, 1.0 / (8.0 * np.where(pos, xa, 1.0)), np.inf)
-    small = pos & (z <= 600.0)
-    zs = z[small]
-    out[small] = zs * np.exp(zs) * special.exp1(zs)
-    big = pos & (z > 600.0)
-    zb = z[big]
-    # z e^z E1(z) ~ sum_k (-1)^k k! / z^k
-    out[big] = 1 - 1 / zb + 2 / zb**2 - 6 / zb**3 + 24 / zb**4 - 120 / zb**5
-    return float(out) if out.ndim == 0 else out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,35 +359,6 @@ def quasistatic_concurrence(model: ThermalLink) -> ApproximateState:
 # ---------------------------------------------------------------------------------------------
 # Bourret (decorrelation) approximation
 # ---------------------------------------------------------------------------------------------
-def _bourret_full_populations(kappa: float, flux: float) -> tuple[float, float, float, float]:
-    r"""App. A steady populations (ρ₀₀, ρ_T, ρ_S, ρ₁₁) of Eq. (A4), γ = 1.
-
-    The printed ρ₀₀ numerator ends with (γ+2κ)²(3γ+2γ)²; normalisation Tr ρ = 1 (and a symbolic
-    solution of Eq. A4) give (γ+2κ)²(3γ+2κ)².
-    """
-    g, k, p = 1.0, kappa, flux
-    q = (3 * g + 2 * k) ** 2
-    norm = (g + 2 * k) * (g + 2 * k + 8 * p) * (q + 8 * p * (g + 2 * k))
-    n11 = 64 * k * p**2 * (g + k)
-    nt = 8 * k * p * (q + 8 * p * (g + k))
-    ns = 8 * p * ((g + k) * q + 8 * p * (g**2 + k**2 + g * k))
-    n00 = 64 * k * p**2 * (g + k) + 8 * p * (g + 2 * k) ** 3 + (g + 2 * k) ** 2 * q
-    return n00 / norm, nt / norm, ns / norm, n11 / norm
-
-
-def _bourret_lowest(kappa: float, flux: float) -> tuple[float, float, float, float, float]:
-    """Eq. 27-31 (γ = 1): populations ρ₀₀, ρ_T, ρ_S, ρ₁₁ and the unclipped concurrence."""
-    g, k, p = 1.0, kappa, flux
-    a, b = g + 8 * p, 9 * g + 8 * p
-    p11 = 64 * k * p**2 / (g * a * b)
-    pt = 8 * k * p / (g * a)
-    ps = 8 * p / a - 8 * k * p * (27 * g**2 + 112 * g * p + 192 * p**2) / (g * a**2 * b)
-    p00 = g / a
-    c = 8 * p / a - 16 * p * math.sqrt(k) / (a * math.sqrt(b))
-    c -= 32 * k * p * (3 * g + 8 * p) ** 2 / (g * a**2 * b)
-    return p00, pt, ps, p11, c
-
-
 def _bourret_numeric(model: ThermalLink) -> np.ndarray:
     """Steady state of Eq. (A4) at s → 0: [ℒ_q + Φ(d₊Rd₋ + d₋Rd₊)]ρ = 0, R = (κ − ℒ_q)⁻¹."""
     lq, dp, dm = _generators(model)
@@ -615,7 +409,7 @@ def bourret_concurrence(model: ThermalLink, order: str = "full") -> ApproximateS
                 f"Eq. 27-31 are lowest order in kappa/gamma: kappa = {model.kappa:g} > "
                 f"{BOURRET_LOWEST_MAX_KAPPA:g}"
             )
-        p00, pt, ps, p11, c = _bourret_lowest(model.kappa, model.flux)
+        p00, pt, ps, p11, c = bourret_lowest(model.kappa, model.flux)
         return ApproximateState(
             method="bourret-lowest",
             equation="Eq. 27-31",
@@ -632,7 +426,7 @@ def bourret_concurrence(model: ThermalLink, order: str = "full") -> ApproximateS
             valid=valid,
         )
     if _is_ideal(model):
-        rho = _from_populations(*_bourret_full_populations(model.kappa, model.flux))
+        rho = _from_populations(*bourret_populations(model.kappa, model.flux))
         return _state(rho, method="bourret", equation="Eq. 26, A4, App. A", model=model,
                       valid=valid)  # fmt: skip
     rho = _bourret_numeric(model)
@@ -672,15 +466,6 @@ def phase_diffusion_concurrence(model: ThermalLink) -> ApproximateState:
 # ---------------------------------------------------------------------------------------------
 # analytic continued-fraction result
 # ---------------------------------------------------------------------------------------------
-def _analytic_populations(kappa: float, flux: float) -> tuple[float, float, float]:
-    """Eq. 43-44 (γ = 1): ρ_S, ρ_T and ρ₀₀ = 1 − ρ_S − ρ_T (three-level, ρ₁₁ = 0)."""
-    flux_eff = flux / (1.0 + 24.0 * kappa * flux)
-    u = float(upsilon(flux_eff))
-    ps = 1.0 - u * (1.0 + 16.0 * kappa * flux)
-    pt = 8.0 * kappa * flux * u
-    return ps, pt, 1.0 - ps - pt
-
-
 def analytic_concurrence(model: ThermalLink) -> ApproximateState:
     r"""Three-level continued-fraction result (paper 001, Eq. 43-45; App. B 2-3).
 
@@ -703,7 +488,7 @@ def analytic_concurrence(model: ThermalLink) -> ApproximateState:
             f"three-level approximation (App. B 2) fails well beyond n_th*: 24 kappa Phi = "
             f"{nonad:g} > {ANALYTIC_MAX_NONADIABATIC:g}"
         )
-    ps, pt, p00 = _analytic_populations(model.kappa, model.flux)
+    ps, pt, p00 = analytic_populations(model.kappa, model.flux)
     rho = _from_populations(p00, pt, ps, 0.0)
     return _state(rho, method="analytic", equation="Eq. 43-45", model=model, valid=valid)
 
@@ -746,12 +531,12 @@ def analytic_optimum(kappa: float) -> AnalyticOptimum:
 # maximal bandwidth
 # ---------------------------------------------------------------------------------------------
 def _c_unclipped_full(kappa: float, n_th: float) -> float:
-    p00, pt, ps, p11 = _bourret_full_populations(kappa, 0.5 * kappa * n_th)
+    p00, pt, ps, p11 = bourret_populations(kappa, 0.5 * kappa * n_th)
     return ps - pt - 2.0 * math.sqrt(p00 * p11)
 
 
 def _c_unclipped_lowest(kappa: float, n_th: float) -> float:
-    return _bourret_lowest(kappa, 0.5 * kappa * n_th)[4]
+    return bourret_lowest(kappa, 0.5 * kappa * n_th)[4]
 
 
 def _first_zero(func: Callable[[float, float], float], n_th: float) -> float:

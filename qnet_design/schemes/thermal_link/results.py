@@ -1,4 +1,5 @@
-"""Result records of the thermal link solvers: plain frozen data with ``__str__`` and ``to_frame``.
+"""Result records of the thermal link routes, exact and approximate: plain frozen data with
+``__str__`` and ``to_frame``.
 
 Times are in units of 1/γ₁, the two-qubit state is in the basis |00⟩, |01⟩, |10⟩, |11⟩ with
 |0⟩ the ground state (see :mod:`._liouville`). Singlet and triplet are
@@ -145,4 +146,160 @@ def concurrences(rhos: np.ndarray) -> np.ndarray:
     return np.array([_wootters(0.5 * (r + r.conj().T)) for r in rhos])
 
 
-__all__ = ["Evolution", "SteadyState", "as_qobj", "concurrences", "populations"]
+@dataclass(frozen=True)
+class ApproximateState:
+    """Steady two-qubit state of one approximate route.
+
+    Attributes
+    ----------
+    method
+        Route name (``"markov"``, ``"quasistatic"``, ``"bourret"``, ``"bourret-lowest"``,
+        ``"phase_diffusion"``, ``"analytic"``), with ``"-numeric"`` appended when the
+        superoperator form was solved instead of the closed form.
+    equation
+        Paper 001 equations the numbers come from.
+    concurrence
+        Wootters concurrence of the steady state (for the lowest-order Bourret route: Eq. 31
+        itself, clipped at 0).
+    rho_00, rho_t, rho_s, rho_11
+        Populations of |00⟩, |T⟩, |S⟩, |11⟩.
+    coherence_st
+        ⟨S|ρ|T⟩ (zero in the ideal model).
+    n_th, kappa, flux
+        Model parameters (units of γ₁); flux Φ = κ n_th/2.
+    rho
+        The 4 × 4 density matrix in the basis |00⟩, |01⟩, |10⟩, |11⟩ (``None`` for Eq. 31,
+        whose populations are truncated expansions).
+    valid
+        False when a :class:`ValidityWarning` was issued.
+    convergence
+        Quadrature evidence of the numerical quasistatic average, else ``None``.
+    """
+
+    method: str
+    equation: str
+    concurrence: float
+    rho_00: float
+    rho_t: float
+    rho_s: float
+    rho_11: float
+    coherence_st: complex
+    n_th: float
+    kappa: float
+    flux: float
+    rho: np.ndarray | None = field(default=None, repr=False, compare=False)
+    valid: bool = True
+    convergence: Convergence | None = None
+
+    def __str__(self) -> str:
+        flag = "" if self.valid else " [outside validity range]"
+        return (
+            f"{self.method} ({self.equation}): C = {self.concurrence:.6g} at n_th={self.n_th:g}, "
+            f"kappa={self.kappa:g}, flux={self.flux:g} [units of gamma1]; populations "
+            f"00={self.rho_00:.4g} T={self.rho_t:.4g} S={self.rho_s:.4g} "
+            f"11={self.rho_11:.4g}{flag}"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row table; rates in units of γ₁ (suffix ``_per_gamma1``)."""
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "equation": self.equation,
+                    "n_th": self.n_th,
+                    "kappa_per_gamma1": self.kappa,
+                    "flux_per_gamma1": self.flux,
+                    "concurrence": self.concurrence,
+                    "rho_00": self.rho_00,
+                    "rho_t": self.rho_t,
+                    "rho_s": self.rho_s,
+                    "rho_11": self.rho_11,
+                    "coherence_st_re": self.coherence_st.real,
+                    "coherence_st_im": self.coherence_st.imag,
+                    "valid": self.valid,
+                }
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class AnalyticOptimum:
+    """Optimal thermal occupation of Eq. 46 and the concurrence there, Eq. 47 (units of γ₁)."""
+
+    kappa: float
+    n_th_star: float
+    concurrence_star: float
+    flux_star: float
+    method: str = "analytic"
+    equation: str = "Eq. 46-47"
+    valid: bool = True
+
+    @property
+    def concurrence(self) -> float:
+        """Alias of :attr:`concurrence_star` (common result interface)."""
+        return self.concurrence_star
+
+    def __str__(self) -> str:
+        return (
+            f"analytic optimum ({self.equation}): kappa={self.kappa:g} -> "
+            f"n_th*={self.n_th_star:.6g}, C(n_th*)={self.concurrence_star:.6g}"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "equation": self.equation,
+                    "kappa_per_gamma1": self.kappa,
+                    "n_th_star": self.n_th_star,
+                    "flux_star_per_gamma1": self.flux_star,
+                    "concurrence_star": self.concurrence_star,
+                    "valid": self.valid,
+                }
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class KappaMax:
+    """Largest filter bandwidth κ_max/γ with steady-state entanglement, at fixed n_th.
+
+    ``lowest_order`` solves C = 0 of Eq. 31, ``full_bourret`` of the App. A populations. The
+    exact value (hierarchy/Fock routes) is not computed here.
+    """
+
+    n_th: float
+    lowest_order: float
+    full_bourret: float
+    method: str = "bourret"
+    equation: str = "Eq. 31-32, App. A"
+
+    def __str__(self) -> str:
+        return (
+            f"kappa_max/gamma at n_th={self.n_th:g}: {self.lowest_order:.5f} (Eq. 31), "
+            f"{self.full_bourret:.5f} (App. A full Bourret)"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {"n_th": self.n_th, "route": "bourret-lowest (Eq. 31)",
+                 "kappa_max_per_gamma1": self.lowest_order},
+                {"n_th": self.n_th, "route": "bourret-full (App. A)",
+                 "kappa_max_per_gamma1": self.full_bourret},
+            ]
+        )  # fmt: skip
+
+
+__all__ = [
+    "AnalyticOptimum",
+    "ApproximateState",
+    "Evolution",
+    "KappaMax",
+    "SteadyState",
+    "as_qobj",
+    "concurrences",
+    "populations",
+]
