@@ -29,38 +29,11 @@ import scipy.sparse.linalg
 
 from ...errors import ConvergenceError, ParameterError
 from ...solvers.convergence import Convergence
+from ...solvers.propagate import propagate
 from .model import CooperativeArray
 
 #: Largest number of complex density-matrix entries the generic solver integrates at once.
 MAX_CHAIN_ENTRIES = 400_000
-
-
-def propagate(gen: Any, y0: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """y(t_k) = exp(G (t_k − t_0)) y0 for every time (rows), with scipy's expm_multiply.
-
-    Al-Mohy & Higham (2011): double precision with sparse mat-vecs only.  A uniform grid is
-    done in one call (the norm estimates are shared), any other grid step by step.
-    """
-    out = np.empty((len(times), y0.size), dtype=np.result_type(y0, gen.dtype))
-    out[0] = y0
-    if len(times) == 1:
-        return out
-    steps = np.diff(times)
-    if len(times) > 2 and np.allclose(steps, steps[0], rtol=1e-12, atol=0.0):
-        out[:] = scipy.sparse.linalg.expm_multiply(
-            gen,
-            y0,
-            start=0.0,
-            stop=float(times[-1] - times[0]),
-            num=len(times),
-            endpoint=True,
-        )
-        return out
-    y = y0
-    for k, dt in enumerate(steps, start=1):
-        y = scipy.sparse.linalg.expm_multiply(gen * float(dt), y)
-        out[k] = y
-    return out
 
 
 def _null_space(a: np.ndarray, tol: float = 1e-10) -> np.ndarray:
@@ -332,7 +305,7 @@ class SectorLayout:
                     for kj, s in zip(chain, shapes, strict=True)
                 ]
             )
-            ys = propagate(gen, y, times)
+            ys = propagate(gen, y, times - times[0], method="expm")
             for t_idx in range(len(times)):
                 for idx, kj in enumerate(chain):
                     per_time[t_idx][kj] = ys[t_idx, offsets[idx] : offsets[idx + 1]].reshape(

@@ -35,7 +35,7 @@ from qutip import piqs
 from ...errors import ConvergenceError, ParameterError
 from ...guard import check_size
 from ...solvers.convergence import Convergence
-from ._sectors import propagate
+from ...solvers.propagate import propagate
 from .model import CooperativeArray
 
 #: Trace tolerance with local processes: piqs computes the coefficients of local emission and
@@ -185,7 +185,8 @@ def evolve(
     rho0 = symmetrised_bitstring(model.qubits, bits)
     gen = population_generator(model)
     p = np.real(rho0.diag()).astype(float)
-    pops = np.real(propagate(gen, p, times))
+    times = np.asarray(times, dtype=float)
+    pops = np.real(propagate(gen, p, times - times[0], method="expm"))
     e_w, d_w = observables(model.qubits)
     freq = (model.omega + model.delta[0]) / model.omega
     energy = freq * pops @ e_w

@@ -1,18 +1,14 @@
-"""Numerical helpers shared by the exact thermal-link routes (checks, propagation)."""
+"""Numerical helpers shared by the exact thermal-link routes (checks, figures)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 import qutip
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters, purity as _purity
-from ...progress import progress
 
 
 def convergence_figure(rho: np.ndarray) -> float:
@@ -48,59 +44,6 @@ def check_initial(initial: object) -> np.ndarray:
     return rho
 
 
-def _taylor_steps(mat: sp.csr_matrix, x: np.ndarray, h: float, count: int) -> list[np.ndarray]:
-    """``count`` successive products exp(M h)ⁿ x by substepped Taylor series.
-
-    The step is split into s = ⌈‖M h‖₁/4⌉ substeps (terms peak at 4⁴/4! ≈ 10, so at most one
-    digit is lost to cancellation);
-    terms are added until they fall below 1e-14 of the running sum (sup norm). This is the
-    algorithm of ``expm_multiply`` without its per-step norm estimates, which dominate the
-    cost for the ~10³-dimensional hierarchies here.
-    """
-    norm1 = float(abs(mat).sum(axis=0).max()) * h
-    sub = max(1, math.ceil(norm1 / 4.0))
-    tau = h / sub
-    scaled = (mat * tau).tocsr()
-    out = [x]
-    for step in range(count):
-        progress("time evolution", f"step {step + 1} of {count}, {sub} substeps each, dim {len(x)}")
-        for _ in range(sub):
-            term = x
-            acc = x.copy()
-            for j in range(1, 60):
-                term = (scaled @ term) / j
-                acc += term
-                if np.max(np.abs(term)) <= 1e-14 * np.max(np.abs(acc)):
-                    break
-            x = acc
-        out.append(x)
-    return out
-
-
-def propagate(mat: sp.spmatrix, x0: np.ndarray, times: np.ndarray) -> list[np.ndarray]:
-    """x(t) = exp(M t) x0 at each of ``times`` (sorted, ≥ 0).
-
-    A uniform grid is stepped with one fixed substepped Taylor propagator
-    (:func:`_taylor_steps`); otherwise ``expm_multiply`` is applied from one time to the next.
-    """
-    mat = sp.csr_matrix(mat)
-    x = np.asarray(x0, dtype=complex)
-    n = len(times)
-    uniform = n > 2 and np.allclose(np.diff(times), times[1] - times[0], rtol=1e-9, atol=0)
-    if uniform and times[1] > times[0]:
-        if times[0] > 0:
-            x = spla.expm_multiply(mat * times[0], x)
-        return _taylor_steps(mat, x, float(times[1] - times[0]), n - 1)
-    out = []
-    t_prev = 0.0
-    for t in times:
-        if t > t_prev:
-            x = spla.expm_multiply(mat * (t - t_prev), x)
-        t_prev = t
-        out.append(x)
-    return out
-
-
 def sup_change_figure() -> Callable[[np.ndarray], float]:
     """Figure for :func:`widen_until_converged` when a truncation yields a whole curve.
 
@@ -125,6 +68,5 @@ __all__ = [
     "check_initial",
     "check_times",
     "convergence_figure",
-    "propagate",
     "sup_change_figure",
 ]

@@ -61,7 +61,8 @@ def trajectories(model: ThermalLink, n_traj: int, steps: float, n_times: int) ->
 
 
 def propagation_seconds(matrix: object, times: np.ndarray) -> float:
-    """Estimated time of ``_numerics.propagate(matrix, x, times)`` on a uniform grid."""
+    """Estimated time of ``solvers.propagate.propagate(matrix, x, times)`` (Taylor method) on a
+    uniform grid."""
     import scipy.sparse as sp
 
     mat = sp.csr_matrix(matrix)

@@ -48,6 +48,7 @@ import scipy.sparse as sp
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence as _wootters
 from ...solvers.convergence import Convergence, widen_until_converged
+from ...solvers.propagate import propagate
 from ...solvers.steady import null_vector
 from . import _size
 from ._liouville import charges_of, ground_state, qubit_superops
@@ -55,7 +56,6 @@ from ._numerics import (
     check_initial,
     check_times,
     convergence_figure,
-    propagate,
     sup_change_figure,
 )
 from .model import ThermalLink

@@ -1,0 +1,70 @@
+"""The shared linear-generator numerics: time propagation and the pinned steady state."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sla
+import scipy.sparse as sp
+
+from qnet_design.errors import ConvergenceError, ParameterError
+from qnet_design.solvers.propagate import METHODS, propagate
+from qnet_design.solvers.steady import null_vector, steady_density_matrix
+
+
+def _qubit_liouvillian(n: float, delta: float = 0.3) -> np.ndarray:
+    """−i[Δσᶻ/2, ρ] + (n+1)D[σ⁻]ρ + nD[σ⁺]ρ, column stacking, basis |g⟩, |e⟩."""
+    sm = np.array([[0.0, 1.0], [0.0, 0.0]])
+    eye = np.eye(2)
+
+    def diss(c: np.ndarray) -> np.ndarray:
+        cdc = c.T @ c
+        return np.kron(c.conj(), c) - 0.5 * (np.kron(eye, cdc) + np.kron(cdc.T, eye))
+
+    h = 0.5 * delta * np.diag([-1.0, 1.0])
+    return -1j * (np.kron(eye, h) - np.kron(h.T, eye)) + (n + 1) * diss(sm) + n * diss(sm.T)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    "times", [np.linspace(0.0, 3.0, 7), np.array([0.5, 0.7, 2.0, 2.0, 5.0])], ids=["uniform", "any"]
+)
+def test_propagate_equals_the_dense_exponential(method: str, times: np.ndarray) -> None:
+    # Reference: scipy.linalg.expm of the dense 4 × 4 generator at each time. Every method
+    # works to ~1e-10 (Krylov's step tolerance) or better.
+    gen = _qubit_liouvillian(0.7)
+    x0 = np.array([0.2, 0.1 + 0.3j, 0.1 - 0.3j, 0.8])
+    got = propagate(sp.csr_matrix(gen), x0, times, method=method)
+    want = np.array([sla.expm(gen * t) @ x0 for t in times])
+    np.testing.assert_allclose(got, want, atol=1e-9)
+
+
+def test_krylov_takes_a_callable_generator() -> None:
+    gen = _qubit_liouvillian(0.2)
+    x0 = np.array([1.0, 0.0, 0.0, 0.0], dtype=complex)
+    times = np.arange(5) * 0.25
+    got = propagate(lambda v: gen @ v, x0, times, method="krylov")
+    np.testing.assert_allclose(got[-1], sla.expm(gen) @ x0, atol=1e-10)
+
+
+def test_propagate_refuses_an_unknown_method() -> None:
+    with pytest.raises(ParameterError, match="method"):
+        propagate(sp.eye(2), np.ones(2), np.zeros(1), method="euler")
+
+
+@pytest.mark.parametrize("n", [0.0, 0.4, 3.0])
+def test_steady_state_is_the_thermal_state(n: float) -> None:
+    # Closed form: excited population n/(2n + 1), no coherence.
+    rho = steady_density_matrix(_qubit_liouvillian(n), 2)
+    np.testing.assert_allclose(rho, np.diag([(n + 1) / (2 * n + 1), n / (2 * n + 1)]), atol=1e-14)
+    rho_sparse = steady_density_matrix(sp.csr_matrix(_qubit_liouvillian(n)), 2)
+    np.testing.assert_allclose(rho_sparse, rho, atol=1e-14)
+
+
+def test_null_vector_is_pinned_and_a_vanishing_pin_is_refused() -> None:
+    gen = _qubit_liouvillian(0.0)  # steady state |g⟩⟨g|: the excited population vanishes
+    x = null_vector(gen, 0)
+    assert x[0] == 1.0
+    np.testing.assert_allclose(gen @ x, 0.0, atol=1e-14)
+    with pytest.raises((ConvergenceError, np.linalg.LinAlgError)):
+        steady_density_matrix(gen, 2, pin=3)
