@@ -30,6 +30,7 @@ import numpy as np
 import qutip
 import scipy.linalg
 
+from qnet_design.metrics.gaussian import gaussian_log_negativity
 from qnet_design.schemes import cv_routing as cr
 from qnet_design.solvers import gaussian
 
@@ -68,7 +69,7 @@ def case_long_chain(nodes: int) -> dict[str, Any]:
         a, d = cr._drift_diffusion(model)
         v = scipy.linalg.solve_continuous_lyapunov(a, -d)
         blocks = np.stack([gaussian.reduced(v, [0, m]) for m in range(1, nodes + 1)])
-        return np.asarray(gaussian.log_negativity(blocks))
+        return np.asarray(gaussian_log_negativity(blocks))
 
     en_t, t_t, m_t = _timed(toolkit)
     en_p, t_p, m_p = _timed(plain, separate_memory_run=False)
@@ -101,7 +102,7 @@ def case_map(points: int) -> dict[str, Any]:
                     continue
                 v = scipy.linalg.solve_continuous_lyapunov(am, -dm)
                 en = np.array(
-                    [gaussian.log_negativity(gaussian.reduced(v, [0, m])) for m in range(1, 11)]
+                    [gaussian_log_negativity(gaussian.reduced(v, [0, m])) for m in range(1, 11)]
                 )
                 hit = np.flatnonzero(en > cr.ENTANGLEMENT_THRESHOLD)
                 out[a, b] = hit.max() + 1 if hit.size else 0

@@ -28,6 +28,7 @@ import pytest
 import qutip
 
 from qnet_design.errors import ParameterError, UnstableError
+from qnet_design.metrics.gaussian import gaussian_log_negativity
 from qnet_design.schemes import cv_routing as cr
 from qnet_design.schemes.cv_routing import (
     ENTANGLEMENT_THRESHOLD,
@@ -126,7 +127,7 @@ def test_literal_eq2_normalisation_is_not_unidirectional() -> None:
     model = _paper(direction="backward")
     a, d = cr._drift_diffusion(model, common_amplitude=1 / math.sqrt(2))
     v = gaussian.steady_covariance(a, d)
-    leak = gaussian.log_negativity(gaussian.reduced(v, [0, model.nodes - 1]))
+    leak = gaussian_log_negativity(gaussian.reduced(v, [0, model.nodes - 1]))
     assert leak > 1e-3  # ~1e-2 at these parameters, ten orders above the rounding level
 
 

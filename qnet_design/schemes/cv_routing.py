@@ -80,6 +80,7 @@ import pandas as pd
 
 from .._checks import check_choice, check_int, check_nonnegative, check_vector
 from ..errors import ParameterError, UnstableError
+from ..metrics.gaussian import gaussian_log_negativity, mean_occupation, mean_occupations
 from ..solvers import gaussian
 
 __all__ = [
@@ -324,13 +325,13 @@ def log_negativity(model: RoutingChain, k: int, m: int) -> float:
     m = _check_node("m", m, model)
     if k == m:
         raise ParameterError(f"`m` must differ from `k` (a bipartition of two nodes), got {m}")
-    return float(gaussian.log_negativity(gaussian.reduced(covariance(model), [k, m])))
+    return float(gaussian_log_negativity(gaussian.reduced(covariance(model), [k, m])))
 
 
 def occupation(model: RoutingChain, k: int) -> float:
     """Steady-state mean occupation n̄_k = ⟨a_k†a_k⟩ of node k (paper: [Tr V^(k) − 2]/4)."""
     k = _check_node("k", k, model)
-    return gaussian.mean_occupation(covariance(model), k)
+    return mean_occupation(covariance(model), k)
 
 
 @dataclass(frozen=True, eq=False)
@@ -370,8 +371,8 @@ def _profile_arrays(v: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.n
     # two-mode blocks (a_0, a_m) for every m, stacked (…, M, 4, 4), by fancy indexing
     sel = np.concatenate([np.broadcast_to([0, 1], (m, 2)), np.stack([2 * idx, 2 * idx + 1], -1)], 1)
     blocks = v[..., sel[:, :, None], sel[:, None, :]]
-    en = np.asarray(gaussian.log_negativity(blocks))
-    occ = gaussian.mean_occupations(v)
+    en = np.asarray(gaussian_log_negativity(blocks))
+    occ = mean_occupations(v)
     entangled = en > ENTANGLEMENT_THRESHOLD
     # largest entangled m (1-based), 0 if none
     m_max = np.where(entangled.any(-1), m - np.argmax(entangled[..., ::-1], axis=-1), 0)

@@ -11,10 +11,6 @@ Conventions (stated once, used everywhere in the package)
 * Covariance ``V_ij = ⟨r_i r_j + r_j r_i⟩/2 − ⟨r_i⟩⟨r_j⟩``: the vacuum is ``V = 𝟙/2`` and every
   physical state obeys ``V + iΩ/2 ≥ 0``. (Paper 002 writes V with vacuum 𝟙, i.e. twice ours;
   convert at the boundary.)
-* Logarithmic negativity of a two-mode block ``E_N = max(0, −ln 2ν̃₋)``, with ``ν̃₋`` the smaller
-  symplectic eigenvalue of the partial transpose (Serafini, *Quantum Continuous Variables*):
-  ``2ν̃₋² = Δ̃ − √(Δ̃² − 4 det V)``, ``Δ̃ = det V_A + det V_B − 2 det V_AB``.
-* Mean occupation of mode k: ``n_k = (V_xx + V_pp)/2 − 1/2`` (zero first moments).
 * Dynamics ``dV/dt = A V + V Aᵀ + D`` with drift ``A`` and diffusion ``D`` (real 2n×2n).
 
 Model data
@@ -42,9 +38,11 @@ Public API
 ----------
 ``LocalBath``, ``CommonBath``, ``SqueezedBath``, ``drift_diffusion``, ``check_stable``,
 ``max_real_eigenvalue``, ``steady_covariance``, ``steady_covariance_cascaded``,
-``lyapunov_residual``, ``evolve_covariance``, ``reduced``, ``log_negativity``,
-``mean_occupation``, ``mean_occupations``, ``purity``, ``is_physical``, ``symplectic_form``,
-``vacuum``, ``thermal_state``, ``two_mode_squeezed_vacuum``, ``two_mode_squeezed_thermal``.
+``lyapunov_residual``, ``evolve_covariance``, ``reduced``, ``is_physical``, ``check_mode``,
+``check_modes``, ``symplectic_form``, ``vacuum``, ``thermal_state``,
+``two_mode_squeezed_vacuum``, ``two_mode_squeezed_thermal``, ``squeezed_thermal_moments``.
+The figures of merit of a covariance matrix (E_N, purity, occupations) are in
+:mod:`qnet_design.metrics.gaussian`.
 """
 
 from __future__ import annotations
@@ -64,16 +62,14 @@ __all__ = [
     "CommonBath",
     "LocalBath",
     "SqueezedBath",
+    "check_mode",
+    "check_modes",
     "check_stable",
     "drift_diffusion",
     "evolve_covariance",
     "is_physical",
-    "log_negativity",
     "lyapunov_residual",
     "max_real_eigenvalue",
-    "mean_occupation",
-    "mean_occupations",
-    "purity",
     "reduced",
     "steady_covariance",
     "steady_covariance_cascaded",
@@ -231,7 +227,8 @@ def _omega_right_t(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _check_mode(name: str, mode: int, n_modes: int) -> None:
+def check_mode(name: str, mode: int, n_modes: int) -> None:
+    """Refuse (ParameterError) a mode index outside 0 … n_modes − 1."""
     if not 0 <= mode < n_modes:
         raise ParameterError(f"`{name}` must be a mode index in 0..{n_modes - 1}, got {mode}")
 
@@ -328,7 +325,7 @@ def drift_diffusion(
         v_re.append(rate * (2.0 * occ + 1.0) * outer.real.ravel())
 
     for bath in local_baths:
-        _check_mode("mode", bath.mode, n)
+        check_mode("mode", bath.mode, n)
         add_jump(np.array([bath.mode]), np.array([1.0 + 0j]), bath.rate, bath.occupation)
     for cb in common_baths:
         if cb.amplitudes.shape != (n,):
@@ -348,8 +345,8 @@ def drift_diffusion(
     d = _omega_right_t(_omega_left(c_re))
     for sb in squeezed_baths:
         i, j = sb.modes
-        _check_mode("modes", i, n)
-        _check_mode("modes", j, n)
+        check_mode("modes", i, n)
+        check_mode("modes", j, n)
         idx = np.array([2 * i, 2 * i + 1, 2 * j, 2 * j + 1])
         a[idx, idx] -= 0.5 * sb.rate
         d[np.ix_(idx, idx)] += sb.rate * two_mode_squeezed_thermal(sb.nbar, sb.mbar)
@@ -600,58 +597,6 @@ def reduced(v: np.ndarray, modes: Sequence[int]) -> np.ndarray:
     idx = np.array([[2 * m, 2 * m + 1] for m in modes], dtype=int).ravel()
     v = np.asarray(v)
     return v[..., idx[:, None], idx[None, :]]
-
-
-def log_negativity(v2: np.ndarray) -> np.ndarray | float:
-    """E_N = max(0, −ln 2ν̃₋) of two-mode covariance blocks, shape (4, 4) or (…, 4, 4).
-
-    Vacuum convention 𝟙/2. ν̃₋ is the smaller symplectic eigenvalue of the partial transpose
-    ``Ṽ = P V P`` (P flips p of the second mode), taken as the smallest |eigenvalue| of the
-    Hermitian matrix ``Ṽ^{1/2} (iΩ) Ṽ^{1/2}`` (eigenvalues ±ν̃). This is equivalent to Serafini's
-    ``2ν̃₋² = Δ̃ − √(Δ̃² − 4 det V)``, ``Δ̃ = det V_A + det V_B − 2 det V_AB``, but stays
-    accurate to rounding where ν̃₊ ≈ ν̃₋ (e.g. near the vacuum), where the square root of the
-    discriminant would amplify 1e-16 rounding to ~1e-8 in E_N.
-
-    Returns a float for one block, an array of shape (…) otherwise.
-    """
-    v2 = np.asarray(v2, dtype=float)
-    if v2.shape[-2:] != (4, 4):
-        raise ParameterError(f"`v2` must be two-mode blocks of shape (..., 4, 4), got {v2.shape}")
-    flip = np.array([1.0, 1.0, 1.0, -1.0])
-    vt = v2 * flip[:, None] * flip[None, :]
-    vt = 0.5 * (vt + np.swapaxes(vt, -1, -2))
-    w, u = np.linalg.eigh(vt)
-    if np.any(w <= 0):
-        raise ParameterError("`v2` must be positive definite (a physical covariance matrix)")
-    root = (u * np.sqrt(w)[..., None, :]) @ np.swapaxes(u, -1, -2)
-    herm = root @ (1j * symplectic_form(2)) @ root
-    nu_minus = np.abs(np.linalg.eigvalsh(herm)).min(axis=-1)
-    en = np.maximum(0.0, -np.log(2.0 * nu_minus))
-    return float(en) if en.ndim == 0 else en
-
-
-def mean_occupations(v: np.ndarray) -> np.ndarray:
-    """n_k = (V_{x_k x_k} + V_{p_k p_k})/2 − ½ for every mode (zero first moments)."""
-    dg = np.diagonal(np.asarray(v, dtype=float), axis1=-2, axis2=-1)
-    return 0.5 * (dg[..., 0::2] + dg[..., 1::2]) - 0.5
-
-
-def mean_occupation(v: np.ndarray, k: int) -> float:
-    """⟨a_k†a_k⟩ = (V_xx + V_pp)/2 − ½ of mode k (zero first moments)."""
-    n = np.asarray(v).shape[-1] // 2
-    check_int("k", k, minimum=0)
-    _check_mode("k", k, n)
-    return float(mean_occupations(v)[k])
-
-
-def purity(v: np.ndarray) -> float:
-    """Tr ρ² = 1/(2ⁿ √det V) for an n-mode Gaussian state (vacuum 𝟙/2)."""
-    v = np.asarray(v, dtype=float)
-    n = v.shape[0] // 2
-    sign, logdet = np.linalg.slogdet(v)
-    if sign <= 0:
-        raise ParameterError("`v` must be positive definite to have a purity")
-    return float(np.exp(-n * np.log(2.0) - 0.5 * logdet))
 
 
 def is_physical(v: np.ndarray, atol: float = 1e-10) -> bool:

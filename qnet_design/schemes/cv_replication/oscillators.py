@@ -39,6 +39,7 @@ import pandas as pd
 from ..._checks import check_int, check_nonnegative, check_positive
 from ..._results import ArrayResult
 from ...errors import ParameterError
+from ...metrics.gaussian import gaussian_log_negativity
 from ...solvers import gaussian
 from ._bath import check_bath, drive_log_negativity
 
@@ -368,7 +369,7 @@ def pair_log_negativities(model: ReplicationArrays) -> PairLogNegativities:
         quad = np.stack([2 * idx, 2 * idx + 1, 2 * (idx + n), 2 * (idx + n) + 1], axis=1)
         blocks = v[quad[:, :, None], quad[:, None, :]]
         route = "full"
-    values = np.atleast_1d(gaussian.log_negativity(blocks))
+    values = np.atleast_1d(gaussian_log_negativity(blocks))
     occ = 0.5 * (blocks[:, 0, 0] + blocks[:, 1, 1]) - 0.5
     return PairLogNegativities(
         np.asarray(values, dtype=float), occ, model.drive_log_negativity, route, residual

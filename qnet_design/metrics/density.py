@@ -1,14 +1,13 @@
-"""Figures of merit for qubit states: concurrence, negativity, entropy, purity, T_prep, N_ent.
+"""Figures of merit of density matrices (qubit states): concurrence, negativity, entropy, purity.
 
 Conventions (README, "Units and conventions"):
 
 * concurrence — Wootters, C = max(0, λ₁ − λ₂ − λ₃ − λ₄) with λᵢ the decreasing square roots of
   the eigenvalues of ρ (σ_y⊗σ_y) ρ* (σ_y⊗σ_y) [Hill & Wootters, PRL 78, 5022 (1997)];
 * logarithmic negativity of a qubit bipartition — E_N = ln ‖ρ^{T_B}‖₁ (natural log);
-* entropies — von Neumann with natural logarithms, as in paper 000;
-* N_ent — paper 000's linear extrapolation C₁₁/(C₁₁ − C₂₂).
+* entropies — von Neumann with natural logarithms, as in paper 000.
 
-Gaussian (covariance-matrix) measures live in :mod:`qnet_design.solvers.gaussian`.
+The same quantities of Gaussian states, from covariance matrices, are in :mod:`.gaussian`.
 All functions accept a :class:`qutip.Qobj` or a NumPy array.
 """
 
@@ -19,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import qutip
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 _SYSY = np.kron(np.array([[0, -1j], [1j, 0]]), np.array([[0, -1j], [1j, 0]]))
 
@@ -73,44 +72,10 @@ def log_negativity(rho: qutip.Qobj, subsystems: Sequence[int] = (1,)) -> float:
     return float(max(0.0, np.log(np.sum(np.abs(eig)))))
 
 
-def n_ent_extrapolated(c11: float, c22: float) -> float:
-    """Paper 000's estimate N_ent = C₁₁/(C₁₁ − C₂₂) (linear extrapolation of C_kk to zero).
-
-    Returns ``inf`` when C₂₂ ≥ C₁₁ (no decay along the chain is resolved) and 0 when C₁₁ = 0.
-    """
-    if c11 <= 0.0:
-        return 0.0
-    if c22 >= c11:
-        return float("inf")
-    return float(c11 / (c11 - c22))
-
-
-def crossing_time(times: np.ndarray, values: np.ndarray, threshold: float) -> float:
-    """First time at which ``values`` falls to ``threshold``, by linear interpolation.
-
-    Raises :class:`ParameterError` if the curve never gets there within ``times`` (the caller
-    should integrate longer rather than report the end of the grid).
-    """
-    times = np.asarray(times, dtype=float)
-    values = np.asarray(values, dtype=float)
-    below = np.nonzero(values <= threshold)[0]
-    if below.size == 0:
-        raise ParameterError(
-            f"the curve never reaches {threshold:g} before t = {times[-1]:g}; integrate longer"
-        )
-    k = int(below[0])
-    if k == 0:
-        return float(times[0])
-    t0, t1, v0, v1 = times[k - 1], times[k], values[k - 1], values[k]
-    return float(t0 + (threshold - v0) * (t1 - t0) / (v1 - v0))
-
-
 __all__ = [
     "concurrence",
-    "crossing_time",
     "entropy",
     "log_negativity",
-    "n_ent_extrapolated",
     "partial_transpose",
     "purity",
 ]
