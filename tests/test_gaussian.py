@@ -15,6 +15,7 @@ import qutip
 from qnet_design.errors import ParameterError, UnstableError
 from qnet_design.metrics.gaussian import gaussian_log_negativity, gaussian_purity, mean_occupation
 from qnet_design.solvers import gaussian as g
+from qnet_design.solvers.gaussian_cascaded import steady_covariance_cascaded
 
 
 def _random_symplectic(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -155,10 +156,10 @@ def test_cascaded_solver_matches_dense_and_rejects_non_cascaded() -> None:
     local = [g.LocalBath(k, 0.01, 0.05) for k in range(n)]
     a, d = g.drift_diffusion(n, h, pairing, local, commons)
     dense = g.steady_covariance(a, d)
-    fast = g.steady_covariance_cascaded(a, d, [[0, 1], [2, 3], [4, 5], [6, None]])
+    fast = steady_covariance_cascaded(a, d, [[0, 1], [2, 3], [4, 5], [6, None]])
     np.testing.assert_allclose(fast, dense, atol=1e-12)  # both exact solvers: rounding only
     with pytest.raises(ParameterError, match="not cascaded"):
-        g.steady_covariance_cascaded(a, d, [[None, 0], [1, 2], [3, 4], [5, 6]])
+        steady_covariance_cascaded(a, d, [[None, 0], [1, 2], [3, 4], [5, 6]])
 
 
 def test_drift_diffusion_matches_qutip_steady_state() -> None:

@@ -82,6 +82,7 @@ from .._checks import check_choice, check_int, check_nonnegative, check_vector
 from ..errors import ParameterError, UnstableError
 from ..metrics.gaussian import gaussian_log_negativity, mean_occupation, mean_occupations
 from ..solvers import gaussian
+from ..solvers.gaussian_cascaded import steady_covariance_cascaded
 
 __all__ = [
     "ENTANGLEMENT_THRESHOLD",
@@ -288,7 +289,7 @@ def _covariance_cached(model: RoutingChain) -> np.ndarray:
     if model.nodes <= _DENSE_LIMIT:
         v = gaussian.steady_covariance(a, d, hint=_instability_hint(model))
     else:
-        v = gaussian.steady_covariance_cascaded(a, d, _blocks(model), hint=_instability_hint(model))
+        v = steady_covariance_cascaded(a, d, _blocks(model), hint=_instability_hint(model))
     v.setflags(write=False)
     return v
 
@@ -479,7 +480,7 @@ def routing_map(
         sel = ok[start : start + chunk]
         a_batch = a0 + rr[sel, None, None] * a_r + jj[sel, None, None] * a_j
         d_batch = np.broadcast_to(d, a_batch.shape)
-        v = gaussian.steady_covariance_cascaded(a_batch, d_batch, blocks)
+        v = steady_covariance_cascaded(a_batch, d_batch, blocks)
         e, o, m = _profile_arrays(v, model.nodes)
         en[sel] = e[:, target - 1]
         mmax[sel] = m
