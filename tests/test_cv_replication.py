@@ -35,8 +35,9 @@ from qnet_design.schemes.cv_replication import (
     squeezed_thermal_bath,
 )
 from qnet_design.schemes.cv_replication.oscillators import _full_covariance
-from qnet_design.schemes.cv_replication.spins import _serial_blas, _squeezed_drive
+from qnet_design.schemes.cv_replication.spins import _squeezed_drive
 from qnet_design.solvers import gaussian
+from qnet_design.solvers.blas import serial_blas
 
 REF = tomllib.loads(
     (Path(__file__).parents[1] / "data" / "cv_replication_reference.toml").read_text()
@@ -136,7 +137,7 @@ def test_single_pair_against_qutip_master_equation():
     liou = _squeezed_drive(a1, a2, gamma, nbar, mbar)
     for a in (a1, a2):
         liou = liou + kappa * 2.0 * qutip.lindblad_dissipator(a)  # κ(2aρa† − {a†a, ρ})
-    with _serial_blas():
+    with serial_blas():
         rho = qutip.steadystate(liou)
     # pair occupation ~0.07: the top level (8) holds ~1e-9, so 1e-7 is safe
     v = covariance(ReplicationArrays(1, 0.0, gamma, nbar, mbar, loss=kappa))
@@ -371,7 +372,7 @@ def test_atom_frame_equals_original_frame():
     s1 = qutip.tensor(qutip.qeye(cutoff), qutip.qeye(cutoff), qutip.destroy(2), qutip.qeye(2))
     s2 = qutip.tensor(qutip.qeye(cutoff), qutip.qeye(cutoff), qutip.qeye(2), qutip.destroy(2))
     h = g * (s1.dag() * a1 + a1.dag() * s1 + s2.dag() * a2 + a2.dag() * s2)
-    with _serial_blas():
+    with serial_blas():
         rho = qutip.steadystate(qutip.liouvillian(h) + _squeezed_drive(a1, a2, gamma, nbar, mbar))
     atoms_lab = rho.ptrace([2, 3])
     res = atom_array_steady_state(1, 0.0, g, gamma, nbar, mbar, cutoff=3, tolerance=1e-7)

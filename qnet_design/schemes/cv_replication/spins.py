@@ -63,12 +63,8 @@ true up to this local phase convention, which leaves every entanglement measure 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,6 +73,7 @@ import qutip
 from ..._checks import check_choice, check_int, check_nonnegative, check_positive, check_vector
 from ...errors import ConvergenceError, ParameterError
 from ...metrics import concurrence, log_negativity
+from ...solvers.blas import serial_blas
 from ...solvers.convergence import Convergence
 from ._bath import bath_frame, check_bath
 from .effective import (
@@ -210,39 +207,8 @@ def _squeezed_drive(s1: qutip.Qobj, s2: qutip.Qobj, rate: float, nbar: float, mb
     return out
 
 
-@contextlib.contextmanager
-def _serial_blas() -> Iterator[None]:
-    """Run the block with one OpenBLAS thread in the calling thread (restored afterwards).
-
-    The sparse LU of these small Liouvillians gains nothing from BLAS threads, but on a loaded
-    2-core machine threaded OpenBLAS oversubscribes the cores: measured at load 12, a 4096-dim
-    Liouvillian took 55 s threaded vs 0.4 s serial. Uses OpenBLAS's thread-local
-    ``openblas_set_num_threads_local`` on the OpenBLAS copies loaded by NumPy/SciPy (Linux
-    /proc/self/maps); does nothing where that is unavailable.
-    """
-    restore: list[tuple[Any, int]] = []
-    try:
-        try:
-            with open("/proc/self/maps") as maps:
-                paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-        except OSError:
-            paths = set()
-        for path in sorted(paths):
-            try:
-                fn = ctypes.CDLL(path).openblas_set_num_threads_local
-            except (OSError, AttributeError):
-                continue
-            fn.argtypes = [ctypes.c_int]
-            fn.restype = ctypes.c_int
-            restore.append((fn, int(fn(1))))
-        yield
-    finally:
-        for fn, old in restore:
-            fn(old)
-
-
 def _steady(liouvillian: qutip.Qobj) -> tuple[qutip.Qobj, float]:
-    with _serial_blas():
+    with serial_blas():
         rho = qutip.steadystate(liouvillian, method="direct")
     rho = 0.5 * (rho + rho.dag())
     rho = rho / rho.tr()
@@ -507,7 +473,7 @@ def _atom_array_effective(
         )
     model = effective_spin_model(n, bonds, g, rate, nb, mb, kappa)
     warn_if_invalid(model, float(np.max(np.abs(g))), stacklevel=4)
-    with _serial_blas():
+    with serial_blas():
         rho, residual = steady_state_in_sector(model.liouvillian(), n)
     eps = model.small_parameter
     conv = Convergence(
