@@ -1,14 +1,20 @@
-"""Numerical helpers shared by the exact thermal-link routes (checks, figures)."""
+"""Numerical helpers shared by the exact thermal-link routes (checks, figures, the widening of
+a truncation until the steady state or the evolution converges)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import qutip
 
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters, purity as _purity
+from ...solvers.convergence import Convergence, widen_until_converged
+from ._liouville import ground_state
+from .model import ThermalLink
+from .results import Evolution, SteadyState, as_qobj, concurrences
 
 
 def convergence_figure(rho: np.ndarray) -> float:
@@ -64,9 +70,97 @@ def sup_change_figure() -> Callable[[np.ndarray], float]:
     return figure
 
 
+@dataclass(frozen=True)
+class Ladder:
+    """The truncations of one exact route (Fock cutoff, hierarchy level).
+
+    ``parameter`` names the truncation in the evidence (``name`` in messages), ``method`` the
+    route in the results, ``step`` gives the next truncation and ``size`` refuses one that
+    would not fit.
+    """
+
+    parameter: str
+    name: str
+    method: str
+    step: Callable[[int], int]
+    size: Callable[[ThermalLink, int], None]
+
+
+def converged_steady_state(
+    model: ThermalLink,
+    ladder: Ladder,
+    solve: Callable[[int], tuple[np.ndarray, str]],
+    *,
+    start: int,
+    limit: int,
+    tolerance: float,
+) -> SteadyState:
+    """Widen the truncation until C + Tr ρ² of the steady state changes by ≤ ``tolerance``.
+
+    ``solve(n)`` returns ρ_q at truncation n and a note on that truncation for the evidence.
+    """
+    if start < 2:
+        raise ParameterError(f"`start` must be a {ladder.name} >= 2, got {start}")
+    got = widen_until_converged(
+        solve,
+        lambda r: convergence_figure(r[0]),
+        parameter=ladder.parameter,
+        start=start,
+        step=ladder.step,
+        limit=limit,
+        tolerance=tolerance,
+        size=lambda n: ladder.size(model, n),
+    )
+    rho, note = got.result
+    detail = f"{note}; {got.convergence.detail}; figure C + Tr rho^2"
+    conv = Convergence(
+        ladder.parameter, got.convergence.value, got.convergence.change, tolerance, detail
+    )
+    r = 0.5 * (rho + rho.conj().T)
+    return SteadyState(model, ladder.method, as_qobj(r), _wootters(r), conv)
+
+
+def converged_evolution(
+    model: ThermalLink,
+    ladder: Ladder,
+    evolve_at: Callable[[np.ndarray, int, np.ndarray], np.ndarray],
+    times: object,
+    initial: object,
+    *,
+    start: int,
+    limit: int,
+    tolerance: float,
+) -> Evolution:
+    """Widen the truncation until max over t of |Δ(C + Tr ρ²)| is ≤ ``tolerance``.
+
+    ``evolve_at(times, n, rho0)`` returns ρ_q on the grid at truncation n; ``initial`` is the
+    qubits' state at t = 0 (default |00⟩).
+    """
+    grid = check_times(times)
+    rho0 = ground_state() if initial is None else check_initial(initial)
+    got = widen_until_converged(
+        lambda n: evolve_at(grid, n, rho0),
+        sup_change_figure(),
+        parameter=ladder.parameter,
+        start=start,
+        step=ladder.step,
+        limit=limit,
+        tolerance=tolerance,
+        size=lambda n: ladder.size(model, n),
+    )
+    detail = f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}"
+    conv = Convergence(
+        ladder.parameter, got.convergence.value, got.convergence.change, tolerance, detail
+    )
+    return Evolution(model, ladder.method, grid, got.result, concurrences(got.result), conv)
+
+
 __all__ = [
+    "Ladder",
     "check_initial",
     "check_times",
+    "converged_evolution",
+    "converged_steady_state",
     "convergence_figure",
     "sup_change_figure",
 ]

@@ -25,9 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ...errors import ConvergenceError, ParameterError
-from ...metrics import concurrence as _wootters
-from ...solvers.convergence import Convergence, widen_until_converged
+from ...errors import ConvergenceError
 from ...solvers.propagate import propagate
 from ...solvers.steady import null_vector
 from . import _size
@@ -42,18 +40,12 @@ from ._liouville import (
     charges_of,
     cross_dissipator_terms,
     dissipator_terms,
-    ground_state,
     hamiltonian_terms,
     qubit_terms,
 )
-from ._numerics import (
-    check_initial,
-    check_times,
-    convergence_figure,
-    sup_change_figure,
-)
+from ._numerics import Ladder, converged_evolution, converged_steady_state
 from .model import ThermalLink
-from .results import Evolution, SteadyState, as_qobj, concurrences
+from .results import Evolution, SteadyState
 
 DEFAULT_TOL = 1e-7
 #: largest Fock cutoff the automatic widening may reach (sector dimension ≈ 16 N)
@@ -71,6 +63,9 @@ def start_cutoff(model: ThermalLink) -> int:
 
 def _next_cutoff(n: int) -> int:
     return int(1.3 * n) + 4
+
+
+LADDER = Ladder("fock_cutoff", "Fock cutoff", "fock", _next_cutoff, _size.fock)
 
 
 def _terms(model: ThermalLink, cutoff: int) -> list[Term]:
@@ -183,14 +178,14 @@ def _last_level(x: np.ndarray, sec: _Sector, cutoff: int) -> float:
     return float(np.sum(np.real(x[diag])))
 
 
-def _steady(model: ThermalLink, cutoff: int) -> tuple[np.ndarray, float]:
+def _steady(model: ThermalLink, cutoff: int) -> tuple[np.ndarray, str]:
     sec = _sector(cutoff, (0,))
     mat = _restricted(_terms(model, cutoff), sec)
     diag = np.nonzero(sec.kets == sec.bras)[0]
     # pin ⟨0,00|ρ|0,00⟩ (cavity vacuum, both qubits down): positive for any thermal drive
     x = null_vector(mat, int(diag[0]))
     x = x / np.sum(x[diag])
-    return _reduce(x, sec), _last_level(x, sec, cutoff)
+    return _reduce(x, sec), f"population of last Fock level {_last_level(x, sec, cutoff):.1e}"
 
 
 def steady_state(
@@ -206,28 +201,9 @@ def steady_state(
     C + Tr ρ_q² changes by at most ``tolerance``; :class:`ConvergenceError` beyond ``limit``.
     """
     first = start_cutoff(model) if start is None else int(start)
-    if first < 2:
-        raise ParameterError(f"`start` must be a Fock cutoff >= 2, got {first}")
-    got = widen_until_converged(
-        lambda n: _steady(model, n),
-        lambda r: convergence_figure(r[0]),
-        parameter="fock_cutoff",
-        start=first,
-        step=_next_cutoff,
-        limit=limit,
-        tolerance=tolerance,
-        size=lambda n: _size.fock(model, n),
+    return converged_steady_state(
+        model, LADDER, lambda n: _steady(model, n), start=first, limit=limit, tolerance=tolerance
     )
-    rho, last = got.result
-    conv = Convergence(
-        "fock_cutoff",
-        got.convergence.value,
-        got.convergence.change,
-        tolerance,
-        f"population of last Fock level {last:.1e}; {got.convergence.detail}; figure C + Tr rho^2",
-    )
-    r = 0.5 * (rho + rho.conj().T)
-    return SteadyState(model, "fock", as_qobj(r), _wootters(r), conv)
 
 
 def _evolve_at(model: ThermalLink, times: np.ndarray, cutoff: int, rho0: np.ndarray) -> np.ndarray:
@@ -255,29 +231,17 @@ def evolve(
     limit: int = DEFAULT_LIMIT,
 ) -> Evolution:
     """ρ_q(t) of the full master equation from a thermal cavity and ``initial`` (default |00⟩)."""
-    times = check_times(times)
-    rho0 = ground_state() if initial is None else check_initial(initial)
     first = start_cutoff(model) if start is None else int(start)
-    figure = sup_change_figure()
-
-    got = widen_until_converged(
-        lambda n: _evolve_at(model, times, n, rho0),
-        figure,
-        parameter="fock_cutoff",
+    return converged_evolution(
+        model,
+        LADDER,
+        lambda t, n, rho0: _evolve_at(model, t, n, rho0),
+        times,
+        initial,
         start=first,
-        step=_next_cutoff,
         limit=limit,
         tolerance=tolerance,
-        size=lambda n: _size.fock(model, n),
     )
-    conv = Convergence(
-        "fock_cutoff",
-        got.convergence.value,
-        got.convergence.change,
-        tolerance,
-        f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
-    )
-    return Evolution(model, "fock", times, got.result, concurrences(got.result), conv)
 
 
 __all__ = ["ConvergenceError", "evolve", "start_cutoff", "steady_state"]

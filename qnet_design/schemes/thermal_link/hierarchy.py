@@ -45,21 +45,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ...errors import ConvergenceError, ParameterError
-from ...metrics import concurrence as _wootters
-from ...solvers.convergence import Convergence, widen_until_converged
+from ...errors import ConvergenceError
 from ...solvers.propagate import propagate
 from ...solvers.steady import null_vector
 from . import _size
-from ._liouville import charges_of, ground_state, qubit_superops
-from ._numerics import (
-    check_initial,
-    check_times,
-    convergence_figure,
-    sup_change_figure,
-)
+from ._liouville import charges_of, qubit_superops
+from ._numerics import Ladder, converged_evolution, converged_steady_state
 from .model import ThermalLink
-from .results import Evolution, SteadyState, as_qobj, concurrences
+from .results import Evolution, SteadyState
 
 #: default tolerance on the convergence figure (concurrence + purity) between truncations
 DEFAULT_TOL = 1e-7
@@ -83,6 +76,9 @@ def start_level(model: ThermalLink) -> int:
 
 def _next_level(level: int) -> int:
     return int(1.5 * level) + 4
+
+
+LADDER = Ladder("hierarchy_level", "hierarchy level", "hierarchy", _next_level, _size.hierarchy)
 
 
 def _build(model: ThermalLink, level_max: int, init_charges: tuple[int, ...]) -> _Hierarchy:
@@ -186,29 +182,13 @@ def steady_state(
         If L_max reaches ``limit`` before two successive truncations agree.
     """
     first = start_level(model) if start is None else int(start)
-    if first < 2:
-        raise ParameterError(f"`start` must be a hierarchy level >= 2, got {first}")
-    got = widen_until_converged(
-        lambda lv: _steady_rho(model, lv),
-        convergence_figure,
-        parameter="hierarchy_level",
-        start=first,
-        step=_next_level,
-        limit=limit,
-        tolerance=tolerance,
-        size=lambda n: _size.hierarchy(model, n),
+
+    def solve(level: int) -> tuple[np.ndarray, str]:
+        return _steady_rho(model, level), f"L_max = max(p+q), n_max ~ L_max/2 = {level // 2}"
+
+    return converged_steady_state(
+        model, LADDER, solve, start=first, limit=limit, tolerance=tolerance
     )
-    rho = got.result
-    conv = Convergence(
-        "hierarchy_level",
-        got.convergence.value,
-        got.convergence.change,
-        tolerance,
-        f"L_max = max(p+q), n_max ~ L_max/2 = {int(got.convergence.value) // 2}; "
-        f"{got.convergence.detail}; figure C + Tr rho^2",
-    )
-    r = 0.5 * (rho + rho.conj().T)
-    return SteadyState(model, "hierarchy", as_qobj(r), _wootters(r), conv)
 
 
 def _evolve_at(
@@ -240,30 +220,17 @@ def evolve(
     Convergence: L_max grows until the largest change of C(t) + Tr ρ(t)² over the grid is at
     most ``tolerance``.
     """
-    times = check_times(times)
-    rho0 = ground_state() if initial is None else check_initial(initial)
     first = start_level(model) if start is None else int(start)
-    figure = sup_change_figure()
-
-    got = widen_until_converged(
-        lambda lv: _evolve_at(model, times, lv, rho0),
-        figure,
-        parameter="hierarchy_level",
+    return converged_evolution(
+        model,
+        LADDER,
+        lambda t, lv, rho0: _evolve_at(model, t, lv, rho0),
+        times,
+        initial,
         start=first,
-        step=_next_level,
         limit=limit,
         tolerance=tolerance,
-        size=lambda n: _size.hierarchy(model, n),
     )
-    rhos = got.result
-    conv = Convergence(
-        "hierarchy_level",
-        got.convergence.value,
-        got.convergence.change,
-        tolerance,
-        f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
-    )
-    return Evolution(model, "hierarchy", times, rhos, concurrences(rhos), conv)
 
 
 __all__ = ["evolve", "start_level", "steady_state"]
