@@ -220,6 +220,17 @@ def _warn(message: str) -> bool:
     return False
 
 
+def _within(*checks: tuple[str, float, float]) -> bool:
+    """Warn (:class:`ValidityWarning`) for each ``(what, value, limit)`` with value > limit, as
+    "what = value > limit"; True when none is exceeded."""
+    valid = True
+    for what, value, limit in checks:
+        if value > limit:
+            warnings.warn(f"{what} = {value:g} > {limit:g}", ValidityWarning, stacklevel=3)
+            valid = False
+    return valid
+
+
 # ---------------------------------------------------------------------------------------------
 # Markov limit
 # ---------------------------------------------------------------------------------------------
@@ -329,18 +340,19 @@ def quasistatic_concurrence(model: ThermalLink) -> ApproximateState:
     0.6975
     """
     _require_chiral(model, "quasistatic")
-    valid = True
-    if model.kappa > QUASISTATIC_MAX_KAPPA:
-        valid = _warn(
-            f"quasistatic limit (Eq. 23) needs kappa << gamma: kappa = {model.kappa:g} > "
-            f"{QUASISTATIC_MAX_KAPPA:g}"
-        )
-    nonad = 24 * model.kappa * model.flux
-    if nonad > QUASISTATIC_MAX_NONADIABATIC:
-        valid = _warn(
-            f"quasistatic limit (Eq. 23) needs n_th << n_th* = gamma^2/(12 kappa^2) (Eq. 46): "
-            f"24 kappa Phi / gamma^2 = {nonad:g} > {QUASISTATIC_MAX_NONADIABATIC:g}"
-        )
+    valid = _within(
+        (
+            "quasistatic limit (Eq. 23) needs kappa << gamma: kappa",
+            model.kappa,
+            QUASISTATIC_MAX_KAPPA,
+        ),
+        (
+            "quasistatic limit (Eq. 23) needs n_th << n_th* = gamma^2/(12 kappa^2) (Eq. 46): "
+            "24 kappa Phi / gamma^2",
+            24 * model.kappa * model.flux,
+            QUASISTATIC_MAX_NONADIABATIC,
+        ),
+    )
     if _is_ideal(model):
         u = float(upsilon(model.flux))
         rho = _from_populations(u, 0.0, 1.0 - u, 0.0)
@@ -396,19 +408,17 @@ def bourret_concurrence(model: ThermalLink, order: str = "full") -> ApproximateS
     _require_chiral(model, "bourret")
     g = max(model.gamma1, model.gamma2)
     drive = g * model.flux / (g + model.kappa) ** 2
-    valid = True
-    if drive > BOURRET_MAX_DRIVE:
-        valid = _warn(
-            f"Bourret approximation (Eq. 26) needs weak drive: gamma*Phi/(gamma+kappa)^2 = "
-            f"{drive:g} > {BOURRET_MAX_DRIVE:g}"
+    valid = _within(
+        (
+            "Bourret approximation (Eq. 26) needs weak drive: gamma*Phi/(gamma+kappa)^2",
+            drive,
+            BOURRET_MAX_DRIVE,
         )
+    )
     if order == "lowest":
         _require_ideal(model, "lowest-order Bourret (Eq. 27-31)")
-        if model.kappa > BOURRET_LOWEST_MAX_KAPPA:
-            valid = _warn(
-                f"Eq. 27-31 are lowest order in kappa/gamma: kappa = {model.kappa:g} > "
-                f"{BOURRET_LOWEST_MAX_KAPPA:g}"
-            )
+        lowest = ("Eq. 27-31 are lowest order in kappa/gamma: kappa", model.kappa)
+        valid = _within((*lowest, BOURRET_LOWEST_MAX_KAPPA)) and valid
         p00, pt, ps, p11, c = bourret_lowest(model.kappa, model.flux)
         return ApproximateState(
             method="bourret-lowest",
@@ -450,12 +460,13 @@ def phase_diffusion_concurrence(model: ThermalLink) -> ApproximateState:
     predicts a concurrence growing monotonically with n_th. Warns when κ/γ > 0.1 (slow phase).
     """
     _require_chiral(model, "phase_diffusion")
-    valid = True
-    if model.kappa > PHASE_DIFFUSION_MAX_KAPPA:
-        valid = _warn(
-            f"phase-diffusion model (Eq. 38) assumes a slowly varying field: kappa = "
-            f"{model.kappa:g} > {PHASE_DIFFUSION_MAX_KAPPA:g}"
+    valid = _within(
+        (
+            "phase-diffusion model (Eq. 38) assumes a slowly varying field: kappa",
+            model.kappa,
+            PHASE_DIFFUSION_MAX_KAPPA,
         )
+    )
     lq, dp, dm = _generators(model)
     sz = superop(dissipator_terms(1.0, SZ1 + SZ2, I4))
     m = lq + math.sqrt(model.flux) * (dp + dm) + 0.25 * model.kappa * sz
@@ -476,18 +487,14 @@ def analytic_concurrence(model: ThermalLink) -> ApproximateState:
     """
     _require_chiral(model, "analytic")
     _require_ideal(model, "analytic (Eq. 43-45)")
-    valid = True
-    if model.kappa > ANALYTIC_MAX_KAPPA:
-        valid = _warn(
-            f"Eq. 43-45 are lowest order in kappa/gamma: kappa = {model.kappa:g} > "
-            f"{ANALYTIC_MAX_KAPPA:g}"
-        )
-    nonad = 24 * model.kappa * model.flux
-    if nonad > ANALYTIC_MAX_NONADIABATIC:
-        valid = _warn(
-            f"three-level approximation (App. B 2) fails well beyond n_th*: 24 kappa Phi = "
-            f"{nonad:g} > {ANALYTIC_MAX_NONADIABATIC:g}"
-        )
+    valid = _within(
+        ("Eq. 43-45 are lowest order in kappa/gamma: kappa", model.kappa, ANALYTIC_MAX_KAPPA),
+        (
+            "three-level approximation (App. B 2) fails well beyond n_th*: 24 kappa Phi",
+            24 * model.kappa * model.flux,
+            ANALYTIC_MAX_NONADIABATIC,
+        ),
+    )
     ps, pt, p00 = analytic_populations(model.kappa, model.flux)
     rho = _from_populations(p00, pt, ps, 0.0)
     return _state(rho, method="analytic", equation="Eq. 43-45", model=model, valid=valid)
@@ -511,11 +518,7 @@ def analytic_optimum(kappa: float) -> AnalyticOptimum:
     (83333, 0.9451)
     """
     kappa = check_positive("kappa", kappa)
-    valid = True
-    if kappa > ANALYTIC_MAX_KAPPA:
-        valid = _warn(
-            f"Eq. 46-47 are lowest order in kappa/gamma: kappa = {kappa:g} > {ANALYTIC_MAX_KAPPA:g}"
-        )
+    valid = _within(("Eq. 46-47 are lowest order in kappa/gamma: kappa", kappa, ANALYTIC_MAX_KAPPA))
     n_star = 1.0 / (12.0 * kappa**2)
     c_star = 1.0 - 2.0 * float(upsilon(1.0 / (48.0 * kappa)))
     return AnalyticOptimum(
