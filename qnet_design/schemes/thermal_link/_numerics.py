@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import qutip
 
 from ...errors import ParameterError
 from ...metrics import concurrence as _wootters, purity as _purity
-from ...solvers.convergence import Convergence, widen_until_converged
+from ...solvers.convergence import Converged, Convergence, widen_until_converged
 from ._liouville import ground_state
 from .model import ThermalLink
 from .results import Evolution, SteadyState, as_qobj, concurrences
+
+T = TypeVar("T")
 
 
 def convergence_figure(rho: np.ndarray) -> float:
@@ -85,6 +88,31 @@ class Ladder:
     step: Callable[[int], int]
     size: Callable[[ThermalLink, int], None]
 
+    def widen(
+        self,
+        model: ThermalLink,
+        compute: Callable[[int], T],
+        figure: Callable[[T], float],
+        *,
+        start: int,
+        limit: int,
+        tolerance: float,
+        detail: Callable[[Converged[T]], str],
+    ) -> tuple[T, Convergence]:
+        """:func:`widen_until_converged` along this ladder; the evidence's text is ``detail``."""
+        got = widen_until_converged(
+            compute,
+            figure,
+            parameter=self.parameter,
+            start=start,
+            step=self.step,
+            limit=limit,
+            tolerance=tolerance,
+            size=lambda n: self.size(model, n),
+        )
+        c = got.convergence
+        return got.result, Convergence(self.parameter, c.value, c.change, tolerance, detail(got))
+
 
 def converged_steady_state(
     model: ThermalLink,
@@ -101,20 +129,14 @@ def converged_steady_state(
     """
     if start < 2:
         raise ParameterError(f"`start` must be a {ladder.name} >= 2, got {start}")
-    got = widen_until_converged(
+    (rho, _), conv = ladder.widen(
+        model,
         solve,
         lambda r: convergence_figure(r[0]),
-        parameter=ladder.parameter,
         start=start,
-        step=ladder.step,
         limit=limit,
         tolerance=tolerance,
-        size=lambda n: ladder.size(model, n),
-    )
-    rho, note = got.result
-    detail = f"{note}; {got.convergence.detail}; figure C + Tr rho^2"
-    conv = Convergence(
-        ladder.parameter, got.convergence.value, got.convergence.change, tolerance, detail
+        detail=lambda got: f"{got.result[1]}; {got.convergence.detail}; figure C + Tr rho^2",
     )
     r = 0.5 * (rho + rho.conj().T)
     return SteadyState(model, ladder.method, as_qobj(r), _wootters(r), conv)
@@ -138,21 +160,16 @@ def converged_evolution(
     """
     grid = check_times(times)
     rho0 = ground_state() if initial is None else check_initial(initial)
-    got = widen_until_converged(
+    rhos, conv = ladder.widen(
+        model,
         lambda n: evolve_at(grid, n, rho0),
         sup_change_figure(),
-        parameter=ladder.parameter,
         start=start,
-        step=ladder.step,
         limit=limit,
         tolerance=tolerance,
-        size=lambda n: ladder.size(model, n),
+        detail=lambda got: f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
     )
-    detail = f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}"
-    conv = Convergence(
-        ladder.parameter, got.convergence.value, got.convergence.change, tolerance, detail
-    )
-    return Evolution(model, ladder.method, grid, got.result, concurrences(got.result), conv)
+    return Evolution(model, ladder.method, grid, rhos, concurrences(rhos), conv)
 
 
 __all__ = [
