@@ -83,9 +83,14 @@ def _cmd_devices(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     else:
-        frame = pd.DataFrame(rows, columns=["name", "kind", "title", "reference"])
-        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(frame.to_string(index=False))
+        # One terminal line per entry: the name already carries author and year, the full
+        # reference is in `devices show NAME` and in --json.
+        width = max(len(e.name) for e in entries)
+        kind_width = max(len(e.kind) for e in entries)
+        print(f"{'name':<{width}}  {'kind':<{kind_width}}  title")
+        for e in entries:
+            title = e.title if len(e.title) <= 72 else e.title[:71] + "…"
+            print(f"{e.name:<{width}}  {e.kind:<{kind_width}}  {title}")
     return 0
 
 

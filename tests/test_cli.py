@@ -22,6 +22,10 @@ def test_devices_list(capsys):
     assert main(["devices", "list", "--catalog", str(DEVICES)]) == 0
     out = capsys.readouterr().out
     assert "esposito2022_twpa" in out and "setup:dual_rail" in out
+    # one line per entry that fits a wide terminal: no full reference text in the list
+    lines = out.splitlines()
+    assert len(lines) == 1 + len(list(DEVICES.rglob("*.toml")))  # header + entries
+    assert max(len(line) for line in lines) <= 160
 
 
 def test_devices_list_json(capsys):
