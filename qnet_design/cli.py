@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from . import __version__, progress
 from .catalog import catalog_dir, find, list_catalog
 from .describe import device_lines, setup_lines, stated_uncertainties, translation_lines
