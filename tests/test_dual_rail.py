@@ -678,3 +678,45 @@ def test_too_large_network_is_refused_before_it_starts() -> None:
         steady_state(DualRail(6, 1.0, beta=10.0))
     with pytest.raises(SizeError, match="fewer pairs"):
         prep_time(DualRail(6, 1.0, beta=10.0))
+
+
+def test_free_source_occupation_in_its_frame_matches_the_symplectic_eigenvalue() -> None:
+    """Symmetric NDPA (κ_A = κ_B = κ, pump g): n = 2x²/(1−4x²), m = x/(1−4x²) with x = g/κ, so
+    the two-mode squeezed thermal state has symplectic eigenvalue ν = ½/√(1−4x²) and the
+    primed-frame occupation is ν − ½ (closed form, independent of the Lyapunov solve)."""
+    from qnet_design.schemes.dual_rail.operators import source_frame_occupations
+
+    for r in (0.3, 1.0, 2.0):
+        model = DualRail(1, r, beta=10.0)
+        x = model.g / model.kappa_a
+        expected = 0.5 / math.sqrt(1 - 4 * x * x) - 0.5
+        assert source_frame_occupations(model) == pytest.approx((expected, expected), rel=1e-10)
+
+
+def test_source_tail_weight_against_enumeration() -> None:
+    """Two independent geometric distributions with means n′: the weight beyond L photons
+    in total, summed term by term over the enumerated (i, j) grid."""
+    from qnet_design.schemes.dual_rail.operators import source_frame_occupations, source_tail_weight
+
+    model = DualRail(1, 2.5, beta=10.0)
+    q = [n / (1 + n) for n in source_frame_occupations(model)]
+    inside = sum(
+        (1 - q[0]) * q[0] ** i * (1 - q[1]) * q[1] ** j for i in range(7) for j in range(7 - i)
+    )
+    assert source_tail_weight(model, 6) == pytest.approx(1 - inside, rel=1e-9)
+
+
+def test_squeezing_no_truncation_can_hold_is_refused_before_it_starts() -> None:
+    """80 dB (r = 9.2, a typo for 8 dB) put 24 photons per mode in the source's frame: the
+    ladder used to climb for minutes; now every finite-bandwidth route refuses at once."""
+    from qnet_design.errors import SizeError
+
+    model = DualRail(2, 9.2, beta=10.0)
+    for call in (
+        lambda: steady_state(model),
+        lambda: prep_time(model),
+        lambda: dr.evolve(model, [0.0, 1.0]),
+    ):
+        with pytest.raises(SizeError, match="lower the squeezing"):
+            call()
+    steady_state(DualRail(1, 9.2))  # the broadband model has no source truncation

@@ -23,7 +23,13 @@ from .analytic import analytic_state
 from .model import DualRail
 from .operators import _block_entries, _prefix_model, _source_basis, _source_frame
 from .results import Evolution, PrepTime
-from .steady import _fock_limit, _run_cascade, steady_state
+from .steady import (
+    FOCK_TOLERANCE,
+    _fock_limit,
+    _run_cascade,
+    check_truncation_reachable,
+    steady_state,
+)
 
 #: Source truncation of the dynamics: first value tried (total photons in the Bogoliubov frame).
 DYNAMICS_FOCK_START = 2
@@ -121,6 +127,7 @@ def prep_time(
     thr = _check_threshold(threshold)
     if not model.broadband:
         tol = check_positive("time_tolerance", time_tolerance)
+        check_truncation_reachable(model, FOCK_TOLERANCE)
         last: list[PrepTime] = []
 
         def compute(photons: int) -> PrepTime:
@@ -349,6 +356,8 @@ def evolve(
     """
     t = _check_times(times)
     tol = check_positive("fock_tolerance", fock_tolerance)
+    if source_photons is None:
+        check_truncation_reachable(model, tol)
 
     def run(photons: int | None) -> list[np.ndarray]:
         net = _Network(model, photons)

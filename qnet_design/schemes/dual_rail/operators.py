@@ -93,6 +93,30 @@ def _source_frame(model: DualRail) -> float:
     return 0.5 * math.atanh(2 * m / (n_a + n_b + 1))
 
 
+def source_frame_occupations(model: DualRail) -> tuple[float, float]:
+    """Thermal occupations ⟨a′†a′⟩, ⟨b′†b′⟩ of the free NDPA in the frame of
+    :func:`_source_frame` (a′ = cosh s a_A − sinh s a_B†; 0.064 per mode at r = 1, any β)."""
+    n_a, n_b, m = _source_moments(model)
+    s = _source_frame(model)
+    ch2, sh2, chsh = math.cosh(s) ** 2, math.sinh(s) ** 2, math.cosh(s) * math.sinh(s)
+    return ch2 * n_a + sh2 * (n_b + 1) - 2 * chsh * m, ch2 * n_b + sh2 * (n_a + 1) - 2 * chsh * m
+
+
+def source_tail_weight(model: DualRail, photons: int) -> float:
+    """Weight of the free source state beyond ``photons`` total photons in the primed frame.
+
+    The primed modes are independent thermal (geometric) distributions, so this is exact for
+    the source alone; the source–qubit state needs at least this truncation (a reduced state's
+    neglected weight bounds the joint state's), in practice a few photons more.
+    """
+    qa, qb = (n / (1 + n) for n in source_frame_occupations(model))
+    # P(n′_A > L) + Σ_{i ≤ L} P(n′_A = i) P(n′_B > L − i), P(n > k) = q^(k+1): no 1 − (…)
+    # cancellation, so tiny tails stay exact
+    return qa ** (photons + 1) + sum(
+        (1 - qa) * qa**i * qb ** (photons - i + 1) for i in range(photons + 1)
+    )
+
+
 def _source_ops(model: DualRail, photons: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """a_A, a_B on the primed Fock states with n′_A + n′_B ≤ ``photons`` (the truncation)."""
     basis = [(i, j) for i in range(photons + 1) for j in range(photons + 1 - i)]

@@ -10,14 +10,21 @@ import numpy as np
 import qutip
 
 from ..._checks import check_int, check_positive
-from ...errors import ParameterError
+from ...errors import ParameterError, SizeError
 from ...guard import check_size
 from ...metrics import concurrence, entropy, n_ent_extrapolated
 from ...solvers.cascaded import BlockState, CascadedSolveInfo, cascaded_block_states
 from ...solvers.convergence import Convergence, widen_until_converged
 from .analytic import analytic_state
 from .model import DualRail
-from .operators import _block_entries, _prefix_charges, _prefix_model, _source_basis
+from .operators import (
+    _block_entries,
+    _prefix_charges,
+    _prefix_model,
+    _source_basis,
+    source_frame_occupations,
+    source_tail_weight,
+)
 from .results import ConcurrenceMatrix, Entropies, NEnt, SteadyState
 
 #: Fock cutoff of each source mode: first value tried, hard limit, and the tolerance on the
@@ -33,6 +40,24 @@ def _fock_limit() -> int:
     from . import FOCK_LIMIT as limit
 
     return limit
+
+
+def check_truncation_reachable(model: DualRail, tolerance: float) -> None:
+    """Refuse, before any solve, a source whose own photon distribution reaches beyond
+    FOCK_LIMIT by more than ``tolerance``: no truncation ladder can converge there (strong
+    squeezing, e.g. a typo of 80 dB for 8 dB, would otherwise run for many minutes first)."""
+    if model.broadband:
+        return
+    limit = _fock_limit()
+    tail = source_tail_weight(model, limit)
+    if tail > tolerance:
+        n_a, n_b = source_frame_occupations(model)
+        raise SizeError(
+            f"the finite-bandwidth source at r = {model.r:.3g} holds {n_a:.2g} + {n_b:.2g} "
+            f"photons in its Bogoliubov frame and a weight {tail:.1e} beyond the truncation "
+            f"limit FOCK_LIMIT = {limit} photons, above the tolerance {tolerance:g}: no "
+            "truncation can converge; lower the squeezing (r ≲ 2, i.e. ≲ 17 dB)"
+        )
 
 
 def steady_state_bytes(pairs: int, photons: int | None) -> float:
@@ -143,6 +168,7 @@ def steady_state(
     k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
     if k > model.pairs:
         raise ParameterError(f"`pairs` must be <= model.pairs = {model.pairs}, got {k}")
+    check_truncation_reachable(model, tol)
     photons = None if model.broadband else start + 1  # the ladder's second rung at least
     check_size(
         f"dual-rail steady state of {k} pairs"
