@@ -46,6 +46,7 @@ def propagate(
     method: str = "taylor",
     tolerance: float | None = None,
     hint: str = "",
+    label: str = "",
 ) -> np.ndarray:
     """Rows x(t_k) = exp(G t_k) x₀ for sorted ``times`` ≥ 0 (x₀ is the state at t = 0).
 
@@ -62,13 +63,17 @@ def propagate(
     hint
         Appended to the :class:`ConvergenceError` of a too stiff Krylov step (what the
         caller's user can change).
+    label
+        ``"krylov"``: report every step as a progress line under this name (a step of a large
+        network takes seconds); ``"taylor"`` always reports its steps as "time evolution".
     """
     if method not in METHODS:
         raise ParameterError(f"`method` must be one of {METHODS}, got {method!r}")
     times = np.asarray(times, dtype=float)
     if method == "krylov":
         apply = generator if callable(generator) else generator.__matmul__
-        return _krylov_steps(apply, x0, times, 1e-10 if tolerance is None else tolerance, hint)
+        tol = 1e-10 if tolerance is None else tolerance
+        return _krylov_steps(apply, x0, times, tol, hint, label)
     mat = sp.csr_matrix(generator)
     x = np.asarray(x0, dtype=np.result_type(x0, mat.dtype))
     n = len(times)
@@ -130,6 +135,7 @@ def _krylov_steps(
     times: np.ndarray,
     tol: float,
     hint: str,
+    label: str,
 ) -> np.ndarray:
     """exp(G t)v on the grid ``times`` by one Arnoldi step per interval.
 
@@ -152,7 +158,7 @@ def _krylov_steps(
         for j in range(m_max):
             w = apply(basis[j])
             for _ in range(2):  # classical Gram-Schmidt, twice for stability
-                coef = basis[: j + 1].conj() @ w
+                coef = (basis[: j + 1] @ w.conj()).conj()  # no conjugated copy of the basis
                 w = w - coef @ basis[: j + 1]
                 hess[: j + 1, j] += coef
             hess[j + 1, j] = np.linalg.norm(w)
@@ -163,8 +169,8 @@ def _krylov_steps(
             basis[j + 1] = w / hess[j + 1, j]
         if depth >= 10:
             raise ConvergenceError(
-                f"a Krylov time step of length {h:.2e} needs more than {m_max} vectors; "
-                "the model is too stiff for the propagator" + (f" ({hint})" if hint else "")
+                f"a Krylov time step of length {h:.2e} needs more than {m_max} vectors: "
+                "the model is too stiff for the propagator" + (f"; {hint}" if hint else "")
             )
         return step(step(v, h / 2, depth + 1), h / 2, depth + 1)
 
@@ -172,6 +178,8 @@ def _krylov_steps(
     t_prev = 0.0
     for k, t in enumerate(times):
         if t > t_prev:
+            if label:
+                progress(label, f"step {k}/{len(times) - 1}")
             v = step(v, float(t - t_prev), 0)
         t_prev = t
         out[k] = v
