@@ -55,14 +55,19 @@ __all__ = [
 _R = np.array([[0.0, -1.0], [1.0, 0.0]])
 
 
+def _numbers(name: str, value: object) -> np.ndarray:
+    """``value`` as a float array; text or anything non-numeric is refused."""
+    if isinstance(value, str):
+        raise ParameterError(f"`{name}` must be a number or an array of numbers, got {value!r}")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"`{name}` must be numeric, got {value!r}") from None
+
+
 def _hopping_matrix(value: object, sites: int) -> np.ndarray:
     """Validate ``hopping`` into a (2, N−1) array (row 0: first array, row 1: second)."""
-    if isinstance(value, str):
-        raise ParameterError(f"`hopping` must be a number or an array of numbers, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"`hopping` must be numeric, got {value!r}") from None
+    arr = _numbers("hopping", value)
     bonds = sites - 1
     if arr.ndim == 0:
         out = np.full((2, bonds), float(arr))
@@ -82,12 +87,7 @@ def _hopping_matrix(value: object, sites: int) -> np.ndarray:
 
 def _loss_vector(value: object, sites: int) -> np.ndarray:
     """Validate ``loss`` into 2N amplitude decay rates κ_1..κ_2N ≥ 0."""
-    if isinstance(value, str):
-        raise ParameterError(f"`loss` must be a number or an array of numbers, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"`loss` must be numeric, got {value!r}") from None
+    arr = _numbers("loss", value)
     if arr.ndim == 0:
         out = np.full(2 * sites, float(arr))
     elif arr.ndim == 1 and arr.shape[0] == 2 * sites:
