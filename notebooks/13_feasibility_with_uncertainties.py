@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import nbtools
 import numpy as np
 import qnet_design as qd
+from qnet_design.plotting import plot_intervals, plot_sensitivity
 from qnet_design.specs.setups import with_overrides
 
 FAST = nbtools.FAST
@@ -61,6 +62,8 @@ ax.axvline(c_mc.nominal, color="k", ls="--", label="nominal devices")
 ax.set(xlabel="steady-state concurrence C", ylabel="samples", title="5 m thermal link")
 ax.legend(fontsize=8)
 nbtools.savefig(fig, "13_concurrence_interval")
+# every headline figure with its intervals (what `budget --uncertainty --plot` draws)
+nbtools.savefig(plot_intervals(mc), "13_intervals")
 
 # %% [markdown]
 # **Reading.** The stated spreads move C by about ±0.05 (68 %) around its nominal value; the
@@ -78,6 +81,7 @@ nbtools.savefig(fig, "13_concurrence_interval")
 # %%
 ranking = qd.sensitivity(setup, store=False)
 print(ranking)
+nbtools.savefig(plot_sensitivity(ranking), "13_sensitivity")  # as `sensitivity --plot` draws it
 
 # %% [markdown]
 # Halving the circulator loss comes first; next are the backward emission of the chiral qubits

@@ -553,10 +553,13 @@ def plot_sensitivity(report: SensitivityReport) -> Figure:
             annotation_clip=False,
         )
     ax.axvline(f0, color="k", lw=1.0)
+    side = "left" if not grow[0] else ("right" if not grow[1] else "center")  # away from the frame
     ax.annotate(
         f"nominal {format_value(f0)}",
         (f0, -0.75),
-        ha="center",
+        textcoords="offset points",
+        xytext=({"left": 3, "right": -3, "center": 0}[side], 0),
+        ha=side,
         va="center",
         fontsize=7,
         bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "k", "lw": 0.6},
