@@ -26,3 +26,32 @@ def test_readme_quick_start_command(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     assert main(command.group(1).split()) == 0
     assert "Error budget" in capsys.readouterr().out
+
+
+def _package_map() -> set[str]:
+    """Every module the README's "Map of the package" names, as paths below the repository.
+
+    A row ``qnet_design/<package>/`` stands for the package's ``__init__.py`` and names each of
+    its modules (``name.py``) in its text; a row of modules (``qnet_design/a.py``, ``b.py``)
+    names modules of one folder.
+    """
+    section = README.split("## Map of the package", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for row in re.findall(r"^\| (.+?) \| (.+?) \|$", section, re.M):
+        first, text = row
+        paths = re.findall(r"`([^`]+)`", first)
+        if not paths or not paths[0].startswith("qnet_design/"):
+            continue
+        folder = paths[0] if paths[0].endswith("/") else paths[0].rsplit("/", 1)[0] + "/"
+        if paths[0].endswith("/"):
+            named.add(folder + "__init__.py")
+            named.update(folder + m for m in re.findall(r"`(\w+\.py)`", text))
+        named.update(folder + p.rsplit("/", 1)[-1] for p in paths if p.endswith(".py"))
+    return named
+
+
+def test_package_map_names_every_module_and_no_other():
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "qnet_design").rglob("*.py")}
+    named = _package_map()
+    assert sorted(tree - named) == [], "modules missing from the README's package map"
+    assert sorted(named - tree) == [], "the README's package map names modules that do not exist"
