@@ -28,7 +28,7 @@ from .errors import (
     UnitError,
 )
 from .guard import ENV_MAX_MEMORY, memory_limit
-from .output import check_outputs, print_json, print_table
+from .output import check_outputs, print_json, print_result, print_table
 from .runs import DASK_WORKER_TIMEOUT
 from .specs.devices import load_device
 from .specs.setups import load_setup
@@ -110,16 +110,7 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
     if args.uncertainty:
         return _cmd_budget_uncertainty(args)
-    result = budget(load_setup(args.setup))
-    if args.plot:
-        from .plotting import plot_budget
-
-        plot_budget(result, args.plot)
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(result.summary() if args.quiet else result)
-    return 0
+    return print_result(budget(load_setup(args.setup)), args, "budget_figure")
 
 
 def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
@@ -130,20 +121,10 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
         method=args.uncertainty,
         samples=args.samples,
         seed=args.seed,
-        workers=args.workers,
-        executor=args.executor,
-        store=not args.no_cache,
         progress=not args.json and sys.stderr.isatty(),
+        **_run_options(args),
     )
-    if args.plot:
-        from .plotting import plot_intervals, save_plot
-
-        save_plot(plot_intervals, result, args.plot)
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(result.summary() if args.quiet else result)
-    return 0
+    return print_result(result, args, "plot_intervals")
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -153,18 +134,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         load_setup(args.setup),
         figure=args.figure,
         minimize=args.minimize,
-        workers=args.workers,
-        store=not args.no_cache,
+        **_run_options(args),
     )
-    if args.plot:
-        from .plotting import plot_sensitivity, save_plot
-
-        save_plot(plot_sensitivity, report, args.plot)
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        print(report)
-    return 0
+    return print_result(report, args, "plot_sensitivity")
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
@@ -179,14 +151,9 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         budget=args.budget,
         method=args.method,
         seed=args.seed,
-        workers=args.workers,
-        store=not args.no_cache,
+        **_run_options(args),
     )
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(result)
-    return 0
+    return print_result(result, args)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -239,11 +206,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             frame = sweep(
                 args.setup,
                 args.param,
-                workers=args.workers,
-                executor=args.executor,
-                store=not args.no_cache,
                 progress=not args.json and sys.stderr.isatty(),
                 worker_timeout=args.worker_timeout,
+                **_run_options(args),
             )
     except SweepInterrupted as exc:
         print(exc, file=sys.stderr)
@@ -321,18 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     p.add_argument("name", nargs="?", help="catalog name (file stem) or path, for `show`")
     p.add_argument("--catalog", help="catalog folder (default: ./devices or the repository's)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_devices)
 
-    p = sub.add_parser("translate", help="model rates of a setup in Hz, rad/s and units of γ")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = _setup_command(
+        sub, "translate", "model rates of a setup in Hz, rad/s and units of γ", _cmd_translate
+    )
     p.add_argument("--quiet", action="store_true", help="short form: one line per rate")
-    p.set_defaults(func=_cmd_translate)
 
-    p = sub.add_parser("budget", help="figures of merit and error budget of a setup")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = _setup_command(sub, "budget", "figures of merit and error budget of a setup", _cmd_budget)
     p.add_argument(
         "--plot",
         metavar="PNG",
@@ -347,26 +308,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--samples", type=int, default=200, help="Monte Carlo samples (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes")
-    p.add_argument("--executor", help="dask://HOST:PORT to run the samples on a Dask cluster")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    _add_run_options(p, executor=True)
     p.add_argument("--quiet", action="store_true", help="short form: one line per figure")
-    p.set_defaults(func=_cmd_budget)
 
-    p = sub.add_parser(
-        "sensitivity", help="rank the device and layout parameters by their effect on a figure"
+    p = _setup_command(
+        sub,
+        "sensitivity",
+        "rank the device and layout parameters by their effect on a figure",
+        _cmd_sensitivity,
     )
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
     p.add_argument("--figure", help="figure to rank against (default: the scheme's headline)")
     p.add_argument("--minimize", action="store_true", help="smaller is better (e.g. t_prep)")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+    _add_run_options(p)
     p.add_argument("--plot", metavar="PNG", help="write the ranking as a bar chart to this file")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=_cmd_sensitivity)
 
-    p = sub.add_parser("optimize", help="best value of a figure over a box of parameters")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p = _setup_command(
+        sub, "optimize", "best value of a figure over a box of parameters", _cmd_optimize
+    )
     goal = p.add_mutually_exclusive_group(required=True)
     goal.add_argument("--maximize", metavar="FIGURE", help="figure to maximise")
     goal.add_argument("--minimize", metavar="FIGURE", help="figure to minimise")
@@ -383,27 +341,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=int, default=40, help="most budgets to spend (default 40)")
     p.add_argument("--method", choices=["local", "de"], default="local", help="search method")
     p.add_argument("--seed", type=int, default=0, help="seed of differential evolution")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=_cmd_optimize)
+    _add_run_options(p)
 
     p = sub.add_parser("compare", help="one row per setup: the headline figures side by side")
     p.add_argument("setups", nargs="+", help="setup files")
     p.add_argument("--sort", help="column to sort by (descending)")
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_compare)
 
-    p = sub.add_parser("require", help="least change of one parameter that meets a target")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p = _setup_command(
+        sub, "require", "least change of one parameter that meets a target", _cmd_require
+    )
     p.add_argument("--target", required=True, help="e.g. 'concurrence>=0.5' or 'n_ent>=10'")
     p.add_argument("--vary", required=True, help="dotted parameter, e.g. 'source.linewidth'")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=_cmd_require)
 
-    p = sub.add_parser("sweep", help="headline figures over a parameter grid (cached, parallel)")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p = _setup_command(
+        sub, "sweep", "headline figures over a parameter grid (cached, parallel)", _cmd_sweep
+    )
     p.add_argument(
         "--param",
         action="append",
@@ -413,8 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(also START:STOP:NUM:log, or v1,v2,...); values of a dimensional field need a "
         "unit; repeat for a grid",
     )
-    p.add_argument("--workers", type=int, default=1, help="local worker processes")
-    p.add_argument("--executor", help="dask://HOST:PORT to run on a Dask cluster")
+    _add_run_options(p, executor=True)
     p.add_argument(
         "--worker-timeout",
         type=float,
@@ -423,18 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --executor: give up when the cluster has had no worker this long "
         f"(default {DASK_WORKER_TIMEOUT:g})",
     )
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=_cmd_sweep)
 
-    p = sub.add_parser("report", help="a self-contained HTML feasibility report of a setup")
-    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p = _setup_command(
+        sub, "report", "a self-contained HTML feasibility report of a setup", _cmd_report
+    )
     p.add_argument(
         "-o", "--output", metavar="HTML", help="output file (default: <setup>_report.html)"
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output (the path)")
-    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("cache", help="the local results store: show, clear or repair it")
     p.add_argument(
@@ -448,20 +397,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--force", action="store_true", help="with clear: delete the file even if it is damaged"
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_cache)
     _add_common_options(parser, sub)
     return parser
 
 
+def _setup_command(sub: Any, name: str, text: str, func: Any) -> argparse.ArgumentParser:
+    """A command whose first argument is one setup file."""
+    p = sub.add_parser(name, help=text)
+    p.add_argument("setup", help="setup file (devices/setups/*.toml)")
+    p.set_defaults(func=func)
+    return p
+
+
+def _add_run_options(p: argparse.ArgumentParser, executor: bool = False) -> None:
+    """Where a command's budgets run and whether they are cached (see :func:`_run_options`)."""
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    if executor:
+        p.add_argument("--executor", help="dask://HOST:PORT to run on a Dask cluster")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the store")
+
+
+def _run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``workers``, ``store`` (and ``executor`` where the command has it) from the options of
+    :func:`_add_run_options`."""
+    options: dict[str, Any] = {"workers": args.workers, "store": not args.no_cache}
+    if "executor" in vars(args):
+        options["executor"] = args.executor
+    return options
+
+
 def _add_common_options(parser: argparse.ArgumentParser, sub: Any) -> None:
-    """``--max-memory`` before or after the command name (one option, every command)."""
+    """``--json`` on every command; ``--max-memory`` before or after the command name."""
     text = (
         f"refuse solves whose estimated peak memory exceeds this, e.g. '8 GiB' "
         f"(default: env {ENV_MAX_MEMORY}, else 16 GiB or 3/4 of the machine's memory)"
     )
     parser.add_argument("--max-memory", metavar="SIZE", help=text)
     for command in sub.choices.values():
+        command.add_argument("--json", action="store_true", help="machine-readable output")
         command.add_argument("--max-memory", metavar="SIZE", default=argparse.SUPPRESS, help=text)
 
 

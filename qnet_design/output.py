@@ -38,6 +38,24 @@ def print_json(data: Any) -> None:
     print(text)
 
 
+def print_result(result: Any, args: argparse.Namespace, draw: str = "") -> int:
+    """The end of a result command; returns exit code 0.
+
+    ``--plot PATH``: the figure drawn by ``qnet_design.plotting.<draw>`` (imported only then,
+    matplotlib is slow to import); then ``--json``: ``result.to_dict()``, else the text,
+    ``result.summary()`` under ``--quiet``.
+    """
+    if draw and getattr(args, "plot", None):
+        from . import plotting
+
+        plotting.save_plot(getattr(plotting, draw), result, args.plot)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.summary() if getattr(args, "quiet", False) else result)
+    return 0
+
+
 def print_table(frame: pd.DataFrame, key: str) -> None:
     """A compare/sweep table as text: the figures (∞ spelled out, '-' where a scheme has no
     such figure), then every row's warnings in full, named by the row's ``key`` column."""
@@ -75,4 +93,11 @@ def check_outputs(args: argparse.Namespace) -> None:
             )
 
 
-__all__ = ["OUTPUT_OPTIONS", "PLOT_SUFFIXES", "check_outputs", "print_json", "print_table"]
+__all__ = [
+    "OUTPUT_OPTIONS",
+    "PLOT_SUFFIXES",
+    "check_outputs",
+    "print_json",
+    "print_result",
+    "print_table",
+]
