@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pint
 
 from ..errors import UnitError
 from ..units import Q_
+
+if TYPE_CHECKING:
+    from ..specs.setups import SetupSpec
 
 M = TypeVar("M")
 
@@ -71,6 +74,28 @@ class Translation:
     parameters: tuple[Parameter, ...]
     model: Any
     warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        setup: SetupSpec,
+        reference: Rate,
+        rates: Iterable[Rate],
+        parameters: Iterable[Parameter],
+        model: Any,
+        warnings: Iterable[str] = (),
+    ) -> Translation:
+        """What a translator returns for ``setup`` (its scheme and name): the ``reference``
+        rate (1 in the model), the rates and parameters it shows, the model and its warnings."""
+        return cls(
+            setup.scheme,
+            setup.name,
+            reference,
+            tuple(rates),
+            tuple(parameters),
+            model,
+            tuple(warnings),
+        )
 
     def model_as(self, model_class: type[M]) -> M:
         """The model, checked to be a ``model_class`` (how a budget gets its typed model)."""

@@ -66,12 +66,5 @@ def translate(setup: SetupSpec) -> Translation:
         omega=1.0,
         dephasing=q.gamma_phi / omega,
     )
-    return Translation(
-        "cooperative",
-        setup.name,
-        Rate("omega", "ω", omega, "qubit frequency"),
-        tuple(rates),
-        tuple(params),
-        model,
-        (),
-    )
+    reference = Rate("omega", "ω", omega, "qubit frequency")
+    return Translation.of(setup, reference, rates, params, model)

@@ -74,12 +74,5 @@ def translate(setup: SetupSpec) -> Translation:
         mbar=s.mbar,
         loss=loss / drive,
     )
-    return Translation(
-        "cv_replication",
-        setup.name,
-        Rate("drive_rate", "Γ", drive, "drive amplitude rate"),
-        tuple(rates),
-        tuple(params),
-        model,
-        tuple(warns),
-    )
+    reference = Rate("drive_rate", "Γ", drive, "drive amplitude rate")
+    return Translation.of(setup, reference, rates, params, model, warns)

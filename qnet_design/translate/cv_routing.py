@@ -75,12 +75,5 @@ def translate(setup: SetupSpec) -> Translation:
             f"γ/ω = {em.gamma / omega:.2g}: paper 002 routes entanglement for γ comparable to ω "
             "(γ/ω = 0.8); a much weaker engineered dissipation entangles few nodes, if any"
         )
-    return Translation(
-        "cv_routing",
-        setup.name,
-        Rate("omega", "ω", omega, "mechanical frequency"),
-        tuple(rates),
-        tuple(params),
-        model,
-        tuple(warns),
-    )
+    reference = Rate("omega", "ω", omega, "mechanical frequency")
+    return Translation.of(setup, reference, rates, params, model, warns)

@@ -145,12 +145,5 @@ def translate(setup: SetupSpec) -> Translation:
         gamma_loss=q.gamma_loss / gamma,
         p_loss=ch.p_loss,
     )
-    return Translation(
-        "dual_rail",
-        setup.name,
-        Rate("gamma", "γ", gamma, q.notes[1]),
-        tuple(rates),
-        tuple(params),
-        model,
-        tuple(warns),
-    )
+    reference = Rate("gamma", "γ", gamma, q.notes[1])
+    return Translation.of(setup, reference, rates, params, model, warns)

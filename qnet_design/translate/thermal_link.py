@@ -139,15 +139,8 @@ def translate(setup: SetupSpec) -> Translation:
         gamma_loss2=(q2.gamma_intrinsic if bidirectional else q2.gamma_loss) / gamma,
         n_link=n_link,
     )
-    return Translation(
-        "thermal_link",
-        setup.name,
-        Rate("gamma", "γ₁", gamma, q1.notes[1]),
-        tuple(rates),
-        tuple(params),
-        model,
-        tuple(warns),
-    )
+    reference = Rate("gamma", "γ₁", gamma, q1.notes[1])
+    return Translation.of(setup, reference, rates, params, model, warns)
 
 
 def _link_occupation(
