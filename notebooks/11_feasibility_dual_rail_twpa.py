@@ -68,8 +68,7 @@ cm_ideal = dr.concurrence_matrix(ideal)
 print(cm_ideal)
 print(f"tanh(2r) = {np.tanh(2 * kw['r']):.4f}")
 pt = dr.prep_time(dr.DualRail(2, kw["r"], kw["delta_a"][:2]))
-gamma_si = tr.to_frame().set_index("name").loc["gamma", "value_rad_per_s"]  # γ in rad/s
-print(pt, f"= {pt.t_prep / gamma_si * 1e6:.2f} us")
+print(pt, f"= {tr.to_time(pt.t_prep, 'us'):.2f} us")  # model time (units of 1/γ) in µs
 
 # %% [markdown]
 # ## 3. One pair with the real source and the real devices
