@@ -381,3 +381,27 @@ def test_cli_refused_dask_scheduler_is_one_line_at_once(capsys, tmp_path, monkey
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "the connection was refused; start one" in err
     assert time.monotonic() - start < 10
+
+
+COOPERATIVE = DEVICES / "setups" / "cooperative_transmon_trio.toml"
+
+
+def test_a_grid_beyond_the_time_limit_is_refused_after_its_first_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """10⁵ points used to resolve their keys for an hour before the first budget; a grid above
+    TIMED_ABOVE points is now timed on one point and refused in one line (exit 2)."""
+    monkeypatch.setattr(_sweep, "TIMED_ABOVE", 2)
+    monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "0.001")
+    grid = ["qubit.t_phi=1 us:20 us:3"]
+    with pytest.raises(qd.errors.SizeError, match="a sweep of 3 points would take"):
+        qd.sweep(COOPERATIVE, grid, store=False, progress=False)
+    assert main(["sweep", str(COOPERATIVE), "--param", grid[0], "--no-cache"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "QNET_DESIGN_MAX_SECONDS" in err[0]
+    # within the limit, or at most TIMED_ABOVE points, the sweep runs
+    monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "3600")
+    assert len(qd.sweep(COOPERATIVE, grid, store=False, progress=False)) == 3
+    monkeypatch.setattr(_sweep, "TIMED_ABOVE", 100)
+    monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "0.001")
+    assert len(qd.sweep(COOPERATIVE, grid, store=False, progress=False)) == 3

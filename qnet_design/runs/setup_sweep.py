@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ import pandas as pd
 import pint
 
 from .._version import __version__
-from ..errors import ParameterError
+from ..errors import ParameterError, SizeError
+from ..guard import ENV_MAX_SECONDS, format_seconds, max_seconds
+from ..progress import progress as show_progress
 from ..specs.devices import DeviceSpec
 from ..specs.setups import SetupSpec, field_kind, load_setup, si_unit, with_overrides
 from ..specs.uncertainty import Uncertainty
@@ -199,6 +202,36 @@ def _budget_point(setup: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: Grids above this many points are timed on their first point before they start.
+TIMED_ABOVE = 100
+
+
+def _check_sweep_time(spec: SetupSpec, points: list[dict[str, Any]], workers: int) -> None:
+    """Refuse, after one point, a sweep whose estimate exceeds the time limit (a grid of 10⁵
+    points used to spend an hour resolving its keys before the first budget, silently).
+
+    The estimate is the first point's whole cost (override, key, headline budget, cached or
+    not) times the points per worker; a failing first point is timed all the same.
+    """
+    show_progress("sweep", f"timing the first of {len(points)} points to estimate the sweep")
+    start = time.perf_counter()
+    try:
+        first = with_overrides(spec, points[0])
+        point_key(first)
+        _budget_point(freeze(first))
+    except Exception:  # the sweep itself reports a failing point; its time still counts
+        pass
+    first_seconds = time.perf_counter() - start
+    seconds = first_seconds * len(points) / max(1, workers)
+    if seconds > max_seconds():
+        raise SizeError(
+            f"a sweep of {len(points)} points would take ~{format_seconds(seconds)} "
+            f"(the first point took {first_seconds:.2g} s), more than the time "
+            f"limit {format_seconds(max_seconds())}; use fewer points, more --workers, or "
+            f"raise {ENV_MAX_SECONDS}"
+        )
+
+
 def sweep(
     setup: SetupSpec | str | Path,
     grid: Mapping[str, Iterable[Any]] | Iterable[str],
@@ -246,10 +279,15 @@ def sweep(
     ------
     SweepInterrupted
         Ctrl-C; the finished points are stored and a rerun resumes.
+    SizeError
+        A grid of more than ``TIMED_ABOVE`` points (local workers) whose first point, times
+        the points per worker, exceeds the time limit (``QNET_DESIGN_MAX_SECONDS``, 1 h).
     """
     spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
     points = grid_points(grid)
     _require_units(spec, points)
+    if len(points) > TIMED_ABOVE and executor is None:
+        _check_sweep_time(spec, points, workers)
     # Every point resolved and keyed before anything runs: a bad path or value fails at once.
     resolved = [with_overrides(spec, point) for point in points]
     keys = [point_key(r) for r in resolved]
