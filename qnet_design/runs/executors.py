@@ -17,8 +17,9 @@ Executors
     A running Dask distributed scheduler at ``tcp://HOST:PORT``; needs the ``dask`` extra
     (``pip install 'qnet-design[dask]'``), imported only when asked for. A refused connection
     is reported at once; a scheduler that vanishes, a worker that keeps dying on a task, or a
-    cluster left without workers for ``worker_timeout`` seconds raises :class:`ExecutorError`
-    (saying what to do) instead of waiting forever or leaking Dask's own exceptions.
+    cluster left without workers for ``worker_timeout`` seconds raises
+    :class:`~qnet_design.errors.ExecutorError` (saying what to do) instead of waiting forever
+    or leaking Dask's own exceptions.
 ``executor=<concurrent.futures.Executor>``
     Any executor the caller owns (it is not shut down here).
 
@@ -167,7 +168,7 @@ def run_tasks(
         ``None``, ``"dask://HOST:PORT"`` or a :class:`concurrent.futures.Executor`.
     worker_timeout
         Dask only: seconds the scheduler may have no worker at all before
-        :class:`ExecutorError` is raised (default :data:`DASK_WORKER_TIMEOUT`).
+        :class:`~qnet_design.errors.ExecutorError` is raised (default :data:`DASK_WORKER_TIMEOUT`).
 
     Returns
     -------

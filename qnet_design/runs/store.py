@@ -6,11 +6,12 @@ recomputed, and a changed input or a new version never serves stale numbers.
 
 Integrity: every row carries a SHA-256 checksum of its key and payload, verified on every read;
 a row that fails (a changed digit, a garbled or non-object payload) is never returned — it
-counts as missing, so a sweep recomputes and replaces it, and a :class:`StoreWarning` says so.
-A file that is not a usable store (truncated, overwritten, a foreign schema) raises
-:class:`StoreDamagedError` on opening; :meth:`ResultStore.open_or_recover` then moves it aside
-to a timestamped file and starts a new store, and a store that cannot be written at all
-(read-only, locked, removed during the run) degrades to computing without the cache.
+counts as missing, so a sweep recomputes and replaces it, and a
+:class:`~qnet_design.errors.StoreWarning` says so. A file that is not a usable store
+(truncated, overwritten, a foreign schema) raises :class:`~qnet_design.errors.StoreDamagedError`
+on opening; :meth:`ResultStore.open_or_recover` then moves it aside to a timestamped file
+and starts a new store, and a store that cannot be written at all (read-only, locked, removed
+during the run) degrades to computing without the cache.
 
 The store is one SQLite file (stdlib :mod:`sqlite3`) in WAL mode. Every write is one
 transaction, so a process killed at any moment leaves either the whole record or none of it,
@@ -160,7 +161,7 @@ class ResultStore:
         is created if needed.
     timeout
         Seconds an operation keeps retrying while another process holds the write lock
-        before it raises :class:`StoreError`.
+        before it raises :class:`~qnet_design.errors.StoreError`.
 
     Raises
     ------
@@ -219,7 +220,7 @@ class ResultStore:
 
         A damaged file is moved aside (:func:`move_aside`) and a new store is started; a store
         that still cannot be opened (read-only, locked) gives ``None``: compute without the
-        cache. Each case emits one :class:`StoreWarning` saying what happened.
+        cache. Each case emits one :class:`~qnet_design.errors.StoreWarning` saying what happened.
         """
         try:
             return cls(path, timeout=timeout)
@@ -376,7 +377,7 @@ class ResultStore:
         """The stored, verified records among ``keys`` as ``{key: record}``.
 
         Missing keys are left out, and so are rows whose checksum or payload is invalid (with
-        a :class:`StoreWarning`): a damaged row is never returned.
+        a :class:`~qnet_design.errors.StoreWarning`): a damaged row is never returned.
         """
         conn = self._connection()
         rows: list[Any] = []

@@ -9,7 +9,7 @@ dotted paths such as ``"source.linewidth"`` to a setup with
 Resumability: with a :class:`~qnet_design.runs.store.ResultStore`, points already stored are read
 back instead of recomputed, and every finished point is written (one transaction) the moment
 it finishes, so a sweep killed at any time resumes where it stopped. Ctrl-C raises
-:class:`SweepInterrupted` ("interrupted after N of M points; rerun to resume").
+:class:`~qnet_design.errors.SweepInterrupted` ("interrupted after N of M points; rerun to resume").
 
 Grids of points: :mod:`qnet_design.runs.grids`.
 """
