@@ -68,3 +68,16 @@ def test_null_vector_is_pinned_and_a_vanishing_pin_is_refused() -> None:
     np.testing.assert_allclose(gen @ x, 0.0, atol=1e-14)
     with pytest.raises((ConvergenceError, np.linalg.LinAlgError)):
         steady_density_matrix(gen, 2, pin=3)
+
+
+def test_krylov_reports_each_step_under_its_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "qnet_design.solvers.propagate.progress",
+        lambda stage, detail="": seen.append((stage, detail)),
+    )
+    gen = sp.csr_matrix(_qubit_liouvillian(0.5))
+    propagate(
+        gen, np.eye(4)[0].astype(complex), np.arange(4) * 0.5, method="krylov", label="T_prep"
+    )
+    assert seen == [("T_prep", f"step {k}/3") for k in (1, 2, 3)]
