@@ -54,8 +54,8 @@ for (i, j), style in (((0, 0), "-"), ((0, 1), "--")):
     ax_b.plot(rs, [m[i, j] for m in cm_r], style, label=f"C{i + 1}{j + 1}")
     ax_c.semilogx(deltas[1:], [m[i, j] for m in cm_d[1:]], style, label=f"C{i + 1}{j + 1}")
 ax_b.plot(rs, np.tanh(2 * rs), "k:", label="tanh 2r")
-ax_b.set(xlabel="r", ylabel="C", title="Fig. 2(b): Δ = γ")
-ax_c.set(xlabel="Δ/γ", ylabel="C", title="Fig. 2(c): r = 1")
+ax_b.set(xlabel="squeezing r", ylabel="concurrence C_ij", title="Fig. 2(b): Δ = γ")
+ax_c.set(xlabel="detuning Δ/γ", ylabel="concurrence C_ij", title="Fig. 2(c): r = 1")
 ax_b.legend()
 ax_c.legend()
 nbtools.savefig(fig, "000_fig2bc")
@@ -94,7 +94,8 @@ ent = {}
 for d in (0.2, 1.0, 1e3):
     ent[d] = entropies(DualRail(n_e, R, delta_a=[d * i for i in range(n_e)], permutation=rev))
     ax.plot(range(1, n_e), ent[d].s_n, "o-", label=f"Δ = {d:g}γ")
-ax.set(xlabel="n", ylabel="S_n (nats)", title=f"Fig. 2(e): N = {n_e}, r = 1")
+ax.set(xlabel="first n pairs (partition)", ylabel="entanglement entropy S_n (nats)", title=f"Fig. 2(e): N = {n_e}, r = 1")
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # n counts pairs
 ax.legend()
 nbtools.savefig(fig, "000_fig2e")
 s_pair = ent[1e3].s_a / n_e
@@ -154,7 +155,7 @@ c_vs_d = {}
 for b in betas_c:
     c_vs_d[b] = [concurrence_matrix(DualRail(1, R, delta_a=x * b, beta=b)).matrix[0, 0] for x in xs]
     ax.plot(xs, c_vs_d[b], "o-", label=f"β = {b:g}")
-ax.set(xlabel="Δ/κ", ylabel="C₁₁", title="Fig. 4(c): one pair, r = 1")
+ax.set(xlabel="detuning Δ/κ", ylabel="concurrence C₁₁", title="Fig. 4(c): one pair, r = 1")
 ax.legend()
 nbtools.savefig(fig, "000_fig4c")
 deficit = [t2r - concurrence_matrix(DualRail(1, R, beta=b)).matrix[0, 0] for b in (10.0, 100.0)]
@@ -224,7 +225,7 @@ c_last = [  # N = 4: ~5 min per Δ on the 2-core machine
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 ax.plot(deltas, c_last, "o-")
 ax.axvline(beta / (n_d - 1), c="k", ls=":", lw=0.7, label="(N − 1)Δ = κ")
-ax.set(xlabel="Δ/γ", ylabel=f"C_{n_d}{n_d}", title=f"Fig. 4(d): N = {n_d}, β = {beta:g}, γ_φ = {gphi_d:g}")
+ax.set(xlabel="detuning step Δ/γ", ylabel=f"concurrence C_{n_d}{n_d}", title=f"Fig. 4(d): N = {n_d}, β = {beta:g}, γ_φ = {gphi_d:g}")
 ax.legend(fontsize=7)
 nbtools.savefig(fig, "000_fig4d")
 print(dict(zip(deltas, np.round(c_last, 4).tolist())))
