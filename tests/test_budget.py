@@ -187,6 +187,29 @@ def test_dual_rail_budget_agrees_with_scheme():
     assert c[0, 1] > c[0, 0]
 
 
+@pytest.mark.slow
+def test_dual_rail_budget_of_more_pairs_than_its_finite_prep_limit(monkeypatch):
+    # a layout with more pairs than FINITE_PREP_PAIRS (patched to 1 on a two-pair setup, ~1-2
+    # min) gets the finite-bandwidth T_prep of its first pairs, labelled approximate, warned,
+    # and equal to prep_time(model, pairs=k) (the same computation); the trace-distance
+    # version sits next to it
+    from qnet_design.budget import _dual_rail
+    from qnet_design.schemes import dual_rail as dr
+
+    monkeypatch.setattr(_dual_rail, "FINITE_PREP_PAIRS", 1)
+    setup = with_overrides(load_setup(SETUPS / "dual_rail_twpa.toml"), {"layout.pairs": 2})
+    b = budget(setup)
+    tr = translate(setup)
+    model = tr.model_as(dr.DualRail)
+    prep = dr.prep_time(model, pairs=1)
+    figs = {f.name: f for f in b.figures}
+    assert "approximate: the layout's first 1 of 2 pairs" in figs["t_prep"].method
+    assert "approximate" in figs["pair_rate"].method
+    assert figs["t_prep"].value == pytest.approx(prep.t_prep / tr.reference.angular * 1e6)
+    assert figs["t_prep_trace"].value == pytest.approx(prep.t_trace / tr.reference.angular * 1e6)
+    assert any("first 1 of 2 pairs" in w for w in b.warnings)
+
+
 def test_cv_routing_budget_agrees_with_scheme():
     from qnet_design.schemes import cv_routing as cr
 

@@ -17,7 +17,7 @@ from ...errors import ConvergenceError, ParameterError
 from ...guard import check_size
 from ...metrics import crossing_time, purity
 from ...progress import progress
-from ...solvers.cascaded import BlockLiouvillian, Blocks, liouvillian
+from ...solvers.cascaded import Blocks, LindbladModel, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
 from .analytic import analytic_state
 from .model import DualRail
@@ -70,7 +70,7 @@ def _krylov_propagate(
         for j in range(m_max):
             w = apply(basis[j])
             for _ in range(2):  # classical Gram-Schmidt, twice for stability
-                coef = basis[: j + 1].conj() @ w
+                coef = (basis[: j + 1] @ w.conj()).conj()  # no conjugated copy of the basis
                 w = w - coef @ basis[: j + 1]
                 hess[: j + 1, j] += coef
             hess[j + 1, j] = np.linalg.norm(w)
@@ -81,9 +81,10 @@ def _krylov_propagate(
             basis[j + 1] = w / hess[j + 1, j]
         if depth >= 10:
             raise ConvergenceError(
-                f"a Krylov time step of length {h:.2e}/gamma needs more than {m_max} vectors; "
-                "the model is too stiff for the propagator (lower beta or the source "
-                "truncation, or use fewer pairs)"
+                f"a Krylov time step of length {h:.2e}/gamma needs more than {m_max} vectors: "
+                "the network is too stiff for the propagator at this source truncation; loosen "
+                "the truncation tolerance (prep_time's `time_tolerance`, evolve's "
+                "`fock_tolerance`, or a smaller `source_photons`), lower beta, or use fewer pairs"
             )
         return step(step(v, h / 2, depth + 1), h / 2, depth + 1)
 
@@ -100,6 +101,7 @@ def prep_time(
     threshold: float = 1e-3,
     *,
     time_tolerance: float = PREP_TIME_TOLERANCE,
+    pairs: int | None = None,
 ) -> PrepTime:
     """T_prep (units of 1/γ): the last time the relaxation figure falls through ``threshold``.
 
@@ -117,21 +119,43 @@ def prep_time(
     then mixed ([1 − Tr ρ²]/N levels off at 0.06–0.27 for β = 2…20, r = 1), so the figure is
     |Tr ρ_q² − Tr ρ_q,ss²|/N, ρ_q the qubits' reduced state and ρ_q,ss its steady state (the
     cascaded solve at the same truncation); when ρ_q,ss is pure this is the broadband figure.
-    The trace distance ½‖ρ_q − ρ_q,ss‖₁/N is recorded next to it (``trace_distance``).
-    Propagation stops once 2‖ρ(t) − ρ_ss‖₁/N < threshold: the figure is bounded by it and
+    The trace distance ½‖ρ_q − ρ_q,ss‖₁/N is recorded next to it (``trace_distance``) with its
+    own last crossing ``t_trace``: with a mixed ρ_q,ss the purity figure can pass through zero
+    long before ρ_q arrives (see :class:`PrepTime`), the trace distance cannot.
+    Propagation stops once 2‖ρ(t) − ρ_ss‖₁/N < threshold: both figures are bounded by it and
     ‖ρ(t) − ρ_ss‖₁ never grows, so no later crossing exists. The source truncation is widened
     from ``DYNAMICS_FOCK_START`` until T_prep moves by at most ``time_tolerance`` (1/γ).
-    Cost: two pairs at β = 10 ~10 s; the size guard refuses networks whose Krylov basis would
-    not fit in memory.
+    ``pairs`` = k < N (finite bandwidth only) gives T_prep of the layout's first k pairs: the
+    qubits A₁…A_k, B₁…B_k with the source, whose reduced dynamics is exact (a node never acts
+    on earlier nodes); the figures are then divided by k.
+
+    How T_prep depends on β = κ/γ, plainly: a narrower source prepares *faster* by this
+    figure, because its steady state is less entangled and less pure, so there is less to
+    prepare; T_prep rises towards the broadband value as β grows (one pair, r = 1, 3 source
+    photons: 23.0, 29.5, 32.9, 34.1/γ at β = 10, 30, 100, 300 against 36.7/γ broadband). The
+    gap closes much more slowly than 1/β: 13.7, 7.3, 3.8, 2.7/γ, i.e. ×0.28 from β = 10 to
+    100 where 1/β would give ×0.1 — roughly as 1/√β there, slower still beyond (no closed
+    form is known to us; the tests check the trend, not a law).
+
+    Cost (ℒ assembled once as a sparse matrix on the charge blocks, Krylov steps on it): one
+    pair < 2 s, two pairs at β = 10 ~10 s per source truncation; three pairs 1–3 min per
+    truncation on the shared 2-core machine. The size guard refuses networks whose Krylov
+    basis and ℒ would not fit in memory.
     """
     thr = _check_threshold(threshold)
+    k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
+    if k > model.pairs or (model.broadband and k != model.pairs):
+        raise ParameterError(
+            f"`pairs` must be <= model.pairs = {model.pairs} (and all of them for the "
+            f"broadband model), got {pairs!r}"
+        )
     if not model.broadband:
         tol = check_positive("time_tolerance", time_tolerance)
         check_truncation_reachable(model, FOCK_TOLERANCE)
         last: list[PrepTime] = []
 
         def compute(photons: int) -> PrepTime:
-            last[:] = [_finite_prep_time(model, photons, thr)]
+            last[:] = [_finite_prep_time(model, photons, thr, k)]
             return last[0]
 
         conv = widen_until_converged(
@@ -188,10 +212,14 @@ def prep_time(
         if t0 >= 1e4:
             raise ConvergenceError(f"the state did not settle within t = 1e4/gamma (N = {n})")
     t_all, i_all = np.concatenate(times), np.concatenate(imp)
-    above = np.nonzero(i_all > thr)[0]
+    return PrepTime(_last_crossing(t_all, i_all, thr), thr, t_all, i_all)
+
+
+def _last_crossing(times: np.ndarray, values: np.ndarray, thr: float) -> float:
+    """The last time ``values`` falls through ``thr`` (linear interpolation on the grid)."""
+    above = np.nonzero(values > thr)[0]
     start = 0 if above.size == 0 else int(above[-1])
-    t_prep = crossing_time(t_all[start:], i_all[start:], thr)
-    return PrepTime(t_prep, thr, t_all, i_all)
+    return crossing_time(times[start:], values[start:], thr)
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,9 +243,13 @@ def _block_trace_norm(lay: Blocks, flat: np.ndarray) -> float:
     return float(sum(np.sum(np.abs(np.linalg.eigvalsh(b))) for b in lay.views(flat)))
 
 
-def _dynamics_bytes(model: DualRail, photons: int | None) -> float:
-    """Peak memory of the propagation: the Krylov basis plus a few work vectors."""
-    return (_KRYLOV_VECTORS + 8) * 16.0 * _block_entries(model.pairs, photons)
+def _dynamics_bytes(pairs: int, photons: int | None) -> float:
+    """Peak memory of the propagation: ℒ as a sparse matrix (≤ 6 + 14N nonzeros per entry,
+    measured 14, 26, 43 at N = 1, 2, 3; ~70 bytes each while it is assembled), the Krylov
+    basis, the CHUNK/STEP + 1 stored steps and a few work vectors."""
+    vectors = _KRYLOV_VECTORS + round(CHUNK / STEP) + 1 + 8
+    per_entry = 16.0 * vectors + 70.0 * (6 + 14 * pairs)
+    return per_entry * _block_entries(pairs, photons)
 
 
 def _broadband_bytes(pairs: int) -> float:
@@ -231,20 +263,58 @@ def _broadband_bytes(pairs: int) -> float:
     )
 
 
+def _block_matrix(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
+    """ℒ of ``full`` as one sparse matrix on the flat charge-block vector of ``lay``.
+
+    ℒρ = −i H_eff ρ + i ρ H_eff† + Σ C ρ C†, and a row-major block obeys
+    vec(A X B) = (A ⊗ Bᵀ) vec(X): block b gets −i H_b ⊗ 1 + i 1 ⊗ H̄_b, a jump taking block s
+    to block t adds C_ts ⊗ C̄_ts. Built once, it is applied thousands of times by the Krylov
+    propagation; one CSR product costs a fraction of the block-by-block product (three pairs,
+    2·10⁴ entries: 11 blocks and ~250 small sparse products per application).
+    """
+    heff = sp.csr_matrix(full.effective_hamiltonian())
+    parts: list[sp.coo_matrix] = []
+
+    def place(mat: sp.spmatrix, tgt: int, src: int) -> None:
+        m = sp.coo_matrix(mat)
+        m.eliminate_zeros()
+        if m.nnz:
+            m.row = m.row + lay.offsets[tgt]
+            m.col = m.col + lay.offsets[src]
+            parts.append(m)
+
+    for b, ix in enumerate(lay.index):
+        h = heff[ix][:, ix]
+        one = sp.identity(ix.size, dtype=complex, format="csr")
+        place(-1j * sp.kron(h, one) + 1j * sp.kron(one, h.conj()), b, b)
+    for jump in full.jumps:
+        c = sp.csc_matrix(jump)
+        for s, ix in enumerate(lay.index):
+            col = c[:, ix]
+            for t in np.unique(lay.block[col.nonzero()[0]]):
+                cts = sp.csr_matrix(col[lay.index[t]])
+                place(sp.kron(cts, cts.conj()), int(t), s)
+    rows = np.concatenate([m.row for m in parts])
+    cols = np.concatenate([m.col for m in parts])
+    vals = np.concatenate([m.data for m in parts])
+    return sp.csr_matrix((vals, (rows, cols)), shape=(lay.size, lay.size))
+
+
 class _Network:
     """The whole truncated network (source + every qubit) and ℒ on its charge blocks."""
 
-    def __init__(self, model: DualRail, photons: int | None) -> None:
-        n_q = 2 * model.pairs
+    def __init__(self, model: DualRail, photons: int | None, pairs: int | None = None) -> None:
+        n = model.pairs if pairs is None else pairs
+        n_q = 2 * n
         check_size(
-            f"dual-rail dynamics of {model.pairs} pairs"
+            f"dual-rail dynamics of {n} pairs"
             + ("" if photons is None else f" with {photons} source photons"),
-            memory_bytes=_dynamics_bytes(model, photons),
+            memory_bytes=_dynamics_bytes(n, photons),
             change="use fewer pairs (C_kk of pair k needs only pairs <= k)",
         )
         full = _prefix_model(model, n_q, photons)
         self.lay = Blocks(full.charges, full.dim)
-        self.op = BlockLiouvillian(full, self.lay)
+        self.apply = _block_matrix(full, self.lay).__matmul__
         self.head = 1 if photons is None else len(_source_basis(photons))
         src = np.ones(1, dtype=complex) if photons is None else _vacuum_source(model, photons)
         # ρ(0) = |ψ_src⟩⟨ψ_src| ⊗ |0…0⟩⟨0…0|: full index of (s, qubits 0…0) is s·2^{n_q}
@@ -274,13 +344,16 @@ class _Network:
         if duration <= 0:
             return v
         steps = max(1, math.ceil(duration / STEP - 1e-9))
-        return _krylov_propagate(self.op.apply, v, duration / steps, steps)[-1]
+        return _krylov_propagate(self.apply, v, duration / steps, steps)[-1]
 
 
-def _finite_prep_time(model: DualRail, photons: int, thr: float) -> PrepTime:
-    """T_prep at one source truncation (see :func:`prep_time`)."""
-    n = model.pairs
-    net = _Network(model, photons)
+def _finite_prep_time(
+    model: DualRail, photons: int, thr: float, pairs: int | None = None
+) -> PrepTime:
+    """T_prep of the first ``pairs`` pairs (default all) at one source truncation (see
+    :func:`prep_time`)."""
+    n = model.pairs if pairs is None else pairs
+    net = _Network(model, photons, n)
     run = _run_cascade(model, n, photons)  # steady state of the same truncated model
     ss_flat, ss_q = run.stages[-1].flat, run.rho_q
     pur_ss = float(np.real(np.vdot(ss_q, ss_q)))
@@ -297,7 +370,7 @@ def _finite_prep_time(model: DualRail, photons: int, thr: float) -> PrepTime:
     t0 = 0.0
     while True:
         progress("dual-rail T_prep", f"{photons} source photons, t = {t0:g}/gamma")
-        traj = _krylov_propagate(net.op.apply, v, STEP, steps)
+        traj = _krylov_propagate(net.apply, v, STEP, steps)
         for row in traj[1:]:
             record(row)
         times.extend(t0 + STEP * np.arange(1, steps + 1))
@@ -310,12 +383,19 @@ def _finite_prep_time(model: DualRail, photons: int, thr: float) -> PrepTime:
             raise ConvergenceError(
                 f"the state did not settle within t = 1e4/gamma (N = {n}); raise `threshold`"
             )
-    t_all, f_all = np.array(times), np.array(figure)
-    above = np.nonzero(f_all > thr)[0]
-    start = 0 if above.size == 0 else int(above[-1])
-    t_prep = crossing_time(t_all[start:], f_all[start:], thr)
+    t_all, f_all, d_all = np.array(times), np.array(figure), np.array(tdist)
     method = "finite bandwidth Eq. 11, |Tr rho_q^2 - Tr rho_q,ss^2|/N"
-    return PrepTime(t_prep, thr, t_all, f_all, method, photons, None, np.array(tdist))
+    return PrepTime(
+        _last_crossing(t_all, f_all, thr),
+        thr,
+        t_all,
+        f_all,
+        method,
+        photons,
+        None,
+        d_all,
+        _last_crossing(t_all, d_all, thr),
+    )
 
 
 def _check_threshold(threshold: float) -> float:
