@@ -48,13 +48,15 @@ def _krylov_propagate(
     dt: float,
     steps: int,
     tol: float = 1e-10,
+    label: str = "",
 ) -> np.ndarray:
     """exp(ℒ t)v on the grid t = 0, dt, …, steps·dt by Arnoldi steps of length dt.
 
     Each step builds a Krylov basis until the standard a-posteriori error estimate
     β h_{m+1,m} |[exp(dt H_m)]_{m,0}| falls below ``tol`` (at most 80 vectors); a step that
     needs more is done as two half steps (a stiff source, large β, gets short steps), down to
-    dt/2¹⁰, below which :class:`ConvergenceError` is raised. Explicit Runge-Kutta needs ~300
+    dt/2¹⁰, below which :class:`ConvergenceError` is raised. A ``label`` reports every step
+    as progress (a step of three pairs takes seconds). Explicit Runge-Kutta needs ~300
     ℒ-products per 1/γ here because ‖ℒ‖ ~ 100 γ; Krylov steps need a few tens per step.
     """
     apply = lv if callable(lv) else lv.__matmul__
@@ -91,6 +93,8 @@ def _krylov_propagate(
     out = np.empty((steps + 1, v.size), dtype=complex)
     out[0] = v
     for n in range(steps):
+        if label:
+            progress(label, f"step {n + 1}/{steps}")
         v = step(v, dt, 0)
         out[n + 1] = v
     return out
@@ -353,6 +357,7 @@ def _finite_prep_time(
     """T_prep of the first ``pairs`` pairs (default all) at one source truncation (see
     :func:`prep_time`)."""
     n = model.pairs if pairs is None else pairs
+    progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
     run = _run_cascade(model, n, photons)  # steady state of the same truncated model
     ss_flat, ss_q = run.stages[-1].flat, run.rho_q
@@ -369,8 +374,8 @@ def _finite_prep_time(
     steps = round(CHUNK / STEP)
     t0 = 0.0
     while True:
-        progress("dual-rail T_prep", f"{photons} source photons, t = {t0:g}/gamma")
-        traj = _krylov_propagate(net.apply, v, STEP, steps)
+        label = f"dual-rail T_prep, {n} pairs, {photons} source photons, t = {t0:g}/gamma"
+        traj = _krylov_propagate(net.apply, v, STEP, steps, label=label)
         for row in traj[1:]:
             record(row)
         times.extend(t0 + STEP * np.arange(1, steps + 1))

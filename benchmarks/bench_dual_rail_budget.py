@@ -1,0 +1,141 @@
+"""Catalog budget before/after (issue 14): the full budget of a dual-rail setup by this checkout
+and by commit b87a6df, side by side in one run.
+
+* new: the budget of the setup's real layout (exact C_ij of all its pairs, the layout's C_11,
+  C_22 and extrapolated N_ent, the finite-bandwidth T_prep, error budget);
+* old: the proxy budget of b87a6df (two pairs at δ = 0, ideal broadband T_prep, error budget),
+  extracted with ``git archive`` into a temporary directory and imported from there.
+
+Both read the same setup file of this checkout, so the inputs are identical. Each budget runs
+as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time
+and peak memory (ru_maxrss) are its own; the routes alternate (old first in odd repeats). The
+load average before and after each run is recorded: the machine is shared.
+
+Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]``; prints a
+markdown section for ``benchmarks/results/dual_rail.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OLD_COMMIT = "b87a6df"
+SETUP = ROOT / "devices" / "setups" / "dual_rail_twpa.toml"
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+FIGURES = ("C_11", "C_22", "C_33", "n_ent", "n_ent_direct", "t_prep", "t_prep_trace")
+
+# runs the CLI in-process so that ru_maxrss is this budget's own peak
+_TASK = """
+import json, resource, sys, time
+from qnet_design.cli import main
+t0 = time.perf_counter()
+code = main(["budget", sys.argv[1], "--json"])
+wall = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"code": code, "wall_s": wall, "peak_mib": peak}), file=sys.stderr)
+"""
+
+
+def extract_old(dest: Path) -> Path:
+    """The tree of OLD_COMMIT under ``dest`` (git archive | tar, no worktree bookkeeping)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", OLD_COMMIT],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def run_budget(tree: Path, setup: Path) -> dict:
+    """One budget in a subprocess importing the package of ``tree``."""
+    load_before = os.getloadavg()[0]
+    proc = subprocess.run(
+        [sys.executable, "-c", _TASK, str(setup)],
+        cwd=tree,
+        env=dict(ENV, PYTHONPATH=str(tree)),
+        capture_output=True,
+        text=True,
+    )
+    stats = json.loads(proc.stderr.strip().splitlines()[-1])
+    if stats["code"] != 0:
+        raise RuntimeError(f"budget failed in {tree}: {proc.stderr.strip()[-500:]}")
+    figures = json.loads(proc.stdout)["figures"]
+    return {
+        **stats,
+        "load": (load_before, os.getloadavg()[0]),
+        "figures": {k: figures[k] for k in FIGURES if k in figures},
+    }
+
+
+def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
+    """Markdown section: one row per run, then the ratios of the means."""
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M+00:00")
+    cols = [c for c in FIGURES if any(c in r["figures"] for _, _, r in rows)]
+    lines = [
+        f"## dual_rail catalog budget before/after: `{setup.relative_to(ROOT)}`, new vs "
+        f"{OLD_COMMIT}",
+        "",
+        f"- date: {now}; machine: {platform.system()} {platform.machine()}, "
+        f"os.cpu_count() = {os.cpu_count()}, one BLAS thread per budget",
+        "- command: `python benchmarks/bench_dual_rail_budget.py` (full budget, `qnet-design "
+        "budget SETUP --json`, each in its own subprocess, routes alternating)",
+        "",
+        "| run | route | wall s | peak MiB | load before/after | " + " | ".join(cols) + " |",
+        "|---" * (5 + len(cols)) + "|",
+    ]
+    for route, i, r in rows:
+        values = [f"{r['figures'][c]['value']:.4g}" if c in r["figures"] else "–" for c in cols]
+        lines.append(
+            f"| {i} | {route} | {r['wall_s']:.1f} | {r['peak_mib']:.0f} | "
+            f"{r['load'][0]:.1f}/{r['load'][1]:.1f} | " + " | ".join(values) + " |"
+        )
+    mean = {
+        route: [
+            sum(r[k] for rt, _, r in rows if rt == route) / sum(rt == route for rt, _, _ in rows)
+            for k in ("wall_s", "peak_mib")
+        ]
+        for route in ("old", "new")
+    }
+    lines += [
+        "",
+        f"- wall time new/old = {mean['new'][0] / mean['old'][0]:.2f}, peak memory new/old = "
+        f"{mean['new'][1] / mean['old'][1]:.2f} (means over the runs above)",
+        "- what each t_prep is (method text of the last run of each route):",
+    ]
+    for route in ("old", "new"):
+        last = [r for rt, _, r in rows if rt == route][-1]
+        if "t_prep" in last["figures"]:
+            lines.append(f"  - {route}: {last['figures']['t_prep']['method']}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--setup", type=Path, default=SETUP)
+    ap.add_argument("--repeats", type=int, default=1)
+    args = ap.parse_args()
+    setup = args.setup.resolve()
+    rows: list[tuple[str, int, dict]] = []
+    with tempfile.TemporaryDirectory(prefix="qnet-old-") as tmp:
+        trees = {"old": extract_old(Path(tmp)), "new": ROOT}
+        for i in range(1, args.repeats + 1):
+            for route in ("old", "new") if i % 2 else ("new", "old"):
+                print(f"run {i}: {route} budget ...", file=sys.stderr, flush=True)
+                result = run_budget(trees[route], setup)
+                print(f"  {result['wall_s']:.1f} s, {result['peak_mib']:.0f} MiB", file=sys.stderr)
+                rows.append((route, i, result))
+    print(report(rows, setup))
+
+
+if __name__ == "__main__":
+    main()
