@@ -8,8 +8,9 @@ and by commit b87a6df, side by side in one run.
 
 Both read the same setup file of this checkout, so the inputs are identical. Each budget runs
 as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time
-and peak memory (ru_maxrss) are its own; the routes alternate (old first in odd repeats). The
-load average before and after each run is recorded: the machine is shared.
+CPU time and peak memory (ru_maxrss) are its own; the routes alternate (old first in odd
+repeats). The load average before and after each run is recorded: on a shared machine the wall
+time is inflated by the load, the CPU time much less, so both are given.
 
 Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]``; prints a
 markdown section for ``benchmarks/results/dual_rail.md``.
@@ -40,8 +41,10 @@ from qnet_design.cli import main
 t0 = time.perf_counter()
 code = main(["budget", sys.argv[1], "--json"])
 wall = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"code": code, "wall_s": wall, "peak_mib": peak}), file=sys.stderr)
+use = resource.getrusage(resource.RUSAGE_SELF)
+cpu = use.ru_utime + use.ru_stime
+out = {"code": code, "wall_s": wall, "cpu_s": cpu, "peak_mib": use.ru_maxrss / 1024}
+print(json.dumps(out), file=sys.stderr)
 """
 
 
@@ -69,9 +72,11 @@ def run_budget(tree: Path, setup: Path) -> dict:
     stats = json.loads(proc.stderr.strip().splitlines()[-1])
     if stats["code"] != 0:
         raise RuntimeError(f"budget failed in {tree}: {proc.stderr.strip()[-500:]}")
-    figures = json.loads(proc.stdout)["figures"]
+    data = json.loads(proc.stdout)
+    figures = data["figures"]
     return {
         **stats,
+        "timings": data.get("timings", {}),
         "load": (load_before, os.getloadavg()[0]),
         "figures": {k: figures[k] for k in FIGURES if k in figures},
     }
@@ -90,28 +95,35 @@ def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
         "- command: `python benchmarks/bench_dual_rail_budget.py` (full budget, `qnet-design "
         "budget SETUP --json`, each in its own subprocess, routes alternating)",
         "",
-        "| run | route | wall s | peak MiB | load before/after | " + " | ".join(cols) + " |",
-        "|---" * (5 + len(cols)) + "|",
+        "| run | route | wall s | CPU s | peak MiB | load before/after | "
+        + " | ".join(cols)
+        + " |",
+        "|---" * (6 + len(cols)) + "|",
     ]
     for route, i, r in rows:
         values = [f"{r['figures'][c]['value']:.4g}" if c in r["figures"] else "–" for c in cols]
         lines.append(
-            f"| {i} | {route} | {r['wall_s']:.1f} | {r['peak_mib']:.0f} | "
+            f"| {i} | {route} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['peak_mib']:.0f} | "
             f"{r['load'][0]:.1f}/{r['load'][1]:.1f} | " + " | ".join(values) + " |"
         )
     mean = {
         route: [
             sum(r[k] for rt, _, r in rows if rt == route) / sum(rt == route for rt, _, _ in rows)
-            for k in ("wall_s", "peak_mib")
+            for k in ("wall_s", "cpu_s", "peak_mib")
         ]
         for route in ("old", "new")
     }
     lines += [
         "",
-        f"- wall time new/old = {mean['new'][0] / mean['old'][0]:.2f}, peak memory new/old = "
-        f"{mean['new'][1] / mean['old'][1]:.2f} (means over the runs above)",
-        "- what each t_prep is (method text of the last run of each route):",
+        f"- new/old: wall time {mean['new'][0] / mean['old'][0]:.2f}, CPU time "
+        f"{mean['new'][1] / mean['old'][1]:.2f}, peak memory {mean['new'][2] / mean['old'][2]:.2f}"
+        " (means over the runs above)",
     ]
+    lines.append("- wall time per budget stage (s, the budget's own timings):")
+    for route, i, r in rows:
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items())
+        lines.append(f"  - run {i} {route}: {stages}")
+    lines.append("- what each t_prep is (method text of the last run of each route):")
     for route in ("old", "new"):
         last = [r for rt, _, r in rows if rt == route][-1]
         if "t_prep" in last["figures"]:
@@ -132,7 +144,11 @@ def main() -> None:
             for route in ("old", "new") if i % 2 else ("new", "old"):
                 print(f"run {i}: {route} budget ...", file=sys.stderr, flush=True)
                 result = run_budget(trees[route], setup)
-                print(f"  {result['wall_s']:.1f} s, {result['peak_mib']:.0f} MiB", file=sys.stderr)
+                print(
+                    f"  {result['wall_s']:.1f} s wall, {result['cpu_s']:.1f} s CPU, "
+                    f"{result['peak_mib']:.0f} MiB",
+                    file=sys.stderr,
+                )
                 rows.append((route, i, result))
     print(report(rows, setup))
 

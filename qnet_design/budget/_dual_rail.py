@@ -164,7 +164,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 prep = dr.prep_time(model, pairs=k_prep)
                 which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
                 which += "finite bandwidth Eq. 11 with every imperfection, "
-                t_method = which + prep.method
+                t_method = which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}"
                 if k_prep < n:
                     warnings.append(_PARTIAL_PREP.format(k=k_prep, n=n))
             else:

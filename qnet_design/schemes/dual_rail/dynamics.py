@@ -26,6 +26,7 @@ from .results import Evolution, PrepTime
 from .steady import (
     FOCK_TOLERANCE,
     _fock_limit,
+    _Run,
     _run_cascade,
     check_truncation_reachable,
     steady_state,
@@ -156,11 +157,13 @@ def prep_time(
     if not model.broadband:
         tol = check_positive("time_tolerance", time_tolerance)
         check_truncation_reachable(model, FOCK_TOLERANCE)
-        last: list[PrepTime] = []
+        runs: list[_Run] = []
 
         def compute(photons: int) -> PrepTime:
-            last[:] = [_finite_prep_time(model, photons, thr, k)]
-            return last[0]
+            # each steady state starts its Krylov solves from the previous truncation's
+            pt, run = _finite_prep_run(model, photons, thr, k, runs[-1] if runs else None)
+            runs[:] = [run]
+            return pt
 
         conv = widen_until_converged(
             compute,
@@ -356,10 +359,18 @@ def _finite_prep_time(
 ) -> PrepTime:
     """T_prep of the first ``pairs`` pairs (default all) at one source truncation (see
     :func:`prep_time`)."""
+    return _finite_prep_run(model, photons, thr, pairs)[0]
+
+
+def _finite_prep_run(
+    model: DualRail, photons: int, thr: float, pairs: int | None = None, warm: _Run | None = None
+) -> tuple[PrepTime, _Run]:
+    """:func:`_finite_prep_time` and the steady-state run it used (``warm``: a run at fewer
+    photons whose states start the Krylov solves)."""
     n = model.pairs if pairs is None else pairs
     progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
-    run = _run_cascade(model, n, photons)  # steady state of the same truncated model
+    run = _run_cascade(model, n, photons, warm)  # steady state of the same truncated model
     ss_flat, ss_q = run.stages[-1].flat, run.rho_q
     pur_ss = float(np.real(np.vdot(ss_q, ss_q)))
     v = net.initial
@@ -390,7 +401,7 @@ def _finite_prep_time(
             )
     t_all, f_all, d_all = np.array(times), np.array(figure), np.array(tdist)
     method = "finite bandwidth Eq. 11, |Tr rho_q^2 - Tr rho_q,ss^2|/N"
-    return PrepTime(
+    pt = PrepTime(
         _last_crossing(t_all, f_all, thr),
         thr,
         t_all,
@@ -401,6 +412,7 @@ def _finite_prep_time(
         d_all,
         _last_crossing(t_all, d_all, thr),
     )
+    return pt, run
 
 
 def _check_threshold(threshold: float) -> float:
