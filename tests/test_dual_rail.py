@@ -747,9 +747,9 @@ def test_prep_time_of_the_first_pairs_is_that_of_the_shorter_network() -> None:
 def test_krylov_failure_says_what_to_change(monkeypatch: pytest.MonkeyPatch) -> None:
     # a propagator that may keep only one Krylov vector cannot take any step: the error names
     # the knobs a user has (truncation tolerance, source photons, β, pairs), not only the solver
-    from qnet_design.schemes.dual_rail import dynamics
+    import qnet_design.solvers.propagate as krylov
 
-    monkeypatch.setattr(dynamics, "_KRYLOV_VECTORS", 2)
+    monkeypatch.setattr(krylov, "KRYLOV_VECTORS", 1)
     with pytest.raises(ConvergenceError) as err:
         prep_time(DualRail(1, 1.0, beta=10.0))
     text = str(err.value)

@@ -205,7 +205,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             figures.append(
                 Figure(
                     "t_prep_trace",
-                    prep.t_trace / gamma * 1e6,
+                    tr.to_time(prep.t_trace, "us"),
                     "us",
                     which + "trace-distance version ½‖ρ_q − ρ_q,ss‖₁/N = 1e-3 (a distance; the "
                     "purity figure of t_prep can pass through zero early when ρ_q,ss is mixed)",

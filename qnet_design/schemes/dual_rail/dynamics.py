@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import numpy as np
 import qutip
-import scipy.linalg as sla
 import scipy.sparse as sp
 
 from ..._checks import check_int, check_positive
@@ -19,6 +18,7 @@ from ...metrics import crossing_time, purity
 from ...progress import progress
 from ...solvers.cascaded import Blocks, LindbladModel, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
+from ...solvers.propagate import KRYLOV_VECTORS, propagate
 from .analytic import analytic_state
 from .model import DualRail
 from .operators import _block_entries, _prefix_model, _source_basis, _source_frame
@@ -40,7 +40,11 @@ PREP_TIME_TOLERANCE = 0.05
 EVOLVE_TOLERANCE = 1e-4
 #: Krylov time step (1/γ) and the length of the chunks after which settling is checked.
 STEP, CHUNK = 0.25, 10.0
-_KRYLOV_VECTORS = 81
+_KRYLOV_HINT = (
+    "dual-rail network at this source truncation: loosen the truncation tolerance (prep_time's "
+    "`time_tolerance`, evolve's `fock_tolerance`, or a smaller `source_photons`), lower beta, "
+    "or use fewer pairs"
+)
 
 
 def _krylov_propagate(
@@ -48,55 +52,20 @@ def _krylov_propagate(
     v: np.ndarray,
     dt: float,
     steps: int,
-    tol: float = 1e-10,
     label: str = "",
 ) -> np.ndarray:
-    """exp(ℒ t)v on the grid t = 0, dt, …, steps·dt by Arnoldi steps of length dt.
-
-    Each step builds a Krylov basis until the standard a-posteriori error estimate
-    β h_{m+1,m} |[exp(dt H_m)]_{m,0}| falls below ``tol`` (at most 80 vectors); a step that
-    needs more is done as two half steps (a stiff source, large β, gets short steps), down to
-    dt/2¹⁰, below which :class:`ConvergenceError` is raised. A ``label`` reports every step
-    as progress (a step of three pairs takes seconds). Explicit Runge-Kutta needs ~300
-    ℒ-products per 1/γ here because ‖ℒ‖ ~ 100 γ; Krylov steps need a few tens per step.
-    """
-    apply = lv if callable(lv) else lv.__matmul__
-    m_max = _KRYLOV_VECTORS - 1
-    basis = np.empty((m_max + 1, v.size), dtype=complex)
-
-    def step(v: np.ndarray, h: float, depth: int) -> np.ndarray:
-        beta = np.linalg.norm(v)
-        if beta == 0:
-            return v
-        hess = np.zeros((m_max + 1, m_max), dtype=complex)
-        basis[0] = v / beta
-        for j in range(m_max):
-            w = apply(basis[j])
-            for _ in range(2):  # classical Gram-Schmidt, twice for stability
-                coef = (basis[: j + 1] @ w.conj()).conj()  # no conjugated copy of the basis
-                w = w - coef @ basis[: j + 1]
-                hess[: j + 1, j] += coef
-            hess[j + 1, j] = np.linalg.norm(w)
-            small = sla.expm(h * hess[: j + 1, : j + 1])
-            err = beta * abs(hess[j + 1, j]) * abs(small[j, 0]) * h
-            if err < tol or hess[j + 1, j] < 1e-14:
-                return np.asarray(beta * (small[:, 0] @ basis[: j + 1]))
-            basis[j + 1] = w / hess[j + 1, j]
-        if depth >= 10:
-            raise ConvergenceError(
-                f"a Krylov time step of length {h:.2e}/gamma needs more than {m_max} vectors: "
-                "the network is too stiff for the propagator at this source truncation; loosen "
-                "the truncation tolerance (prep_time's `time_tolerance`, evolve's "
-                "`fock_tolerance`, or a smaller `source_photons`), lower beta, or use fewer pairs"
-            )
-        return step(step(v, h / 2, depth + 1), h / 2, depth + 1)
-
+    """exp(ℒ t)v on the grid t = 0, dt, …, steps·dt (rows), by the Krylov method of
+    :func:`qnet_design.solvers.propagate.propagate` (local error < 1e-10 per step; a step that
+    needs more than KRYLOV_VECTORS vectors is halved, a stiff source at large β gets short
+    steps). One call per step, so that a ``label`` reports every step as progress (a step of
+    three pairs takes seconds)."""
     out = np.empty((steps + 1, v.size), dtype=complex)
     out[0] = v
+    grid = np.array([dt])
     for n in range(steps):
         if label:
             progress(label, f"step {n + 1}/{steps}")
-        v = step(v, dt, 0)
+        v = propagate(lv, v, grid, method="krylov", hint=_KRYLOV_HINT)[0]
         out[n + 1] = v
     return out
 
@@ -208,7 +177,8 @@ def prep_time(
     times: list[np.ndarray] = [np.zeros(1)]
     imp: list[np.ndarray] = [np.zeros(1)]
     while True:
-        traj = _krylov_propagate(lv, v, dt, steps)
+        label = f"dual-rail T_prep (broadband), {n} pairs, t = {t0:g}/gamma"
+        traj = _krylov_propagate(lv, v, dt, steps, label=label)
         pur = np.real(np.einsum("ki,ki->k", traj, traj.conj()))  # Tr ρ² = Σ|ρ_ij|² (ρ = ρ†)
         times.append(t0 + np.linspace(0.0, chunk, steps + 1)[1:])
         imp.append(((1 - pur) / n)[1:])
@@ -254,7 +224,7 @@ def _dynamics_bytes(pairs: int, photons: int | None) -> float:
     """Peak memory of the propagation: ℒ as a sparse matrix (≤ 6 + 14N nonzeros per entry,
     measured 14, 26, 43 at N = 1, 2, 3; ~70 bytes each while it is assembled), the Krylov
     basis, the CHUNK/STEP + 1 stored steps and a few work vectors."""
-    vectors = _KRYLOV_VECTORS + round(CHUNK / STEP) + 1 + 8
+    vectors = KRYLOV_VECTORS + 1 + round(CHUNK / STEP) + 1 + 8
     per_entry = 16.0 * vectors + 70.0 * (6 + 14 * pairs)
     return per_entry * _block_entries(pairs, photons)
 
@@ -265,7 +235,7 @@ def _broadband_bytes(pairs: int) -> float:
     once), then the Krylov basis and the CHUNK/STEP + 1 stored steps on them (an upper bound:
     only the charge blocks are propagated)."""
     stored_steps = round(CHUNK / STEP) + 1
-    return (24.0 * (4 * pairs + 2) * 3 + 16.0 * (_KRYLOV_VECTORS + stored_steps + 8)) * float(
+    return (24.0 * (4 * pairs + 2) * 3 + 16.0 * (KRYLOV_VECTORS + 1 + stored_steps + 8)) * float(
         min(16**pairs, 10**300)
     )
 
