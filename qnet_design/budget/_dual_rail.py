@@ -151,8 +151,13 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         )
         profiles[PROFILE_COMPUTED] = np.asarray(cmat)
 
-    # preparation time
+    # the layout's ideal target state (Eq. 9) first: cheap, and it refuses a network too large
+    # for the machine before the T_prep propagation starts
     ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
+    with timed(timings, "concurrence_matrix"):
+        profiles[PROFILE_IDEAL] = np.asarray(dr.concurrence_matrix(ideal).matrix)
+
+    # preparation time
     prep = None
     finite = full and not model.broadband
     k_prep = min(n, FINITE_PREP_PAIRS)
@@ -213,9 +218,6 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                     evidence=str(prep.convergence or ""),
                 )
             )
-    with timed(timings, "concurrence_matrix"):
-        profiles[PROFILE_IDEAL] = np.asarray(dr.concurrence_matrix(ideal).matrix)
-
     steps: tuple[BudgetStep, ...] = ()
     if full:
         two = _two_pairs_at_zero_detuning(model)
