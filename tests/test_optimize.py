@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qnet_design.budget.optimize import Variable, _Objective, optimize, search
+from qnet_design.budget.optimize import Variable, _Objective, coarse_grid, optimize, search
 from qnet_design.cli import main
 from qnet_design.runs import evaluate_points
 from qnet_design.schemes.thermal_link.approximations import analytic_optimum
@@ -40,11 +41,44 @@ def test_search_finds_a_closed_form_optimum(method):
     spec = load_setup(THERMAL)
     variables = (Variable("x", 0.0, 1.0, False, ""), Variable("y", 1.0, 1000.0, True, ""))
     objective = _ClosedForm(spec, variables, "F", True, (), {})
-    u, grid = search(objective, 2, 120, method, seed=1)
+    grid = coarse_grid(2, 120)
+    u = search(objective, 2, 120 - len(grid), method, seed=1)
     best = objective.point(u)
     assert best["x"] == pytest.approx(0.3, abs=0.02)
     assert best["y"] == pytest.approx(10.0, rel=0.05)
-    assert len(grid) <= 60 and len(objective.cache) <= 120 + 1
+    assert len(grid) <= 40 and len(objective.cache) <= 120 - len(grid)
+    # the search never evaluated a node of the check grid (cell centres, then its own steps)
+    nodes = {tuple(objective.point(g).values()) for g in grid}
+    assert not nodes & set(objective.cache)
+
+
+class _TwoPeaks(_ClosedForm):
+    """A broad hill at x = 0.2 (height 0.5) and a narrow spike at x = 0.75 (height 1, width
+    0.01): the spike sits on a node of the 5-point check grid and between the search's cell
+    centres, so a local search climbs the hill and misses it."""
+
+    def records(self, us):
+        out = []
+        for u in us:
+            p = self.point(u)
+            x = p["x"]
+            value = max(0.5 - (x - 0.2) ** 2, math.exp(-(((x - 0.75) / 0.01) ** 2)))
+            out.append({self.figure: value, "failed": ""})
+            self.cache[tuple(p.values())] = out[-1]
+        return out
+
+
+def test_the_grid_check_can_fail(monkeypatch):
+    """ "Beats the coarse grid" is a real check: a search that misses the spike says so, with
+    the grid point that beats it."""
+    opt = importlib.import_module("qnet_design.budget.optimize")
+    monkeypatch.setattr(opt, "_Objective", _TwoPeaks)
+    monkeypatch.setattr(opt, "parse_vary", lambda s, t: Variable("x", 0.0, 1.0, False, ""))
+    result = opt.optimize(load_setup(THERMAL), ["x"], maximize="concurrence", budget=15)
+    assert result.grid_points == 5 and result.grid_best == {"x": 0.75}
+    assert result.optimum["x"] == pytest.approx(0.2, abs=1e-3)
+    assert not result.beats_grid and result.grid_value == pytest.approx(1.0)
+    assert "does NOT beat" in str(result) and "missed a better point" in str(result)
 
 
 def _ideal_link(tmp_path: Path) -> Path:
@@ -134,7 +168,7 @@ def test_cli_optimize_json(capsys):
         "--vary",
         "channel.insertion_loss=0.05 dB:0.5 dB",
         "--budget",
-        "8",
+        "20",
         "--no-cache",
         "--json",
     ]

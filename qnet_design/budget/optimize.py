@@ -2,13 +2,18 @@
 
 ``optimize(setup, maximize="concurrence", vary={"source.filter_q": (1e4, 1e6, "log")},
 constraints=["t_90<=2 us"], budget=40)`` searches the box of the varied parameters (SI units,
-dB for losses; ``log`` searches the logarithm) in two stages:
+dB for losses; ``log`` searches the logarithm; ``layout.positions[1]`` is one element of a
+list-valued layout key) and checks the answer:
 
-1. a **coarse grid** (g points per parameter, g^d ≤ budget/2), evaluated like a sweep (parallel,
-   cached in the results store);
-2. from the grid's best feasible point, a **local search** (bounded Brent for one parameter,
-   bounded Nelder–Mead for several; ``method="de"`` runs SciPy's differential evolution on the
-   whole box instead) with the rest of the budget.
+1. the **search** (about 2/3 of the budget): ``method="local"`` budgets a grid of cell centres
+   (g^d points, g ≥ 2) and runs bounded Brent (one parameter) or bounded Nelder–Mead (several)
+   from its best point; ``method="de"`` runs SciPy's differential evolution on the whole box
+   and refines its best point the same way;
+2. the **check**: an independent coarse grid of nodes (g ≥ 3 per parameter, the box's edges
+   included, g^d ≤ budget/3) is budgeted after the search, which never saw it; the result says
+   whether the optimum beats every feasible grid point (ties within 10⁻⁶ relative) and names
+   the best grid point. A search that missed a better grid point (a multimodal figure) is
+   reported as such, not corrected silently.
 
 Discrete parameters (``"layout.permutation=identity,reversed"``, ``"layout.sites=2,3,4"``:
 values, no ``:``) are tried each: the box search above runs once per combination of values,
@@ -17,8 +22,8 @@ with an equal share of the budget, and the best combination wins.
 Every budget is cached (in memory and in the store), so re-runs and repeated points are free.
 Constraints (``"t_90<=2 us"``: a figure, a comparison and a value in any unit of that figure)
 are penalties: an infeasible point scores below every feasible one. The result states the
-optimum in lab units, the figure there, the budgets spent, whether it beats every grid point,
-and which parameters sit on a bound of their box.
+optimum in lab units, the figure there, the budgets spent, the grid check, and which
+parameters sit on a bound of their box.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from ..errors import DeviceFileError, ParameterError, UnitError
 from ..runs.points import FAILED, evaluate_points, open_store
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
-from ..specs.setups import SCHEMES, SetupSpec, with_overrides
+from ..specs.setups import SetupSpec, layout_field, with_overrides
 from ..units import FIELD_KINDS, Q_, lab_units, parse_decibels, parse_quantity
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -51,6 +56,8 @@ _CONSTRAINT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(<=|>=|<|>)\s*(.+?)\s*$")
 #: score of an infeasible point (minus its violation) and of a failed budget
 INFEASIBLE = -1e6
 FAILED_SCORE = -1e9
+#: relative difference below which the optimum and a grid point tie
+_TIE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -76,13 +83,11 @@ class Variable:
 
 def _field_kind(setup: SetupSpec, path: str) -> str:
     head, _, key = path.partition(".")
-    if head == "layout":
-        layout = SCHEMES[setup.scheme].layout
-        if key not in layout:
-            raise ParameterError(
-                f"`--vary` names an unknown layout key {key!r}; known: {', '.join(layout)}"
-            )
-        return layout[key].kind
+    if head == "layout":  # a key, or one element of a list (layout.positions[1])
+        try:
+            return layout_field(setup.scheme, key).kind
+        except DeviceFileError as exc:
+            raise ParameterError(f"`--vary` {path!r}: {exc}") from None
     if head not in setup.devices or not key:
         raise ParameterError(
             f"`--vary` must name role.field or layout.key, got {path!r}; roles: "
@@ -237,8 +242,12 @@ class OptimizeResult:
 
     @property
     def beats_grid(self) -> bool:
+        """The optimum is at least as good as every feasible point of the independent coarse
+        grid (ties within 10⁻⁶ relative: the search resolves the optimum to ~10⁻⁵ of the box)."""
+        if math.isnan(self.grid_value):  # no feasible grid point
+            return True
         sign = 1.0 if self.maximize else -1.0
-        return sign * (self.value - self.grid_value) >= -1e-12 * max(1.0, abs(self.value))
+        return sign * (self.value - self.grid_value) >= -_TIE * max(1.0, abs(self.value))
 
     def __str__(self) -> str:
         goal = "maximum" if self.maximize else "minimum"
@@ -252,10 +261,11 @@ class OptimizeResult:
                 f"  constraint {c.text}: {c.figure} = {self.figures[c.figure]:.4g} (holds)"
             )
         check = "beats" if self.beats_grid else "does NOT beat"
+        best = ", ".join(f"{v.path} = {v.show(self.grid_best[v.path])}" for v in self.variables)
         lines.append(
             f"\n{self.evaluations} budgets ({self.failed} failed); the optimum {check} every "
-            f"feasible point of the {self.grid_points}-point coarse grid (best there "
-            f"{self.grid_value:.6g})"
+            f"feasible point of an independent {self.grid_points}-point coarse grid (best "
+            f"there {self.figure} = {self.grid_value:.6g} at {best})"
         )
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -340,53 +350,88 @@ def _simplex(best: np.ndarray, size: float) -> np.ndarray:
     return np.array(vertices)
 
 
-def search(
-    objective: _Objective, d: int, budget: int, method: str, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Coarse grid, then a local (or differential-evolution) search: (best u, the grid)."""
-    g = 3
-    while (g + 1) ** d <= budget / 2:
+def _grid(g: int, d: int, *, centred: bool = False) -> np.ndarray:
+    """g^d points of the unit box: nodes 0 … 1 (edges included), or the cell centres."""
+    axis = (np.arange(g) + 0.5) / g if centred else np.linspace(0.0, 1.0, g)
+    return np.array(np.meshgrid(*[axis] * d, indexing="ij")).reshape(d, -1).T
+
+
+def _per_axis(d: int, points: float, least: int) -> int:
+    """The largest g >= ``least`` with g^d <= ``points`` (``least`` if none)."""
+    g = least
+    while (g + 1) ** d <= points:
         g += 1
-    axes = [np.linspace(0.0, 1.0, g)] * d
-    grid = np.array(np.meshgrid(*axes, indexing="ij")).reshape(d, -1).T
-    scores = [objective.score(r) for r in objective.records(grid)]
-    best = grid[int(np.argmax(scores))]
-    left = budget - len(grid)
-    if method == "de":
-        popsize = 5
-        res = sopt.differential_evolution(
-            objective,
-            [(0.0, 1.0)] * d,
-            maxiter=max(1, left // (popsize * d) - 1),
-            popsize=popsize,
-            seed=seed,
-            polish=False,
-            x0=best,
-        )
-    elif d == 1:
-        cell = 1.0 / (g - 1)
+    return g
+
+
+def coarse_grid(d: int, budget: int) -> np.ndarray:
+    """The check grid: g ≥ 3 nodes per parameter, edges included, g^d ≤ budget/3."""
+    return _grid(_per_axis(d, budget / 3, 3), d)
+
+
+def _refine(
+    objective: _Objective, best: np.ndarray, value: float, cell: float, budget: int
+) -> np.ndarray:
+    """Bounded Brent (d = 1) or Nelder–Mead from ``best`` (score ``value``), steps ~ ``cell``;
+    coordinates ending within half a cell of the box's edge are tried on the edge itself (a
+    figure monotone up to a bound, where Brent's steps only creep towards it)."""
+    left = max(1, budget - len(objective.cache) - 1)  # one evaluation kept for the edge
+    if len(best) == 1:
         res = sopt.minimize_scalar(
             lambda u: objective([u]),
             bounds=(max(best[0] - cell, 0.0), min(best[0] + cell, 1.0)),
             method="bounded",
-            options={"maxiter": left, "xatol": 1e-4},
+            options={"maxiter": left, "xatol": 1e-5},
         )
-        res.x = np.array([res.x])
+        u, found = np.array([res.x]), -float(res.fun)
     else:
         res = sopt.minimize(
             objective,
             best,
             method="Nelder-Mead",
-            bounds=[(0.0, 1.0)] * d,
+            bounds=[(0.0, 1.0)] * len(best),
             options={
                 "maxfev": left,
-                "xatol": 1e-4,
-                "fatol": 1e-9,
-                "initial_simplex": _simplex(best, 0.5 / (g - 1)),
+                "xatol": 1e-5,
+                "fatol": 1e-10,
+                "initial_simplex": _simplex(best, 0.5 * cell),
             },
         )
-    u = np.asarray(res.x, dtype=float)
-    return (u if -float(res.fun) >= max(scores) else best), grid
+        u, found = np.asarray(res.x, dtype=float), -float(res.fun)
+    if found < value:  # the local search may end worse than its own start
+        u, found = best, value
+    near = min(cell, 0.5) / 2  # within half a start cell of an edge: try the edge itself
+    edge = np.where(u < near, 0.0, np.where(u > 1 - near, 1.0, u))
+    if np.any(edge != u) and len(objective.cache) < budget and -objective(edge) >= found:
+        u = edge
+    return u
+
+
+def search(objective: _Objective, d: int, budget: int, method: str, seed: int) -> np.ndarray:
+    """The best normalised point a search finds with at most ``budget`` evaluations.
+
+    ``"local"``: the best of a grid of cell centres (never the check grid's nodes), then bounded
+    Brent (d = 1) or bounded Nelder–Mead around it. ``"de"``: SciPy's differential evolution on
+    the whole box with 2/3 of the budget, then the same local refinement from its best point.
+    Neither sees the coarse check grid (:func:`coarse_grid`).
+    """
+    if method == "de":
+        popsize = 5
+        res = sopt.differential_evolution(
+            objective,
+            [(0.0, 1.0)] * d,
+            maxiter=max(1, (2 * budget) // (3 * popsize * d) - 1),
+            popsize=popsize,
+            seed=seed,
+            polish=False,
+        )
+        best, value, cell = np.asarray(res.x, dtype=float), -float(res.fun), 0.1
+    else:
+        g = _per_axis(d, budget / 2, 2)
+        start = _grid(g, d, centred=True)
+        scores = [objective.score(r) for r in objective.records(start)]
+        best, value, cell = start[int(np.argmax(scores))], max(scores), 1.0 / g
+    return _refine(objective, best, value, cell, budget)
 
 
 def optimize(
@@ -416,9 +461,10 @@ def optimize(
     constraints
         ``["t_90<=2 us", ...]``: figure, comparison, value in any unit of that figure.
     budget
-        Most budgets to spend (grid included), ≥ 2·3^d.
+        Most budgets to spend (search and check grid), ≥ 2·3^d.
     method
-        ``"local"`` (grid, then Brent / Nelder–Mead from its best point) or ``"de"``.
+        ``"local"`` (cell-centre grid, then Brent / Nelder–Mead from its best point) or
+        ``"de"`` (differential evolution); either is checked against the coarse grid.
 
     Raises
     ------
@@ -467,15 +513,18 @@ def optimize(
     searches = []  # (objective, best u, its record, grid, grid records) per combination
     try:
         run = {"workers": workers, "store": with_store}
+        share = budget // len(combos)
         for fixed in combos:
             objective = _Objective(setup, boxes, figure, maximize is not None, parsed, run, fixed)
             if d:
-                u, grid = search(objective, d, budget // len(combos), method, seed)
+                grid = coarse_grid(d, share)
+                u = search(objective, d, share - len(grid), method, seed)
             else:
                 u, grid = np.zeros(0), np.zeros((1, 0))
-            searches.append(
-                (objective, u, objective.records([u])[0], grid, objective.records(grid))
-            )
+            # the check grid is evaluated after, and apart from, the search (cached: free on
+            # a re-run); the search never saw it, so "beats the grid" can fail
+            grid_records = objective.records(grid)
+            searches.append((objective, u, objective.records([u])[0], grid, grid_records))
     finally:
         if isinstance(with_store, ResultStore):
             with_store.close()
@@ -484,6 +533,7 @@ def optimize(
         (o.point(g), r) for o, _, _, grid, rs in searches for g, r in zip(grid, rs, strict=True)
     ]
     grid_best, grid_record = max(grid_points, key=lambda pr: objective.score(pr[1]))
+    feasible_grid = objective.score(grid_record) > INFEASIBLE / 2
     evaluations = sum(len(o.cache) for o, *_ in searches)
     if objective.score(record) <= INFEASIBLE / 2:
         shown = ", ".join(
@@ -496,18 +546,26 @@ def optimize(
         )
     at_bound = tuple(v.path for v, x in zip(boxes, u, strict=True) if x <= 1e-3 or x >= 1 - 1e-3)
     notes = []
+    result_score = objective.score(record)
+    if feasible_grid and result_score < objective.score(grid_record) - _TIE * max(
+        1.0, abs(result_score)
+    ):
+        shown = ", ".join(f"{v.path} = {v.show(grid_best[v.path])}" for v in variables)
+        notes.append(
+            f"the search missed a better point of the coarse grid ({shown}): try "
+            "`--method de`, a larger `--budget` or a box around that point"
+        )
     if at_bound:
         notes.append("an optimum on the edge of the box: widen the bounds to see beyond it")
-    local = (
-        "differential evolution"
-        if method == "de"
-        else ("bounded Brent" if d == 1 else "bounded Nelder-Mead") + " from its best point"
-    )
-    how = f"{len(grid_points)}-point grid" + (f", then {local}" if d else "")
+    if not d:
+        how = "each value budgeted"
+    elif method == "de":
+        how = "differential evolution, then a local refinement"
+    else:
+        local = "bounded Brent" if d == 1 else "bounded Nelder-Mead"
+        how = f"best cell centre of a grid, then {local} from it"
     if len(combos) > 1:
-        how = f"{len(combos)} combinations of values, each: " + how.replace(
-            f"{len(grid_points)}-point", f"{len(grid_points) // len(combos)}-point"
-        )
+        how = f"{len(combos)} combinations of values, each: {how}"
     return OptimizeResult(
         setup.name,
         figure,
@@ -519,7 +577,7 @@ def optimize(
         parsed,
         evaluations,
         grid_best,
-        float(grid_record.get(figure, math.nan)),
+        float(grid_record.get(figure, math.nan)) if feasible_grid else math.nan,
         len(grid_points),
         at_bound,
         sum(o.failed for o, *_ in searches),

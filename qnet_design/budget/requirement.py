@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeviceFileError, ParameterError
-from ..specs.setups import SetupSpec, field_kind, load_setup, si_number, with_overrides
+from ..specs.setups import (
+    SetupSpec,
+    field_kind,
+    layout_value,
+    load_setup,
+    si_number,
+    with_overrides,
+)
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -52,8 +59,11 @@ def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, flo
     """The value of a dotted parameter as :func:`with_overrides` reads it back (SI units, dB
     for losses), its physical range and unit."""
     head, _, key = path.partition(".")
-    if head == "layout":
-        value = setup.layout.get(key)
+    if head == "layout":  # a key or one element of a list (layout.detunings[1])
+        try:
+            value = layout_value(setup, key)
+        except DeviceFileError as exc:
+            raise ParameterError(f"`vary` {path!r}: {exc}") from None
     else:
         if head not in setup.devices:
             raise ParameterError(f"`vary` names an unknown role {head!r}: {path!r}")

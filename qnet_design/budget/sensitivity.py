@@ -13,8 +13,9 @@ numbers, from budgets at a few nearby points (run like a sweep: parallel, cached
 The ranking is by the change of F under that improvement; parameters at a local optimum
 (neither ±10 % helps) come last, with what a 10 % error there costs. Imperfections obey the
 metamorphic rule of the test suite — making one worse never improves the figure — and a
-violation is reported with the result rather than hidden. Integer and list-valued layout keys
-(pairs, positions, detuning lists) and parameters at 0 are listed but not ranked.
+violation is reported with the result rather than hidden. Each element of a list-valued layout
+key is a parameter of its own (``layout.positions[1]``); integer layout keys (pairs) are left
+out, and parameters at 0 are listed but not ranked.
 """
 
 from __future__ import annotations
@@ -96,10 +97,17 @@ def numeric_parameters(setup: SetupSpec) -> list[Parameter]:
             out.append(Parameter(f"{role}.{key}", number, unit, low, spec.high))
     for key, entry in SCHEMES[setup.scheme].layout.items():
         value = setup.layout.get(key)
-        if value is None or (entry.kind not in FIELD_KINDS and entry.kind != "number"):
+        kind = entry.kind.removesuffix("_list")
+        if value is None or (kind not in FIELD_KINDS and kind != "number"):
             continue
-        number, unit = si_number(value, entry.kind)
-        out.append(Parameter(f"layout.{key}", number, unit, entry.minimum, None))
+        elements = (
+            [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+            if kind != entry.kind
+            else [(key, value)]
+        )
+        for name, v in elements:  # a list-valued key: each element (positions[1], ...)
+            number, unit = si_number(v, kind)
+            out.append(Parameter(f"layout.{name}", number, unit, entry.minimum, None))
     return out
 
 

@@ -43,7 +43,7 @@ from ..errors import ParameterError
 from ..runs.points import FAILED, evaluate_points
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
-from ..specs.setups import SCHEMES, SetupSpec, si_number
+from ..specs.setups import SetupSpec, layout_field, layout_value, si_number
 from ..specs.uncertainty import Uncertainty
 from ._types import NO_TRUNCATION, Budget, format_value, short_line, text_block, with_unit
 
@@ -114,12 +114,10 @@ def uncertain_inputs(setup: SetupSpec) -> tuple[UncertainInput, ...]:
                     high_open=spec.high_open,
                 )
             )
-    layout = SCHEMES[setup.scheme].layout
-    for key, stated in setup.layout_uncertainties.items():
-        entry = layout[key]
-        out.append(
-            _input(f"layout.{key}", entry.kind, setup.layout[key], stated, low=entry.minimum)
-        )
+    for key, stated in setup.layout_uncertainties.items():  # "detuning1", "positions[1]"
+        entry = layout_field(setup.scheme, key)
+        value = layout_value(setup, key)
+        out.append(_input(f"layout.{key}", entry.kind, value, stated, low=entry.minimum))
     return tuple(out)
 
 

@@ -30,7 +30,7 @@ from ..errors import ParameterError
 
 __all__ = ["grid_points", "parse_param_spec", "scalar", "split_quantity"]
 
-_PATH_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+_PATH_RE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\[\d+\])?$")  # [i]: a list element
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY_RE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s:,].*?)?\s*$")
 _INT_RE = re.compile(r"^\s*[-+]?\d+\s*$")

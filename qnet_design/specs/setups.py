@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,11 +293,10 @@ def load_setup(path: str | Path) -> SetupSpec:
         if value is None:
             layout[key] = None
             continue
-        layout[key], uncertainty = _parse_layout_uncertain(
+        layout[key], uncertain = _parse_layout_uncertain(
             key, spec, value, f"{path}: field `layout.{key}`"
         )
-        if uncertainty is not None:
-            stated[key] = uncertainty
+        stated.update(uncertain)
     check_layout(scheme_name, layout, devices, str(path))
     return SetupSpec(
         scheme_name,
@@ -312,12 +312,73 @@ def load_setup(path: str | Path) -> SetupSpec:
 
 def _parse_layout_uncertain(
     key: str, spec: LayoutField, value: Any, where: str
-) -> tuple[Any, Uncertainty | None]:
-    """A layout value that may carry ``± σ`` (scalar numbers and unit kinds only)."""
-    as_field = Field(spec.kind if spec.kind != "integer" else "integer", spec.doc)
-    return parse_uncertain_field(
+) -> tuple[Any, dict[str, Uncertainty]]:
+    """A layout value that may carry ``± σ``, and its uncertainties by layout key.
+
+    Scalar numbers and unit kinds take ``± σ`` (key ``detuning1``); so does each element of a
+    list of quantities (``positions = ["0 m", "1.2 ± 0.1 m"]``: key ``positions[1]``).
+    """
+    if spec.kind.endswith("_list"):
+        element = LayoutField(spec.kind.removesuffix("_list"), None, spec.doc)
+        items, stated = [], {}
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            x, uncertain = _parse_layout_uncertain(f"{key}[{i}]", element, item, f"{where}[{i}]")
+            items.append(x)
+            stated.update(uncertain)
+        return items, stated
+    as_field = Field(spec.kind, spec.doc)
+    x, uncertainty = parse_uncertain_field(
         as_field, value, where, lambda v: _parse_layout_value(key, spec, v, where)
     )
+    return x, ({} if uncertainty is None else {key: uncertainty})
+
+
+_ELEMENT = re.compile(r"^(\w+)\[(.*)\]$")
+
+
+def layout_element(scheme: str, key: str, where: str = "") -> tuple[str, int | None]:
+    """``"positions[1]"`` → ``("positions", 1)``; ``"pairs"`` → ``("pairs", None)``.
+
+    Raises
+    ------
+    DeviceFileError
+        Unknown layout key, an index on a key that is not a list, or an index that is not a
+        non-negative integer.
+    """
+    match = _ELEMENT.match(key)
+    name, index = (match.group(1), match.group(2).strip()) if match else (key, None)
+    layout = SCHEMES[scheme].layout
+    if name not in layout:
+        raise DeviceFileError(f"{where}unknown field `layout.{name}`; known: {', '.join(layout)}")
+    if index is None:
+        return name, None
+    if not layout[name].kind.endswith("_list"):
+        raise DeviceFileError(
+            f"{where}`layout.{name}` is not a list, so `layout.{key}` has no element to set"
+        )
+    if not index.isdigit():
+        raise DeviceFileError(
+            f"{where}the index in `layout.{key}` must be a non-negative integer, got {index!r}"
+        )
+    return name, int(index)
+
+
+def layout_field(scheme: str, key: str) -> LayoutField:
+    """The :class:`LayoutField` of a layout key or of one element (``positions[1]``)."""
+    name, index = layout_element(scheme, key)
+    spec = SCHEMES[scheme].layout[name]
+    if index is None:
+        return spec
+    return LayoutField(spec.kind.removesuffix("_list"), None, f"{spec.doc}, element {index}")
+
+
+def layout_value(setup: SetupSpec, key: str) -> Any:
+    """The value of a layout key or of one element of a list (``None``: not set)."""
+    name, index = layout_element(setup.scheme, key)
+    value = setup.layout.get(name)
+    if index is None or value is None:
+        return value
+    return value[index] if index < len(value) else None
 
 
 def _override(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -349,20 +410,62 @@ def _as_field_text(value: Any, unit_kind: str | None) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _set_layout(
+    label: Any,
+    scheme: str,
+    layout: dict[str, Any],
+    stated: dict[str, Uncertainty],
+    key: str,
+    value: Any,
+) -> None:
+    """Set ``layout.<key>`` or one element ``layout.<key>[i]`` of a list (in place)."""
+    name, index = layout_element(scheme, key, f"{label}: ")
+    spec = layout_field(scheme, key)
+    unit_kind = spec.kind if spec.kind in FIELD_KINDS else None
+    where = f"{label}: field `layout.{key}`"
+    if index is None:
+        layout[name], uncertain = _parse_layout_uncertain(
+            name, spec, _as_field_text(value, unit_kind), where
+        )
+        for old in [k for k in stated if k == name or k.startswith(f"{name}[")]:
+            del stated[old]
+        stated.update(uncertain)
+        return
+    current = layout[name]
+    if current is None:
+        raise DeviceFileError(
+            f"{where}: `layout.{name}` is not set in this setup; give the whole list first"
+        )
+    if index >= len(current):
+        raise DeviceFileError(
+            f"{where}: index {index} is out of range, `layout.{name}` has {len(current)} "
+            f"elements (0..{len(current) - 1})"
+        )
+    items = list(current)
+    items[index], uncertain = _parse_layout_uncertain(
+        key, spec, _as_field_text(value, unit_kind), where
+    )
+    layout[name] = items
+    stated.pop(key, None)
+    stated.update(uncertain)
+
+
 def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
     """A copy of ``setup`` with dotted-path overrides applied and validated again.
 
-    Paths are ``<role>.<field>`` for device fields (``source.linewidth``) or
-    ``layout.<key>`` (``layout.pairs``). A plain number given for a dimensional field is read in
-    SI units (Hz, s, K, m); a string carries its own unit (``"300 MHz"``).
+    Paths are ``<role>.<field>`` for device fields (``source.linewidth``),
+    ``layout.<key>`` (``layout.pairs``) or one element of a list-valued layout key,
+    ``layout.<key>[i]`` (0-based: ``layout.positions[1]``, ``layout.detunings[2]``). A plain
+    number given for a dimensional field is read in SI units (Hz, s, K, m); a string carries
+    its own unit (``"300 MHz"``). An element may carry ``± σ`` like a scalar value.
 
     Raises
     ------
     DeviceFileError
-        For an unknown role, field or layout key, or a value the field refuses.
+        For an unknown role, field or layout key, an element index out of range or on a key
+        that is not a list, or a value the field refuses.
     """
     label = setup.path if setup.path is not None else setup.name
-    scheme = SCHEMES[setup.scheme]
     raws = {role: device.raw() for role, device in setup.devices.items()}
     layout = dict(setup.layout)
     layout_uncertainties = dict(setup.layout_uncertainties)
@@ -371,18 +474,7 @@ def with_overrides(setup: SetupSpec, overrides: Mapping[str, Any]) -> SetupSpec:
         if not key:
             raise DeviceFileError(f"{label}: parameter path {dotted!r} must be 'role.field'")
         if head == "layout":
-            if key not in scheme.layout:
-                raise DeviceFileError(
-                    f"{label}: unknown field `layout.{key}`; known: {', '.join(scheme.layout)}"
-                )
-            spec = scheme.layout[key]
-            unit_kind = spec.kind if spec.kind in ("frequency", "time", "length") else None
-            layout[key], uncertainty = _parse_layout_uncertain(
-                key, spec, _as_field_text(value, unit_kind), f"{label}: field `layout.{key}`"
-            )
-            layout_uncertainties.pop(key, None)
-            if uncertainty is not None:
-                layout_uncertainties[key] = uncertainty
+            _set_layout(label, setup.scheme, layout, layout_uncertainties, key, value)
             continue
         if head not in raws:
             raise DeviceFileError(
@@ -439,9 +531,11 @@ def field_kind(setup: SetupSpec, path: str) -> str | None:
     """The kind of the values a dotted path names (``"time"``, ``"db"``, ``"integer"``, ...;
     the element kind for a list); ``None`` for an unknown role, field or layout key."""
     head, _, key = path.partition(".")
-    if head == "layout":
-        spec = SCHEMES[setup.scheme].layout.get(key)
-        return None if spec is None else spec.kind.removesuffix("_list")
+    if head == "layout":  # a key or one element of a list (layout.positions[1])
+        try:
+            return layout_field(setup.scheme, key).kind.removesuffix("_list")
+        except DeviceFileError:
+            return None
     device = setup.devices.get(head)
     entry = DEVICE_FIELDS.get(device.kind, {}).get(key) if device is not None else None
     return None if entry is None else entry.kind
