@@ -3,7 +3,7 @@
 Public API: load device and setup files (:func:`load_device`, :func:`load_setup`), translate
 them into the dimensionless parameters of a scheme model (:func:`translate`), budgets with or
 without intervals (:func:`budget`), :func:`compare`, :func:`require`, :func:`sweep`,
-:func:`sensitivity` and :func:`optimize`. The scheme modules
+:func:`sensitivity`, :func:`sobol_indices` and :func:`optimize`. The scheme modules
 live in :mod:`qnet_design.schemes` (``dual_rail``, ``thermal_link``, ``cv_routing``,
 ``cv_replication``, ``cooperative``).
 """
@@ -38,8 +38,9 @@ from .units import Q_ as Q_, ureg as ureg
 
 
 def __getattr__(name: str) -> Any:
-    """``qd.optimize`` and ``qd.sensitivity``, imported on first use (SciPy's optimiser alone
-    costs about a second at import, which every CLI command would otherwise pay)."""
+    """``qd.optimize``, ``qd.sensitivity`` and ``qd.sobol_indices``, imported on first use
+    (SciPy's optimiser alone costs about a second at import, which every CLI command would
+    otherwise pay)."""
     if name == "optimize":
         from .budget.optimize import optimize
 
@@ -48,6 +49,10 @@ def __getattr__(name: str) -> Any:
         from .budget.sensitivity import sensitivity
 
         return sensitivity
+    if name == "sobol_indices":
+        from .budget.sobol import sobol_indices
+
+        return sobol_indices
     raise AttributeError(f"module 'qnet_design' has no attribute {name!r}")
 
 
@@ -72,6 +77,7 @@ __all__ = [
     "optimize",
     "require",
     "sensitivity",
+    "sobol_indices",
     "sweep",
     "translate",
     "ureg",

@@ -130,13 +130,34 @@ def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from .budget.sensitivity import sensitivity
 
+    if args.sobol:
+        return _cmd_sensitivity_sobol(args)
+    if args.samples is not None or args.executor is not None:
+        raise ParameterError("`--samples` and `--executor` apply only with `--sobol`")
     report = sensitivity(
         load_setup(args.setup),
         figure=args.figure,
         minimize=args.minimize,
-        **_run_options(args),
+        workers=args.workers,
+        store=not args.no_cache,
     )
     return print_result(report, args, "plot_sensitivity")
+
+
+def _cmd_sensitivity_sobol(args: argparse.Namespace) -> int:
+    from .budget.sobol import sobol_indices
+
+    if args.minimize or args.plot:
+        raise ParameterError("`--minimize` and `--plot` do not apply with `--sobol`")
+    report = sobol_indices(
+        load_setup(args.setup),
+        figure=args.figure,
+        samples=256 if args.samples is None else args.samples,
+        seed=args.seed,
+        progress=not args.json and sys.stderr.isatty(),
+        **_run_options(args),
+    )
+    return print_result(report, args)
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
@@ -319,7 +340,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--figure", help="figure to rank against (default: the scheme's headline)")
     p.add_argument("--minimize", action="store_true", help="smaller is better (e.g. t_prep)")
-    _add_run_options(p)
+    p.add_argument(
+        "--sobol",
+        action="store_true",
+        help="variance-based (Sobol) indices over the values written with ± instead",
+    )
+    p.add_argument(
+        "--samples", type=int, help="--sobol: base samples N, N(k+2) budgets (default 256)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="--sobol: seed of the draws")
+    _add_run_options(p, executor=True)
     p.add_argument("--plot", metavar="PNG", help="write the ranking as a bar chart to this file")
 
     p = _setup_command(

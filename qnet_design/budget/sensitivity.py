@@ -16,6 +16,10 @@ metamorphic rule of the test suite — making one worse never improves the figur
 violation is reported with the result rather than hidden. Each element of a list-valued layout
 key is a parameter of its own (``layout.positions[1]``); integer layout keys (pairs) are left
 out, and parameters at 0 are listed but not ranked.
+
+Over the *stated uncertainties* instead of local steps, :func:`qnet_design.budget.sobol.
+sobol_indices` (``sensitivity --sobol``) splits the variance of the figure into first-order and
+total Sobol indices.
 """
 
 from __future__ import annotations

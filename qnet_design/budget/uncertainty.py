@@ -311,7 +311,7 @@ def _montecarlo(
         intervals.append(Interval(f.name, f.unit, f.value, n=int(data.size), **q))
     method = f"Monte Carlo, {samples} samples, seed {seed}"
     shares = {
-        f.name: _regression_shares(values, frame[f.name], inputs)
+        f.name: regression_shares(values, frame[f.name], inputs)
         for f in nominal.figures
         if f.name in frame.columns
     }
@@ -330,7 +330,7 @@ def _montecarlo(
     )
 
 
-def _regression_shares(
+def regression_shares(
     x: np.ndarray, y: pd.Series, inputs: tuple[UncertainInput, ...]
 ) -> dict[str, float]:
     """Share of var(y) from each input: squared standardised regression coefficients.
@@ -465,6 +465,7 @@ __all__ = [
     "UncertainBudget",
     "UncertainInput",
     "draw",
+    "regression_shares",
     "uncertain_budget",
     "uncertain_inputs",
 ]

@@ -1,0 +1,148 @@
+"""Sobol indices: the estimators on closed forms, and on real setups through the budget."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qnet_design.budget.sobol import estimate, sobol_indices
+from qnet_design.budget.uncertainty import UncertainInput, draw, uncertain_budget
+from qnet_design.cli import main
+from qnet_design.errors import ParameterError
+from qnet_design.specs import load_setup
+
+from .conftest import DEVICES
+
+
+def _pick_and_freeze(f, a: np.ndarray, b: np.ndarray):
+    k = a.shape[1]
+    ab = np.column_stack([f(np.where(np.arange(k) == i, b, a)) for i in range(k)])
+    return f(a), f(b), ab
+
+
+def _ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_ishigami_indices_against_their_closed_form():
+    """Ishigami & Homma (1990), Xᵢ ~ U(−π, π), a = 7, b = 0.1: partial variances
+    V₁ = (1 + bπ⁴/5)²/2, V₂ = a²/8, V₃ = 0, V₁₃ = b²π⁸(1/18 − 1/50), V = V₁ + V₂ + V₁₃."""
+    a, b = 7.0, 0.1
+    v1, v2, v13 = (1 + b * math.pi**4 / 5) ** 2 / 2, a**2 / 8, b**2 * math.pi**8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    exact_first = np.array([v1, v2, 0.0]) / v  # 0.314, 0.442, 0
+    exact_total = np.array([v1 + v13, v2, v13]) / v  # 0.558, 0.442, 0.244
+    rng = np.random.default_rng(7)
+    n = 5000
+    x = rng.uniform(-math.pi, math.pi, size=(2 * n, 3))
+    first, total, first_ci, total_ci = estimate(*_pick_and_freeze(_ishigami, x[:n], x[n:]))
+    # the estimators' standard errors at N = 5000 are ≤ 0.02 (bootstrap: 0.006–0.02)
+    assert first == pytest.approx(exact_first, abs=0.05)
+    assert total == pytest.approx(exact_total, abs=0.05)
+    # the 95 % bootstrap intervals bracket the estimate and (but for rare draws) the truth
+    assert np.all((first_ci[0] <= first) & (first <= first_ci[1]))
+    assert np.all((first_ci[0] - 0.01 <= exact_first) & (exact_first <= first_ci[1] + 0.01))
+    assert np.all((total_ci[0] - 0.01 <= exact_total) & (exact_total <= total_ci[1] + 0.01))
+    assert first.sum() < 0.8 < total.sum()  # X₁ and X₃ interact
+
+
+def test_linear_model_indices_are_its_variance_split():
+    """Y = Σ cᵢXᵢ with independent Gaussian Xᵢ (through the budget's own sampler): Sᵢ = S_Tᵢ =
+    cᵢ²σᵢ²/Σⱼ cⱼ²σⱼ² (no interactions)."""
+    inputs = tuple(
+        UncertainInput(f"x{i}", 10.0, sigma, "", "normal", "")
+        for i, sigma in enumerate((1.0, 2.0, 0.5))
+    )
+    c = np.array([3.0, 1.0, -4.0])
+    n = 4000
+    x = draw(inputs, 2 * n, seed=3)
+    first, total, *_ = estimate(*_pick_and_freeze(lambda m: m @ c, x[:n], x[n:]))
+    share = (c * [1.0, 2.0, 0.5]) ** 2
+    share /= share.sum()  # 9/17, 4/17, 4/17
+    assert first == pytest.approx(share, abs=0.05)
+    assert total == pytest.approx(share, abs=0.02)  # Jansen's estimator is exact-ish here
+
+
+def _cv(tmp_path: Path, source: str, layout: str) -> Path:
+    path = tmp_path / "cv.toml"
+    path.write_text(
+        'scheme = "cv_replication"\nname = "cv"\n[devices]\n'
+        f'source = "{DEVICES / "sources" / "esposito2022_twpa.toml"}"\n'
+        f'[overrides.source]\n{source}\n[layout]\nsites = 4\ncavity_linewidth = "10 kHz"\n'
+        f"{layout}\n"
+    )
+    return path
+
+
+def test_a_figure_of_one_input_gives_that_input_everything(tmp_path):
+    """cv_replication: the drive's E_N = 2 arcosh √G depends on the gain G alone, so S_G =
+    S_TG = 1 and the layout rates get 0 (exactly, in the pick-and-freeze design: their A_B
+    rows repeat f(A))."""
+    path = _cv(tmp_path, 'gain = "3 ± 0.3"', 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
+    report = sobol_indices(load_setup(path), figure="drive_E_N", samples=32, store=False)
+    assert report.evaluations == 32 * 4 and report.n_used == 32
+    gain, hop = report["source.gain"], report["layout.hopping"]
+    assert gain.total == pytest.approx(1.0, abs=0.15) and gain.first == pytest.approx(1, abs=0.3)
+    assert hop.first == 0.0 and hop.total == 0.0
+    assert report.indices[0].path == "source.gain"
+
+
+def test_near_linear_figure_sobol_agrees_with_the_linear_shares(tmp_path):
+    """E_N_min of the driven arrays over small spreads of the gain, the hopping and the drive
+    rate is near-linear: the first-order indices agree with the exact first-order split of the
+    linear propagation, and the figure is additive (Σ Sᵢ ≈ 1, S_Tᵢ ≈ Sᵢ)."""
+    path = _cv(
+        tmp_path,
+        'gain = "3 ± 0.02"',
+        'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 ± 1 MHz"',
+    )
+    spec = load_setup(path)
+    report = sobol_indices(spec, samples=128, seed=2, store=False)
+    linear = uncertain_budget(spec, method="linear", store=False).shares["E_N_min"]
+    assert linear["source.gain"] > 0.3 and linear["layout.hopping"] > 0.3  # both matter
+    for index in report.indices:
+        # indices from N = 128 rows scatter by ~0.1: allow that or the bootstrap half-width
+        first_half = (index.first_high - index.first_low) / 2
+        total_half = (index.total_high - index.total_low) / 2
+        assert index.first == pytest.approx(linear[index.path], abs=max(0.1, first_half)), index
+        assert index.total == pytest.approx(linear[index.path], abs=max(0.1, total_half)), index
+        assert index.linear_share == pytest.approx(linear[index.path], abs=0.05), index
+    assert [i.path for i in report.indices[:2]] == sorted(linear, key=linear.get)[::-1][:2]
+    assert report.first_order_sum == pytest.approx(1.0, abs=0.2)
+
+
+def test_cli_sensitivity_sobol(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("QNET_CACHE_DIR", str(tmp_path / "cache"))
+    path = _cv(tmp_path, 'gain = "3 ± 0.3"', 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
+    argv = ["sensitivity", str(path), "--sobol", "--samples", "16", "--json"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["evaluations"] == 64 and first["read_from_store"] == 0
+    assert set(first["indices"]) == {"source.gain", "layout.hopping"}
+    assert main(argv) == 0  # the same seed draws the same points: all read back from the store
+    assert json.loads(capsys.readouterr().out)["read_from_store"] == 64
+    assert main(["sensitivity", str(path), "--sobol", "--samples", "16"]) == 0
+    assert "first order S_i" in capsys.readouterr().out
+    for bad in (["--samples", "4"], ["--figure", "nonsense"]):
+        assert main(["sensitivity", str(path), "--sobol", "--no-cache", *bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+    plain = str(DEVICES / "setups" / "thermal_link_transmon.toml")
+    assert main(["sensitivity", plain, "--sobol"]) == 2
+    assert "no value is written with an uncertainty" in capsys.readouterr().err
+
+
+def test_samples_without_sobol_is_refused(capsys):
+    plain = str(DEVICES / "setups" / "thermal_link_transmon.toml")
+    assert main(["sensitivity", plain, "--samples", "64"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--sobol" in err
+
+
+def test_constant_figure_is_bad_input(tmp_path):
+    path = _cv(tmp_path, "gain = 3", 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
+    with pytest.raises(ParameterError, match="does not vary"):
+        sobol_indices(load_setup(path), figure="drive_E_N", samples=16, store=False)
