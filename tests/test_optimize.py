@@ -69,12 +69,14 @@ class _TwoPeaks(_ClosedForm):
 
 
 def test_the_grid_check_can_fail(monkeypatch):
-    """ "Beats the coarse grid" is a real check: a search that misses the spike says so, with
+    """The check against the coarse grid is real: a search that misses the spike says so, with
     the grid point that beats it."""
     opt = importlib.import_module("qnet_design.budget.optimize")
     monkeypatch.setattr(opt, "_Objective", _TwoPeaks)
     monkeypatch.setattr(opt, "parse_vary", lambda s, t: Variable("x", 0.0, 1.0, False, ""))
-    result = opt.optimize(load_setup(THERMAL), ["x"], maximize="concurrence", budget=15)
+    result = opt.optimize(
+        load_setup(THERMAL), ["x"], maximize="concurrence", budget=15, store=False
+    )
     assert result.grid_points == 5 and result.grid_best == {"x": 0.75}
     assert result.optimum["x"] == pytest.approx(0.2, abs=1e-3)
     assert not result.beats_grid and result.grid_value == pytest.approx(1.0)
