@@ -127,7 +127,7 @@ else:
 # layout's first two pairs, labelled approximate for three (the three-pair propagation costs
 # minutes per source truncation; `dr.prep_time(model)` gives it: 12.7/γ ≈ 0.21 µs by the
 # purity figure, whose dip through zero makes it shorter than the trace-distance version,
-# 15.3/γ ≈ 0.26 µs). The ideal broadband T_prep, 0.65 µs, leaves every imperfection out.
+# 15.0/γ ≈ 0.25 µs). The ideal broadband T_prep, 0.65 µs, leaves every imperfection out.
 
 # %% [markdown]
 # ## 5. Does a broader or narrower TWPA help? Sweep of the source linewidth (full mode only)

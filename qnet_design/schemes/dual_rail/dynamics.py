@@ -105,7 +105,7 @@ def prep_time(
 
     Cost (ℒ assembled once as a sparse matrix on the charge blocks, Krylov steps on it; CPU
     time): one pair < 1 s, two pairs ~1–3 s per source truncation (a whole ladder ~7 s);
-    three pairs 5, 16, 38, ~80 s at 2, 3, 4, 5 photons (dual_rail_twpa, β = 21), about half of
+    three pairs 5, 16, 38, 76 s at 2, 3, 4, 5 photons (dual_rail_twpa, β = 21), about half of
     it the steady state of the same truncation. The size guard refuses networks whose Krylov
     basis and ℒ would not fit in memory.
     """
