@@ -702,14 +702,32 @@ def test_dask_cluster_without_workers_is_a_clear_error_after_the_timeout() -> No
         assert time.monotonic() - start < 30
 
 
+def _stored_count(path: Path) -> int:
+    """Records in the store at ``path``, read-only (0 while the sweep has not created it)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+    except sqlite3.OperationalError:  # no file or no table yet, or busy
+        return 0
+
+
+def _close_once_stored(cluster: Any, path: Path, timeout: float = 120.0) -> None:
+    """Close ``cluster`` as soon as the store at ``path`` holds a record (or after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while _stored_count(path) == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    cluster.close()
+
+
 def test_dask_scheduler_stopped_mid_sweep_is_an_executor_error(
     tmp_path: Path, markers: Path
 ) -> None:
     path = tmp_path / "r.sqlite"
     with _local_cluster() as cluster:
         # scheduler and its worker stop (closing only the scheduler of an in-process cluster
-        # leaves its worker retrying for 30 s; the sweep's side is the same)
-        stop = threading.Timer(1.0, cluster.close)
+        # leaves its worker retrying for 30 s; the sweep's side is the same) once the store holds
+        # a finished point, not after a fixed time (under load none had finished after 1 s)
+        stop = threading.Thread(target=_close_once_stored, args=(cluster, path))
         stop.start()
         try:
             with pytest.raises(ExecutorError, match=r"Dask scheduler at .*; finished points are"):
