@@ -71,6 +71,15 @@ CASES = {
     "n_th > 1e6": ('[overrides.source]\ntemperature = "1e7 K"', "n_th", f"{MAX_OCCUPATION:.0e}"),
     "hot link": ('[overrides.channel]\nbase_temperature = "1e5 K"', "base_temperature"),
     "filter mHz": ('[overrides.source]\nfilter_frequency = "5 mHz"', "typo"),
+    # a loss whose transmission rounds to 0 (was `p_loss` ... got 1.0 after the solve started)
+    "insertion 200 dB": (
+        '[overrides.channel]\ninsertion_loss = "200 dB"',
+        "insertion_loss",
+        "100 dB",
+    ),
+    "loss 1e308 dB/m": ('[overrides.channel]\nloss_per_length = "1e308 dB/m"', "loss_per_length"),
+    # Q = 1e300: a 5e-291 Hz filter linewidth (was solved, answering C = 0)
+    "filter_q 1e300": ("[overrides.source]\nfilter_q = 1e300", "filter_q", "below 1 Hz"),
 }
 
 

@@ -60,7 +60,9 @@ _CARRIERS = (
     "filter_frequency",
     "cavity_frequency",
 )
-_QUALITY_FACTORS = ("filter_q", "coupling_q")
+# quality factor → the frequency it divides into a linewidth Δf = f/Q
+_Q_CARRIER = {"filter_q": "filter_frequency", "coupling_q": "f01"}
+_QUALITY_FACTORS = tuple(_Q_CARRIER)
 _TIMES = ("t1", "t1_intrinsic", "t2", "t_phi")
 _UPPER = {
     "squeezing_r": (MAX_SQUEEZING_R, ""),
@@ -150,6 +152,28 @@ def check_device(
                 f"a quality factor Q = {float(values[key]):g} <= 1 "
                 "means a linewidth at or above the frequency (Q = f/Δf must be > 1)",
             )
+        carrier = _Q_CARRIER[key]
+        if key in values and carrier in hz and hz[carrier] / float(values[key]) < MIN_LINEWIDTH_HZ:
+            # the linewidth rule above, for a linewidth written as f/Q (Q = 1e300 slipped through)
+            raise _refuse(
+                label,
+                key,
+                written.get(key),
+                f"the linewidth {carrier}/Q = {hz[carrier] / float(values[key]):.3g} Hz is below "
+                f"{MIN_LINEWIDTH_HZ:g} Hz (an exponent typo?)",
+            )
+    loss_db = float(values.get("insertion_loss", 0.0))
+    if "loss_per_length" in values and "length" in values:
+        loss_db += float(values["loss_per_length"]) * _si(values["length"], "m")
+    if not loss_db <= MAX_DB:  # also catches an overflow to inf
+        key = "insertion_loss" if "insertion_loss" in values else "loss_per_length"
+        raise _refuse(
+            label,
+            key,
+            written.get(key),
+            f"a channel loss of {loss_db:.3g} dB is above {MAX_DB:g} dB "
+            "(the transmission 10^(-L/10) rounds to 0)",
+        )
     period = next((1.0 / hz[k] for k in ("f01", "transition_frequency") if k in hz), None)
     shortest = period if period is not None else MIN_TIME_S
     for key in _TIMES:
