@@ -67,3 +67,34 @@ def test_catalog_readme_lists_every_device_file():
     readme = (DEVICES / "README.md").read_text()
     missing = [_id(p) for p in DEVICE_FILES if f"`{_id(p)}`" not in readme]
     assert not missing, f"devices/README.md catalog table lacks {missing}"
+
+
+# The sources quote an amplifier's total added noise A (quanta, or a noise temperature); the
+# model's added_noise is the squeezed-thermal occupation n_T above the quantum limit, n_T = A − ½
+# (devices/README.md, "Catalog"). Expected values are the abstracts' numbers, not the files'.
+_H_OVER_KB = 6.62607015e-34 / 1.380649e-23  # K/Hz
+
+
+@pytest.mark.parametrize(
+    ("name", "total_low", "total_high"),
+    [
+        ("bell2025_inverse_kerr_twpa", 1.5, 1.5),  # arXiv:2507.17039: 1.5 photons
+        ("kimpa2025_kinetic_inductance_paramp", 0.5, 1.3),  # arXiv:2504.17145: 0.5–1.3 quanta
+        ("gaydamachenko2025_rfsquid_twpa", 0.8 + 0.5, 1.5 + 0.5),  # excess 0.8–1.5 above QL
+    ],
+)
+def test_added_noise_is_the_excess_above_the_quantum_limit(name, total_low, total_high):
+    device = load_device(DEVICES / "sources" / f"{name}.toml")
+    low, high = total_low - 0.5, total_high - 0.5
+    assert device.values["added_noise"] == pytest.approx((low + high) / 2)
+    sigma = device.uncertainties["added_noise"].sigma if low != high else 0.0
+    assert sigma == pytest.approx((high - low) / 2)
+
+
+def test_kit_noise_temperature_converts_to_quanta_above_the_quantum_limit():
+    # Malnou et al. (NIST 2021): the KIT adds 0.19 ± 0.1 K; A = k_B T/(h f) at the 4.5 GHz
+    # band centre, n_T = A − ½; the file rounds to two decimals
+    device = load_device(DEVICES / "sources" / "malnou2021_kinetic_inductance_twpa.toml")
+    quantum = _H_OVER_KB * 4.5e9
+    assert device.values["added_noise"] == pytest.approx(0.19 / quantum - 0.5, abs=0.005)
+    assert device.uncertainties["added_noise"].sigma == pytest.approx(0.1 / quantum, abs=0.005)
