@@ -63,11 +63,13 @@ def check_truncation_reachable(model: DualRail, tolerance: float) -> None:
 def steady_state_bytes(pairs: int, photons: int | None) -> float:
     """Estimated peak memory (bytes) of the cascaded solve of ``pairs`` pairs.
 
-    The last stage dominates: ~24 vectors of its stored entries (BiCGSTAB's eight, ℒ's work
-    buffers, the Jacobi diagonal, the layout's index arrays, the warm-start state), measured
-    340 MiB at three pairs and 7 photons (4·10⁵ entries).
+    The last stage dominates, ~280 bytes per stored entry: IDR(4)'s 15 real vectors (8 bytes
+    each) and its 4 shadow vectors, ℒ's complex work buffers, the diagonal, the state, the
+    layout's index arrays (int32) and the previous truncation's states for the warm start;
+    plus the interpreter with numpy/scipy/qutip (220 MiB). Measured: 324 MiB at three pairs and
+    7 photons (4.0·10⁵ entries; estimate 327 MiB); four pairs in benchmarks/results/dual_rail.md.
     """
-    return 24 * 16.0 * _block_entries(pairs, photons) + 150 * 2**20
+    return 280.0 * _block_entries(pairs, photons) + 220 * 2**20
 
 
 def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
@@ -94,6 +96,21 @@ def _widen_source(state: BlockState, old: int, new: int) -> BlockState:
     return state.widen(mapping, _prefix_charges(n_tail.bit_length() - 1, new))
 
 
+class _Widened(Sequence[BlockState | None]):
+    """The prefix states of a run at fewer photons, each widened only when its stage asks for
+    it (one widened copy alive at a time instead of all of them)."""
+
+    def __init__(self, warm: _Run, photons: int) -> None:
+        self.warm, self.photons = warm, photons
+
+    def __len__(self) -> int:
+        return len(self.warm.stages)
+
+    def __getitem__(self, m: int) -> BlockState | None:  # type: ignore[override]
+        assert isinstance(m, int) and self.warm.photons is not None
+        return _widen_source(self.warm.stages[m], self.warm.photons, self.photons)
+
+
 def _run_cascade(
     model: DualRail, pairs: int, photons: int | None, warm: _Run | None = None
 ) -> _Run:
@@ -104,9 +121,9 @@ def _run_cascade(
     States stay on their charge blocks (:class:`~qnet_design.solvers.cascaded.BlockState`);
     only the qubits' reduced state is formed densely.
     """
-    guesses: list[BlockState | None] | None = None
+    guesses: _Widened | None = None
     if warm is not None and photons is not None and warm.photons is not None:
-        guesses = [_widen_source(r, warm.photons, photons) for r in warm.stages]
+        guesses = _Widened(warm, photons)
     solves = []
     stages: list[BlockState] = []
     top = 0.0
@@ -157,8 +174,8 @@ def steady_state(
     to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser ``fock_tolerance`` with a
     lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots read to ~1e-3; the
     default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10, γ_φ = 0.01 on the
-    2-core machine (benchmarks/results/dual_rail.md): k = 3 pairs 46 s, k = 4 pairs 29 min and
-    11 GiB at the default; k = 4 with ``fock_tolerance=2e-3, fock_start=4`` ~5 min.
+    2-core machine: see benchmarks/results/dual_rail.md (k = 3 pairs ~25 s on a quiet machine,
+    k = 4 pairs minutes and under 2 GiB at the default).
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
