@@ -4,7 +4,7 @@ Model: paper 000, Eq. 11, β = 10, r = 1, γ_φ = 0.01, δ = 0 (units of γ), de
 truncation tolerance (1e-5 in C_kk, 6 then 7 photons).
 
 * new route: :func:`qnet_design.schemes.dual_rail.steady_state` of this checkout (charge-block
-  storage, block Liouvillian);
+  storage, block Liouvillian, IDR(4) on the Hermitian unknowns);
 * old route: the same function of commit b87a6df, checked out with ``git archive`` into a
   temporary directory and imported from there (same machine, same run).
 
@@ -149,13 +149,14 @@ def main() -> None:
 
 def _k5_line() -> str:
     from qnet_design.guard import format_bytes
+    from qnet_design.schemes.dual_rail.operators import _block_entries
     from qnet_design.schemes.dual_rail.steady import steady_state_bytes
 
     est = steady_state_bytes(5, 7)
     return (
-        f"- k = 5: not run. The size guard's estimate for the new solver is "
-        f"{format_bytes(est)} at 7 source photons (last stage 7.5·10⁷ stored entries, 1.2 GB "
-        "per Krylov vector); the old solver stores the dense 36864² state (21.7 GB per copy)."
+        f"- k = 5: not run. The size guard's estimate for the new solver is {format_bytes(est)} "
+        f"at 7 source photons (last stage {_block_entries(5, 7):.2e} stored entries), above "
+        "the 24 GiB machine; the old solver stores the dense 36864² state (21.7 GB per copy)."
     )
 
 
@@ -197,7 +198,7 @@ def _write(args: argparse.Namespace, rows: list, budgets: list) -> None:
             "",
             f"Cascade stages of the new solver's final truncation at k = {last[-1]['k']}:",
             "",
-            "| stage | unknowns | solver | iterations | residual | s |",
+            "| stage | unknowns | solver | ℒ-products | residual | s |",
             "|---|---|---|---|---|---|",
         ]
         for row in zip(
