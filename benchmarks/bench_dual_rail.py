@@ -148,6 +148,7 @@ def main() -> None:
 
 
 def _k5_line() -> str:
+    sys.path.insert(0, str(ROOT))  # this checkout's estimate, not an installed package's
     from qnet_design.guard import format_bytes
     from qnet_design.schemes.dual_rail.operators import _block_entries
     from qnet_design.schemes.dual_rail.steady import steady_state_bytes
