@@ -781,3 +781,11 @@ def test_dask_point_that_kills_its_workers_is_an_executor_error() -> None:
         pytest.raises(ExecutorError, match=r"point 0 killed every Dask worker that ran it"),
     ):
         run_sweep(evaluate_dies, _points(1), executor=_dask(cluster), progress=False)
+
+
+def test_huge_grid_is_refused_before_it_is_built() -> None:
+    """num = 1e8 used to build 10⁸ points (minutes, tens of GiB) before any check."""
+    with pytest.raises(ParameterError, match="above the grid limit"):
+        grid_points(["a=0:1:100000000"])
+    with pytest.raises(ParameterError, match="the grid has 1000000000000 points"):
+        grid_points(["a=0:1:1000000", "b=0:1:1000000"])

@@ -37,6 +37,11 @@ _INT_RE = re.compile(r"^\s*[-+]?\d+\s*$")
 _SPEC_FORMS = "expected 'path=start:stop:num', 'path=start:stop:num:log' or 'path=v1,v2,...'"
 
 
+#: no grid has more points than this: a mistyped num (1e8) would spend minutes and tens of GiB
+#: building the points before the sweep's time estimate could refuse it
+MAX_GRID_POINTS = 1_000_000
+
+
 def _spec_error(spec: str, why: str) -> ParameterError:
     return ParameterError(f"parameter spec {spec!r}: {why} ({_SPEC_FORMS})")
 
@@ -76,6 +81,8 @@ def _parse_range(spec: str, rhs: str) -> np.ndarray:
     if not _INT_RE.match(parts[2]) or int(parts[2]) < 1:
         raise _spec_error(spec, f"num must be an integer >= 1, got {parts[2]!r}")
     num = int(parts[2])
+    if num > MAX_GRID_POINTS:
+        raise _spec_error(spec, f"num = {num} is above the grid limit of {MAX_GRID_POINTS} points")
     if spacing == "log":
         if start <= 0 or stop <= 0:
             raise _spec_error(
@@ -195,5 +202,8 @@ def grid_points(
         if not listed:
             raise ParameterError(f"parameter {path!r} has no values")
         axes[path] = listed
+    size = math.prod(len(v) for v in axes.values())
+    if size > MAX_GRID_POINTS:
+        raise ParameterError(f"the grid has {size} points, above the limit of {MAX_GRID_POINTS}")
     names = list(axes)
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes.values())]
