@@ -110,7 +110,15 @@ def _cmd_budget(args: argparse.Namespace) -> int:
 
     if args.uncertainty:
         return _cmd_budget_uncertainty(args)
-    return print_result(budget(load_setup(args.setup)), args, "budget_figure")
+    setup = load_setup(args.setup)
+    code = print_result(budget(setup), args, "budget_figure")
+    stated = stated_uncertainties(setup)
+    if stated and not args.json:
+        print(
+            f"± values: {len(stated)} in the files ({', '.join(stated)}); these figures are at "
+            "the nominal values — `budget --uncertainty` gives their intervals"
+        )
+    return code
 
 
 def _cmd_budget_uncertainty(args: argparse.Namespace) -> int:
@@ -419,10 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "action",
         nargs="?",
-        choices=["info", "clear", "repair"],
+        choices=["info", "show", "clear", "repair"],
         default="info",
-        help="info: path and entries; clear: delete every entry; repair: drop rows failing "
-        "their checksum, or move a damaged file aside and start a new store",
+        help="info (or show): path and entries; clear: delete every entry; repair: drop rows "
+        "failing their checksum, or move a damaged file aside and start a new store",
     )
     p.add_argument(
         "--force", action="store_true", help="with clear: delete the file even if it is damaged"

@@ -128,3 +128,23 @@ def test_console_script_bad_file_exit_code(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_cache_show_is_info(capsys, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The help says 'show, clear or repair'; `cache show` was refused as an invalid choice."""
+    monkeypatch.setenv("QNET_CACHE_DIR", str(tmp_path))
+    assert main(["cache", "show", "--json"]) == 0
+    assert "entries" in json.loads(capsys.readouterr().out)
+
+
+def test_budget_of_a_setup_with_stated_uncertainties_says_its_figures_are_nominal(capsys):  # type: ignore[no-untyped-def]
+    assert main(["budget", str(DEVICES / "setups" / "cooperative_transmon_trio.toml")]) == 0
+    assert "± values" not in capsys.readouterr().out
+    setup = DEVICES / "setups" / "thermal_link_transmon_uncertain.toml"
+    assert main(["budget", str(setup), "--quiet"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert (
+        out[-1].startswith("± values: ")
+        and "nominal" in out[-1]
+        and "qubit.directionality" in out[-1]
+    )
