@@ -405,3 +405,13 @@ def test_a_grid_beyond_the_time_limit_is_refused_after_its_first_point(
     monkeypatch.setattr(_sweep, "TIMED_ABOVE", 100)
     monkeypatch.setenv("QNET_DESIGN_MAX_SECONDS", "0.001")
     assert len(qd.sweep(COOPERATIVE, grid, store=False, progress=False)) == 3
+
+
+def test_workers_are_checked_before_the_first_point_is_timed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--workers 0` on a grid above TIMED_ABOVE was refused only after one whole budget."""
+    monkeypatch.setattr(_sweep, "TIMED_ABOVE", 1)
+    monkeypatch.setattr(_sweep, "_budget_point", lambda _: pytest.fail("a point was computed"))
+    with pytest.raises(qd.errors.ParameterError, match="`workers`"):
+        qd.sweep(COOPERATIVE, ["qubit.t_phi=1 us:20 us:3"], workers=0, store=False)

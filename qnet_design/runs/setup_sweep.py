@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 import pint
 
+from .._checks import check_int
 from .._version import __version__
 from ..errors import ParameterError, SizeError
 from ..guard import ENV_MAX_SECONDS, format_seconds, max_seconds
@@ -283,6 +284,7 @@ def sweep(
         A grid of more than ``TIMED_ABOVE`` points (local workers) whose first point, times
         the points per worker, exceeds the time limit (``QNET_DESIGN_MAX_SECONDS``, 1 h).
     """
+    workers = check_int("workers", workers, minimum=1)  # before the first point is timed
     spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
     points = grid_points(grid)
     _require_units(spec, points)
