@@ -29,23 +29,10 @@ Hermitian ρ′ (:meth:`Blocks.pack`): ℒ preserves Hermiticity, so −iH X + i
 one product with H instead of two, and a Krylov vector holds 8 bytes per stored entry instead
 of 16.
 
-Measured side by side in one process (issue 14; last stage of three pairs, detuned and
-permuted, 3·10⁵ unknowns, cold start): BiCGSTAB on complex block vectors 256 products vs
-IDR(4) on the Hermitian unknowns 217 products, 1.2–1.3× less CPU time; per product the
-sparse products are ~40 % of the time, the rest elementwise passes (pack, embed, Krylov
-vector updates).
-
-Preconditioning (measured, issue 14; last stage of two pairs, 1.9·10⁴ unknowns, BiCGSTAB
-iterations): Jacobi 108; Gauss–Seidel sweeps of the assembled operator 41 (upper triangle: the
-block layout puts excited and upstream states later, and H_eff only moves excitations
-downstream) and 54 (lower); spilu (drop 1e-3, fill 2×) 41 with a 40 s set-up; a block
-preconditioner keeping only the terms that conserve or lower both sides' excitation numbers
-(dropping the raising parts of the Bogoliubov-frame source operators; stage 3, 6·10³ unknowns)
-62 → 32; exact 3×3 blocks of the new qubit's entries 110 (no gain). An earlier session: spilu
-(drop 1e-2, fill 7×) 9 iterations but 250 s set-up, ~30 non-zeros per unknown (≈4.5 GB at
-four pairs); block-Jacobi over source indices 240, over qubit indices 100. A matrix-free
-triangular (Gauss–Seidel-like) sweep in the cascade order remains the open route to ~2.5×
-fewer products; none of the above pays for itself today.
+The Krylov variants and preconditioners measured on these stages (Jacobi, Gauss–Seidel,
+spilu, block and excitation-triangular preconditioners; BiCGSTAB vs IDR(s)) are tabulated in
+``benchmarks/results/dual_rail.md``: a matrix-free Gauss–Seidel-like sweep in the cascade order
+is the open route to ~2.5× fewer products; none of the others pays for itself today.
 
 Vectorisation is column stacking, vec(A X B) = (Bᵀ ⊗ A) vec X, and the new subsystem is always
 the last (fastest) tensor factor. All rates are in the caller's units.
@@ -62,8 +49,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import ConvergenceError
 from ..progress import progress
+from .krylov import IDR_S, krylov_solve
 from .steady import steady_density_matrix
 
 __all__ = [
@@ -370,163 +357,6 @@ class BlockLiouvillian:
         return out
 
 
-#: Shadow-space dimension s of IDR(s). Measured (BiCGSTAB iterations count two products):
-#: last stage of two pairs 216 products with BiCGSTAB, 178/155/146 with IDR(2)/IDR(4)/IDR(8);
-#: stage 5 of three pairs 298 vs 235/207/202. IDR(4) keeps 2s + s/2 + 5 vectors.
-IDR_S = 4
-
-
-def _idrs(
-    apply: Callable[[np.ndarray], np.ndarray],
-    rhs: np.ndarray,
-    prec: Callable[[np.ndarray], np.ndarray],
-    x0: np.ndarray | None,
-    rtol: float,
-    *,
-    s: int = IDR_S,
-    max_products: int,
-    callback: Callable[[int], None],
-) -> tuple[np.ndarray, int, bool]:
-    """IDR(s) with bi-orthogonalisation, right-preconditioned (van Gijzen & Sonneveld, ACM TOMS
-    38, 5 (2011), Alg. 2, with their ω safeguard 0.7).
-
-    s + 1 products per cycle of s + 1 steps; the shadow vectors are real Gaussian (fixed seed).
-    Returns (x, products, converged); converged means the *recursively updated* residual is
-    below ``rtol``·‖rhs‖ (the caller checks the true residual).
-    """
-    n = rhs.size
-    bnorm = float(np.linalg.norm(rhs))
-    tol = rtol * bnorm
-    real = not np.iscomplexobj(rhs)
-    dtype = np.float64 if real else np.complex128
-    if x0 is None:
-        x = np.zeros(n, dtype=dtype)
-        r = rhs.copy()
-        products = 0
-    else:
-        x = np.array(x0, dtype=dtype)
-        r = rhs - apply(x)
-        products = 1
-    shadow = np.random.default_rng(20261206).standard_normal((s, n))  # any fixed set will do
-
-    def project(v: np.ndarray) -> np.ndarray:  # Pᴴv with real P, no complex copy of P
-        if real:
-            return np.asarray(shadow @ v)
-        w = shadow @ v.view(np.float64).reshape(n, 2)
-        return np.asarray(w[:, 0] + 1j * w[:, 1])
-
-    g = np.zeros((s, n), dtype=dtype)
-    u = np.zeros((s, n), dtype=dtype)
-    m = np.eye(s, dtype=dtype)
-    omega = 1.0
-    rnorm = float(np.linalg.norm(r))
-    while rnorm > tol and products < max_products:
-        f = project(r)
-        for k in range(s):
-            c = np.linalg.solve(np.tril(m[k:, k:]), f[k:])
-            v = r - c @ g[k:]
-            v = prec(v)
-            v *= omega
-            v += c @ u[k:]
-            u[k] = v
-            g[k] = apply(u[k])
-            products += 1
-            p = project(g[k])
-            for i in range(k):  # make g[k] orthogonal to the shadow vectors 0..k-1
-                a = p[i] / m[i, i]
-                g[k] -= a * g[i]
-                u[k] -= a * u[i]
-                p -= a * m[:, i]
-            m[:, k] = p
-            beta = f[k] / m[k, k]
-            r -= beta * g[k]
-            x += beta * u[k]
-            rnorm = float(np.linalg.norm(r))
-            callback(products)
-            if rnorm <= tol:
-                break
-            f[k + 1 :] -= beta * m[k + 1 :, k]
-        else:
-            v = prec(r.copy())
-            t = apply(v)
-            products += 1
-            tnorm = float(np.linalg.norm(t))
-            tr = np.vdot(t, r)
-            omega = tr / tnorm**2
-            rho = abs(tr) / (tnorm * rnorm)
-            if rho < 0.7:
-                omega *= 0.7 / rho
-            r -= omega * t
-            x += omega * v
-            rnorm = float(np.linalg.norm(r))
-            callback(products)
-    return x, products, rnorm <= tol
-
-
-def _krylov(
-    apply: Callable[[np.ndarray], np.ndarray],
-    rhs: np.ndarray,
-    prec: Callable[[np.ndarray], np.ndarray],
-    x0: np.ndarray | None,
-    rtol: float,
-    *,
-    stage: int,
-    hint: str = "",
-) -> tuple[np.ndarray, int]:
-    """Solve op·x = rhs: IDR(s) first (restarted from its iterate while its true residual lags),
-    restarted GMRES from its iterate if it stalls.
-
-    IDR(4) needs ~1.4× fewer products than BiCGSTAB here (:data:`IDR_S`) and keeps 15 vectors.
-    GMRES(60) keeps 61, whose Gram–Schmidt dominates at millions of unknowns (last stage of four
-    pairs, 3.2·10⁶ unknowns: 1372 s for GMRES(60), 628 s for BiCGSTAB); it is the robust
-    fallback. ``prec`` applies the preconditioner in place. Returns
-    (x, products); raises :class:`ConvergenceError` naming the cascade ``stage`` if neither
-    reaches ``rtol``.
-    """
-    n = rhs.size
-    products = [0]
-
-    def counter(count: int) -> None:
-        progress(f"Krylov stage {stage}", f"{n} unknowns, product {products[0] + count}")
-
-    bnorm = float(np.linalg.norm(rhs))
-    if bnorm == 0.0:
-        return np.zeros_like(rhs), 0
-    guess = x0
-    for _ in range(3):  # a restart recomputes the residual: it closes the recursion's gap
-        u, used, _ = _idrs(
-            apply, rhs, prec, guess, rtol, max_products=4000 - products[0], callback=counter
-        )
-        guess = u
-        products[0] += used
-        true = float(np.linalg.norm(rhs - apply(u)))
-        products[0] += 1
-        if true <= rtol * bnorm or products[0] >= 4000:
-            break
-    if true <= rtol * bnorm:
-        return u, products[0]
-    lin = spla.LinearOperator((n, n), matvec=apply, dtype=rhs.dtype)
-    pre = spla.LinearOperator((n, n), matvec=lambda v: prec(v.copy()), dtype=rhs.dtype)
-    u, info = spla.gmres(
-        lin,
-        rhs,
-        x0=u,
-        M=pre,
-        rtol=rtol,
-        atol=0.0,
-        restart=60,
-        maxiter=200,
-        callback=lambda _: counter(1),
-        callback_type="pr_norm",
-    )
-    if info != 0:
-        raise ConvergenceError(
-            f"IDR({IDR_S}) and GMRES did not reach rtol={rtol:g} in the cascaded extension step "
-            f"{stage} ({n} unknowns) after {products[0]} products" + (f"; {hint}" if hint else "")
-        )
-    return u, products[0]
-
-
 def _extension(
     model: LindbladModel, prev: BlockState, lay: Blocks
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -653,7 +483,7 @@ def _krylov_extension(
         return lay.pack(op.apply_hermitian(cplx_in, cplx_out), real)[unknown]
 
     x0 = None if guess is None else lay.pack(guess.flat, real)[unknown]
-    u, products = _krylov(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
+    u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
     rho += lay.unpack(_embed(u, real, index), cplx_in)
     return products
 

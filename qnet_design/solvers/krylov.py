@@ -1,0 +1,175 @@
+"""Krylov solvers for the large linear systems of the cascaded steady state.
+
+:func:`idrs` is IDR(s) with bi-orthogonalisation (van Gijzen & Sonneveld, ACM TOMS 38, 5
+(2011), Alg. 2); :func:`krylov_solve` runs it, restarted from its iterate while its true
+residual lags, and falls back to restarted GMRES (scipy). Used by
+:mod:`qnet_design.solvers.cascaded` for the extension steps of the charge-block cascade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse.linalg as spla
+
+from ..errors import ConvergenceError
+from ..progress import progress
+
+__all__ = ["IDR_S", "idrs", "krylov_solve"]
+
+#: Shadow-space dimension s of IDR(s). Measured (BiCGSTAB iterations count two products):
+#: last stage of two pairs 216 products with BiCGSTAB, 178/155/146 with IDR(2)/IDR(4)/IDR(8);
+#: stage 5 of three pairs 298 vs 235/207/202. IDR(4) keeps 2s + s/2 + 5 vectors.
+IDR_S = 4
+
+
+def idrs(
+    apply: Callable[[np.ndarray], np.ndarray],
+    rhs: np.ndarray,
+    prec: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray | None,
+    rtol: float,
+    *,
+    s: int = IDR_S,
+    max_products: int,
+    callback: Callable[[int], None],
+) -> tuple[np.ndarray, int, bool]:
+    """IDR(s) with bi-orthogonalisation, right-preconditioned (van Gijzen & Sonneveld, ACM TOMS
+    38, 5 (2011), Alg. 2, with their ω safeguard 0.7).
+
+    s + 1 products per cycle of s + 1 steps; the shadow vectors are real Gaussian (fixed seed).
+    Returns (x, products, converged); converged means the *recursively updated* residual is
+    below ``rtol``·‖rhs‖ (the caller checks the true residual).
+    """
+    n = rhs.size
+    bnorm = float(np.linalg.norm(rhs))
+    tol = rtol * bnorm
+    real = not np.iscomplexobj(rhs)
+    dtype = np.float64 if real else np.complex128
+    if x0 is None:
+        x = np.zeros(n, dtype=dtype)
+        r = rhs.copy()
+        products = 0
+    else:
+        x = np.array(x0, dtype=dtype)
+        r = rhs - apply(x)
+        products = 1
+    shadow = np.random.default_rng(20261206).standard_normal((s, n))  # any fixed set will do
+
+    def project(v: np.ndarray) -> np.ndarray:  # Pᴴv with real P, no complex copy of P
+        if real:
+            return np.asarray(shadow @ v)
+        w = shadow @ v.view(np.float64).reshape(n, 2)
+        return np.asarray(w[:, 0] + 1j * w[:, 1])
+
+    g = np.zeros((s, n), dtype=dtype)
+    u = np.zeros((s, n), dtype=dtype)
+    m = np.eye(s, dtype=dtype)
+    omega = 1.0
+    rnorm = float(np.linalg.norm(r))
+    while rnorm > tol and products < max_products:
+        f = project(r)
+        for k in range(s):
+            c = np.linalg.solve(np.tril(m[k:, k:]), f[k:])
+            v = r - c @ g[k:]
+            v = prec(v)
+            v *= omega
+            v += c @ u[k:]
+            u[k] = v
+            g[k] = apply(u[k])
+            products += 1
+            p = project(g[k])
+            for i in range(k):  # make g[k] orthogonal to the shadow vectors 0..k-1
+                a = p[i] / m[i, i]
+                g[k] -= a * g[i]
+                u[k] -= a * u[i]
+                p -= a * m[:, i]
+            m[:, k] = p
+            beta = f[k] / m[k, k]
+            r -= beta * g[k]
+            x += beta * u[k]
+            rnorm = float(np.linalg.norm(r))
+            callback(products)
+            if rnorm <= tol:
+                break
+            f[k + 1 :] -= beta * m[k + 1 :, k]
+        else:
+            v = prec(r.copy())
+            t = apply(v)
+            products += 1
+            tnorm = float(np.linalg.norm(t))
+            tr = np.vdot(t, r)
+            omega = tr / tnorm**2
+            rho = abs(tr) / (tnorm * rnorm)
+            if rho < 0.7:
+                omega *= 0.7 / rho
+            r -= omega * t
+            x += omega * v
+            rnorm = float(np.linalg.norm(r))
+            callback(products)
+    return x, products, rnorm <= tol
+
+
+def krylov_solve(
+    apply: Callable[[np.ndarray], np.ndarray],
+    rhs: np.ndarray,
+    prec: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray | None,
+    rtol: float,
+    *,
+    stage: int,
+    hint: str = "",
+) -> tuple[np.ndarray, int]:
+    """Solve op·x = rhs: IDR(s) first (restarted from its iterate while its true residual lags),
+    restarted GMRES from its iterate if it stalls.
+
+    IDR(4) needs ~1.4× fewer products than BiCGSTAB here (:data:`IDR_S`) and keeps 15 vectors.
+    GMRES(60) keeps 61, whose Gram–Schmidt dominates at millions of unknowns (last stage of four
+    pairs, 3.2·10⁶ unknowns: 1372 s for GMRES(60), 628 s for BiCGSTAB); it is the robust
+    fallback. ``prec`` applies the preconditioner in place. Returns
+    (x, products); raises :class:`ConvergenceError` naming the cascade ``stage`` if neither
+    reaches ``rtol``.
+    """
+    n = rhs.size
+    products = [0]
+
+    def counter(count: int) -> None:
+        progress(f"Krylov stage {stage}", f"{n} unknowns, product {products[0] + count}")
+
+    bnorm = float(np.linalg.norm(rhs))
+    if bnorm == 0.0:
+        return np.zeros_like(rhs), 0
+    guess = x0
+    for _ in range(3):  # a restart recomputes the residual: it closes the recursion's gap
+        u, used, _ = idrs(
+            apply, rhs, prec, guess, rtol, max_products=4000 - products[0], callback=counter
+        )
+        guess = u
+        products[0] += used
+        true = float(np.linalg.norm(rhs - apply(u)))
+        products[0] += 1
+        if true <= rtol * bnorm or products[0] >= 4000:
+            break
+    if true <= rtol * bnorm:
+        return u, products[0]
+    lin = spla.LinearOperator((n, n), matvec=apply, dtype=rhs.dtype)
+    pre = spla.LinearOperator((n, n), matvec=lambda v: prec(v.copy()), dtype=rhs.dtype)
+    u, info = spla.gmres(
+        lin,
+        rhs,
+        x0=u,
+        M=pre,
+        rtol=rtol,
+        atol=0.0,
+        restart=60,
+        maxiter=200,
+        callback=lambda _: counter(1),
+        callback_type="pr_norm",
+    )
+    if info != 0:
+        raise ConvergenceError(
+            f"IDR({IDR_S}) and GMRES did not reach rtol={rtol:g} in the cascaded extension step "
+            f"{stage} ({n} unknowns) after {products[0]} products" + (f"; {hint}" if hint else "")
+        )
+    return u, products[0]
