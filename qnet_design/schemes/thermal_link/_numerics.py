@@ -114,70 +114,98 @@ class Ladder:
         return got.result, Convergence(self.parameter, c.value, c.change, tolerance, detail(got))
 
 
-def converged_steady_state(
-    model: ThermalLink,
-    ladder: Ladder,
-    solve: Callable[[int], tuple[np.ndarray, str]],
-    *,
-    start: int,
-    limit: int,
-    tolerance: float,
-) -> SteadyState:
-    """Widen the truncation until C + Tr ρ² of the steady state changes by ≤ ``tolerance``.
+#: default tolerance on the convergence figure C + Tr ρ² of a steady state between truncations
+DEFAULT_TOL = 1e-7
 
-    ``solve(n)`` returns ρ_q at truncation n and a note on that truncation for the evidence.
+
+@dataclass(frozen=True)
+class ExactRoute:
+    """An exact route (Fock cutoff, hierarchy level): its ladder, its solves at one truncation,
+    and the public ``steady_state`` and ``evolve`` that widen the truncation until converged.
+
+    :mod:`.fock` and :mod:`.hierarchy` expose the two bound methods, so both routes take the
+    same options with the same meaning and give the same evidence. ``start(model)`` is the
+    first truncation, ``limit`` the default largest one; ``solve(model, n)`` returns ρ_q^ss at
+    truncation n and a note on it for the evidence; ``evolve_at(model, times, n, rho0)``
+    returns ρ_q on the grid at truncation n.
     """
-    if start < 2:
-        raise ParameterError(f"`start` must be a {ladder.name} >= 2, got {start}")
-    (rho, _), conv = ladder.widen(
-        model,
-        solve,
-        lambda r: convergence_figure(r[0]),
-        start=start,
-        limit=limit,
-        tolerance=tolerance,
-        detail=lambda got: f"{got.result[1]}; {got.convergence.detail}; figure C + Tr rho^2",
-    )
-    r = 0.5 * (rho + rho.conj().T)
-    return SteadyState(model, ladder.method, as_qobj(r), _wootters(r), conv)
 
+    ladder: Ladder
+    start: Callable[[ThermalLink], int]
+    limit: int
+    solve: Callable[[ThermalLink, int], tuple[np.ndarray, str]]
+    evolve_at: Callable[[ThermalLink, np.ndarray, int, np.ndarray], np.ndarray]
 
-def converged_evolution(
-    model: ThermalLink,
-    ladder: Ladder,
-    evolve_at: Callable[[np.ndarray, int, np.ndarray], np.ndarray],
-    times: object,
-    initial: object,
-    *,
-    start: int,
-    limit: int,
-    tolerance: float,
-) -> Evolution:
-    """Widen the truncation until max over t of |Δ(C + Tr ρ²)| is ≤ ``tolerance``.
+    def _first(self, model: ThermalLink, start: int | None) -> int:
+        return self.start(model) if start is None else int(start)
 
-    ``evolve_at(times, n, rho0)`` returns ρ_q on the grid at truncation n; ``initial`` is the
-    qubits' state at t = 0 (default |00⟩).
-    """
-    grid = check_times(times)
-    rho0 = ground_state() if initial is None else check_initial(initial)
-    rhos, conv = ladder.widen(
-        model,
-        lambda n: evolve_at(grid, n, rho0),
-        sup_change_figure(),
-        start=start,
-        limit=limit,
-        tolerance=tolerance,
-        detail=lambda got: f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
-    )
-    return Evolution(model, ladder.method, grid, rhos, concurrences(rhos), conv)
+    def steady_state(
+        self,
+        model: ThermalLink,
+        *,
+        tolerance: float = DEFAULT_TOL,
+        start: int | None = None,
+        limit: int | None = None,
+    ) -> SteadyState:
+        """Exact steady state ρ_q^ss, the truncation widened until C + Tr ρ² changes by at most
+        ``tolerance`` between two truncations.
+
+        ``start`` and ``limit`` are the first and the largest truncation (default: the
+        route's, see its module).
+
+        Raises
+        ------
+        ConvergenceError
+            If the truncation reaches ``limit`` before two successive truncations agree.
+        """
+        first = self._first(model, start)
+        if first < 2:
+            raise ParameterError(f"`start` must be a {self.ladder.name} >= 2, got {first}")
+        (rho, _), conv = self.ladder.widen(
+            model,
+            lambda n: self.solve(model, n),
+            lambda r: convergence_figure(r[0]),
+            start=first,
+            limit=self.limit if limit is None else limit,
+            tolerance=tolerance,
+            detail=lambda got: f"{got.result[1]}; {got.convergence.detail}; figure C + Tr rho^2",
+        )
+        r = 0.5 * (rho + rho.conj().T)
+        return SteadyState(model, self.ladder.method, as_qobj(r), _wootters(r), conv)
+
+    def evolve(
+        self,
+        model: ThermalLink,
+        times: np.ndarray,
+        *,
+        initial: np.ndarray | None = None,
+        tolerance: float = 1e-6,
+        start: int | None = None,
+        limit: int | None = None,
+    ) -> Evolution:
+        """ρ_q(t) on ``times`` from a thermal cavity and the qubits in ``initial`` (default |00⟩)
+        at t = 0, the truncation widened until max over t of |Δ(C + Tr ρ²)| is ≤ ``tolerance``.
+        """
+        grid = check_times(times)
+        rho0 = ground_state() if initial is None else check_initial(initial)
+        rhos, conv = self.ladder.widen(
+            model,
+            lambda n: self.evolve_at(model, grid, n, rho0),
+            sup_change_figure(),
+            start=self._first(model, start),
+            limit=self.limit if limit is None else limit,
+            tolerance=tolerance,
+            detail=lambda got: f"max over t of |change of C + Tr rho^2|; {got.convergence.detail}",
+        )
+        return Evolution(model, self.ladder.method, grid, rhos, concurrences(rhos), conv)
 
 
 __all__ = [
+    "DEFAULT_TOL",
+    "ExactRoute",
     "Ladder",
     "check_initial",
     "check_times",
-    "converged_evolution",
-    "converged_steady_state",
     "convergence_figure",
     "sup_change_figure",
 ]

@@ -43,11 +43,9 @@ from ._liouville import (
     hamiltonian_terms,
     qubit_terms,
 )
-from ._numerics import Ladder, converged_evolution, converged_steady_state
+from ._numerics import ExactRoute, Ladder
 from .model import ThermalLink
-from .results import Evolution, SteadyState
 
-DEFAULT_TOL = 1e-7
 #: largest Fock cutoff the automatic widening may reach (sector dimension ≈ 16 N)
 DEFAULT_LIMIT = 20000
 
@@ -188,24 +186,6 @@ def _steady(model: ThermalLink, cutoff: int) -> tuple[np.ndarray, str]:
     return _reduce(x, sec), f"population of last Fock level {_last_level(x, sec, cutoff):.1e}"
 
 
-def steady_state(
-    model: ThermalLink,
-    *,
-    tolerance: float = DEFAULT_TOL,
-    start: int | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> SteadyState:
-    """Exact steady state of the full master equation (cavity + qubits) by sparse LU.
-
-    The Fock cutoff N starts at :func:`start_cutoff` and grows by 30 % until the figure
-    C + Tr ρ_q² changes by at most ``tolerance``; :class:`ConvergenceError` beyond ``limit``.
-    """
-    first = start_cutoff(model) if start is None else int(start)
-    return converged_steady_state(
-        model, LADDER, lambda n: _steady(model, n), start=first, limit=limit, tolerance=tolerance
-    )
-
-
 def _evolve_at(model: ThermalLink, times: np.ndarray, cutoff: int, rho0: np.ndarray) -> np.ndarray:
     sec = _sector(cutoff, charges_of(rho0))
     mat = _restricted(_terms(model, cutoff), sec).tocsr()
@@ -221,27 +201,13 @@ def _evolve_at(model: ThermalLink, times: np.ndarray, cutoff: int, rho0: np.ndar
     return out
 
 
-def evolve(
-    model: ThermalLink,
-    times: np.ndarray,
-    *,
-    initial: np.ndarray | None = None,
-    tolerance: float = 1e-6,
-    start: int | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> Evolution:
-    """ρ_q(t) of the full master equation from a thermal cavity and ``initial`` (default |00⟩)."""
-    first = start_cutoff(model) if start is None else int(start)
-    return converged_evolution(
-        model,
-        LADDER,
-        lambda t, n, rho0: _evolve_at(model, t, n, rho0),
-        times,
-        initial,
-        start=first,
-        limit=limit,
-        tolerance=tolerance,
-    )
+#: the route: the cutoff starts at :func:`start_cutoff` and grows by 30 % (+4) per step
+ROUTE = ExactRoute(LADDER, start_cutoff, DEFAULT_LIMIT, _steady, _evolve_at)
+#: exact ρ_q^ss of the full master equation (cavity + qubits) by sparse LU; the evidence names
+#: the population of the last Fock level
+steady_state = ROUTE.steady_state
+#: ρ_q(t) of the full master equation by exact propagation of the charge sector
+evolve = ROUTE.evolve
 
 
 __all__ = ["ConvergenceError", "evolve", "start_cutoff", "steady_state"]

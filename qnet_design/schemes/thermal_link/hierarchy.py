@@ -50,12 +50,9 @@ from ...solvers.propagate import propagate
 from ...solvers.steady import null_vector
 from . import _size
 from ._liouville import charges_of, qubit_superops
-from ._numerics import Ladder, converged_evolution, converged_steady_state
+from ._numerics import ExactRoute, Ladder
 from .model import ThermalLink
-from .results import Evolution, SteadyState
 
-#: default tolerance on the convergence figure (concurrence + purity) between truncations
-DEFAULT_TOL = 1e-7
 #: largest hierarchy level p + q the automatic widening may reach (8 unknowns per level)
 DEFAULT_LIMIT = 40000
 
@@ -157,38 +154,8 @@ def _steady_rho(model: ThermalLink, level_max: int) -> np.ndarray:
     return rho
 
 
-def steady_state(
-    model: ThermalLink,
-    *,
-    tolerance: float = DEFAULT_TOL,
-    start: int | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> SteadyState:
-    """Exact steady state of Eq. 6 (or Eq. 51-52) from the truncated hierarchy.
-
-    Parameters
-    ----------
-    model
-        The link. For ``geometry="bidirectional"`` the hierarchy solves Eq. 51-52, i.e. it
-        neglects the backaction of the qubits on the cavity (App. C, as in Fig. 6).
-    tolerance
-        Convergence figure C + Tr ρ² must change by at most this between two truncations.
-    start, limit
-        First and largest hierarchy level L_max = max(p + q) (n_max ≈ L_max/2).
-
-    Raises
-    ------
-    ConvergenceError
-        If L_max reaches ``limit`` before two successive truncations agree.
-    """
-    first = start_level(model) if start is None else int(start)
-
-    def solve(level: int) -> tuple[np.ndarray, str]:
-        return _steady_rho(model, level), f"L_max = max(p+q), n_max ~ L_max/2 = {level // 2}"
-
-    return converged_steady_state(
-        model, LADDER, solve, start=first, limit=limit, tolerance=tolerance
-    )
+def _steady(model: ThermalLink, level: int) -> tuple[np.ndarray, str]:
+    return _steady_rho(model, level), f"L_max = max(p+q), n_max ~ L_max/2 = {level // 2}"
 
 
 def _evolve_at(
@@ -206,31 +173,13 @@ def _evolve_at(
     return out
 
 
-def evolve(
-    model: ThermalLink,
-    times: np.ndarray,
-    *,
-    initial: np.ndarray | None = None,
-    tolerance: float = 1e-6,
-    start: int | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> Evolution:
-    """ρ_q(t) from the hierarchy, cavity thermal and qubits in ``initial`` (default |00⟩) at t=0.
-
-    Convergence: L_max grows until the largest change of C(t) + Tr ρ(t)² over the grid is at
-    most ``tolerance``.
-    """
-    first = start_level(model) if start is None else int(start)
-    return converged_evolution(
-        model,
-        LADDER,
-        lambda t, lv, rho0: _evolve_at(model, t, lv, rho0),
-        times,
-        initial,
-        start=first,
-        limit=limit,
-        tolerance=tolerance,
-    )
+#: the route: L_max starts at :func:`start_level` and grows by 50 % (+4) per step
+ROUTE = ExactRoute(LADDER, start_level, DEFAULT_LIMIT, _steady, _evolve_at)
+#: exact ρ_q^ss of Eq. 6 (bidirectional: Eq. 51-52, without the qubits' backaction on the
+#: cavity, App. C, as in Fig. 6) from the truncated hierarchy, L_max = max(p + q)
+steady_state = ROUTE.steady_state
+#: ρ_q(t) from the hierarchy by exact propagation (μ^{p,q}(0) = δ_{p0}δ_{q0} ρ_q(0))
+evolve = ROUTE.evolve
 
 
 __all__ = ["evolve", "start_level", "steady_state"]
