@@ -45,20 +45,15 @@ HEADLINE = {
 }
 
 #: imperfections: field → (how the lab improves it, factor on the value, or on 1 − value)
+_DOUBLING = ("doubling", 2.0)
+_HALVING = ("halving", 0.5)
 IMPERFECTIONS: dict[str, tuple[str, float]] = {
-    "t1": ("doubling", 2.0),
-    "t1_intrinsic": ("doubling", 2.0),
-    "t2": ("doubling", 2.0),
-    "t_phi": ("doubling", 2.0),
+    **dict.fromkeys(("t1", "t1_intrinsic", "t2", "t_phi"), _DOUBLING),  # coherence times
     "directionality": ("halving the backward part of", 0.5),
-    "insertion_loss": ("halving", 0.5),
-    "loss_per_length": ("halving", 0.5),
-    "p_loss": ("halving", 0.5),
-    "base_temperature": ("halving", 0.5),
-    "added_noise": ("halving", 0.5),
-    "bath_temperature": ("halving", 0.5),
-    "mechanical_linewidth": ("halving", 0.5),
-    "cavity_linewidth": ("halving", 0.5),  # layout key of cv_replication: resonator loss
+    **dict.fromkeys(("insertion_loss", "loss_per_length", "p_loss"), _HALVING),  # losses
+    **dict.fromkeys(("base_temperature", "added_noise", "bath_temperature"), _HALVING),  # noise
+    # linewidths of loss channels (cavity_linewidth: the cv_replication layout key)
+    **dict.fromkeys(("mechanical_linewidth", "cavity_linewidth"), _HALVING),
 }
 
 #: relative step of the central differences, and of a generic "realistic" change
