@@ -37,12 +37,13 @@ class LayoutField:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scheme:
-    """Roles (role → allowed device kinds) and layout of one scheme."""
+    """Roles (role → allowed device kinds; optional ones only where a scheme has them) and
+    layout of one scheme."""
 
     roles: Mapping[str, tuple[str, ...]]
-    optional_roles: Mapping[str, tuple[str, ...]]
+    optional_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     layout: Mapping[str, LayoutField]
 
 
@@ -73,7 +74,6 @@ SCHEMES: dict[str, Scheme] = {
     ),
     "cv_routing": Scheme(
         roles={"mechanics": ("electromechanical",)},
-        optional_roles={},
         layout={
             "nodes": _L("integer", 10, "chain length M", minimum=1),
             "squeezing_r": _L(
@@ -85,7 +85,6 @@ SCHEMES: dict[str, Scheme] = {
     ),
     "cv_replication": Scheme(
         roles={"source": ("two_mode_squeezer",)},
-        optional_roles={},
         layout={
             "sites": _L("integer", 4, "sites N per array", minimum=1),
             "hopping": _L("frequency", None, "hopping J/2π"),
@@ -95,7 +94,6 @@ SCHEMES: dict[str, Scheme] = {
     ),
     "cooperative": Scheme(
         roles={"qubit": _QUBITS},
-        optional_roles={},
         layout={
             "qubits": _L("integer", 2, "number of qubits N", minimum=2),
             "detunings": _L("frequency_list", None, "δ_i/2π of each qubit"),
