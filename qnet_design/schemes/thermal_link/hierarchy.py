@@ -23,6 +23,8 @@ conserves it, so the component of μ^{p,q} with charge c is only fed from an ini
 c + m. For an initial state of charge 0 (e.g. |00⟩, any steady state) this restricts m to
 {0, ±1, ±2} as stated in App. B 1, with 6 + 2·4 + 2·1 = 16 unknowns per n. The hierarchy is
 truncated at p + q ≤ L_max (n_max ≈ L_max/2) and L_max is grown until the result is stable.
+For ``geometry="bidirectional"`` the hierarchy solves Eq. 51-52, i.e. it neglects the backaction
+of the qubits on the cavity (App. C, as in Fig. 6); the Fock route (:mod:`.fock`) includes it.
 
 Compared with App. B: with φ_{n,m} → (−1)ⁿ φ_{n,m} (the sign convention of the Laguerre
 polynomials) these recurrences are exactly Eq. B3 (m = 0) and Eq. B4 (m ≠ 0). We do not use the
