@@ -155,8 +155,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 def _cmd_sensitivity_sobol(args: argparse.Namespace) -> int:
     from .budget.sobol import sobol_indices
 
-    if args.minimize or args.plot:
-        raise ParameterError("`--minimize` and `--plot` do not apply with `--sobol`")
+    if args.minimize:
+        raise ParameterError(
+            "`--minimize` does not apply with `--sobol` (variance has no direction)"
+        )
     report = sobol_indices(
         load_setup(args.setup),
         figure=args.figure,
@@ -165,7 +167,7 @@ def _cmd_sensitivity_sobol(args: argparse.Namespace) -> int:
         progress=not args.json and sys.stderr.isatty(),
         **_run_options(args),
     )
-    return print_result(report, args)
+    return print_result(report, args, "plot_sobol")
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
@@ -358,7 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="--sobol: seed of the draws")
     _add_run_options(p, executor=True)
-    p.add_argument("--plot", metavar="PNG", help="write the ranking as a bar chart to this file")
+    p.add_argument(
+        "--plot", metavar="PNG", help="write the ranking (or the Sobol indices) as a bar chart"
+    )
 
     p = _setup_command(
         sub, "optimize", "best value of a figure over a box of parameters", _cmd_optimize

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from .budget import Budget
     from .budget.sensitivity import SensitivityReport
+    from .budget.sobol import SobolReport
     from .budget.uncertainty import Interval, UncertainBudget
 
 #: figures of merit for which a smaller value is better (times); all others: larger is better
@@ -348,9 +349,14 @@ def plot_budget(budget: Budget, path: str | Path) -> Path:
     return save_plot(budget_figure, budget, path)
 
 
+def _micro(text: str) -> str:
+    """Micro written µ ("1/us" → "1/µs", "20 ± 5 us" → "20 ± 5 µs")."""
+    return re.sub(r"\bus\b", "µs", text)
+
+
 def _quantity(name: str, unit: str, direction: str = "") -> str:
     """An axis label ``name (unit, direction)``, micro written µ ("1/us" → "1/µs")."""
-    words = [re.sub(r"\bus\b", "µs", unit)] if unit else []
+    words = [_micro(unit)] if unit else []
     words += [direction] if direction else []
     return f"{name} ({', '.join(words)})" if words else name
 
@@ -570,4 +576,108 @@ def plot_sensitivity(report: SensitivityReport) -> Figure:
     ax.set_yticks(range(len(ranking)), labels, fontsize=7)
     ax.set_ylim(len(ranking) - 0.5, -1.2)  # rank 1 on top, room for the nominal's label
     ax.tick_params(axis="x", labelsize=7)
+    return fig
+
+
+def _index_bar(ax: Axes, k: float, value: float, low: float, high: float, face: Any) -> None:
+    """One Sobol index as a bar with its 95 % interval (whiskers) and its numbers, at row
+    ``k``. NaN (undefined: no variance left in a bootstrap resample, …) is a hatched grey box
+    across the unit interval named "undefined (NaN)", never a bar of made-up length."""
+    if math.isnan(value):
+        ax.barh(k, 1.0, left=0.0, height=0.36, color="none", edgecolor=UNKNOWN, hatch="xx")
+        ax.text(
+            0.5,
+            k,
+            "undefined (NaN)",
+            ha="center",
+            va="center",
+            fontsize=7,
+            bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"},
+        )
+        return
+    ax.barh(k, value, height=0.36, facecolor=face, edgecolor=REFERENCE)
+    text, end = f"{value:.2g}", value
+    if math.isfinite(low) and math.isfinite(high):
+        ax.errorbar(
+            value,
+            k,
+            xerr=[[value - low], [high - value]],
+            fmt="none",
+            ecolor="k",
+            elinewidth=0.8,
+            capsize=2.5,
+        )
+        text, end = text + f" [{low:.2g}, {high:.2g}]", max(value, high)
+    else:
+        text += " [interval undefined]"
+    ax.annotate(
+        text,
+        (max(end, 0.0), k),
+        textcoords="offset points",
+        xytext=(4, 0),
+        va="center",
+        fontsize=7,
+        annotation_clip=False,
+    )
+
+
+def plot_sobol(report: SobolReport) -> Figure:
+    """Sobol indices (``sensitivity --sobol --plot``): per input (ranked by the total index,
+    largest on top, labelled with its stated value and uncertainty in lab units), the
+    first-order index Sᵢ (dark bar) and the total index S_Tᵢ (light bar), each with its 95 %
+    bootstrap interval (whiskers) and its numbers at the bar; the linear share (squared
+    standardised regression coefficient, the near-linear cross-check) as an open diamond. The
+    indices are shares of the variance of the figure, named with its unit, mean and standard
+    deviation in the title. An undefined (NaN) index is a hatched grey box, not a bar.
+    """
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    indices = report.indices
+    n = max(1, len(indices))
+    fig, ax = plt.subplots(figsize=(7.5, 1.9 + 0.62 * n), layout="constrained")
+    written = {p.path: _micro(str(p)) for p in report.inputs}
+    first, total = REFERENCE, (*mcolors.to_rgb(REFERENCE), 0.35)  # bar faces: dark, light
+    bounds = [0.0, 1.0]
+    for k, s in enumerate(indices):
+        for value, lo, hi, face, dy in (
+            (s.first, s.first_low, s.first_high, first, -0.19),
+            (s.total, s.total_low, s.total_high, total, 0.19),
+        ):
+            _index_bar(ax, k + dy, value, lo, hi, face)
+            bounds += [v for v in (value, lo, hi) if math.isfinite(v)]
+        if math.isfinite(s.linear_share):
+            ax.plot(s.linear_share, k, "D", mfc="white", mec="k", ms=5, zorder=3)
+    left, right = min(bounds), max(bounds)
+    pad = 0.05 * (right - left)
+    ax.set_xlim(left - pad, right + 0.32 * (right - left))  # room for the numbers
+    ax.axvline(0.0, color="k", lw=0.8)
+    ax.axvline(1.0, color="k", lw=0.6, ls=":")
+    ax.set_ylim(n - 0.5, -0.5)
+    labels = [textwrap.fill(written.get(s.path, s.path), 42) for s in indices]
+    ax.set_yticks(range(len(indices)), labels, fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    figure = _quantity(report.figure, report.unit)
+    ax.set_xlabel(f"Sobol index: share of the variance of {figure}", fontsize=8)
+    handles = [
+        Patch(label="first order S_i (alone)", facecolor=first, edgecolor=REFERENCE),
+        Patch(label="total S_Ti (with interactions)", facecolor=total, edgecolor=REFERENCE),
+        Line2D([], [], color="k", lw=0.8, marker="|", label="95 % bootstrap interval"),
+        Line2D([], [], ls="", marker="D", mfc="white", mec="k", label="linear share"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=7, frameon=False)
+    unit = _micro(f" {report.unit}") if report.unit else ""
+    total_first = report.first_order_sum
+    title = (
+        f"{report.setup}: Sobol indices of {figure} over the stated uncertainties; "
+        f"{report.figure} = {format_value(report.mean)} ± {format_value(report.std)}{unit} "
+        f"(mean ± sd); N = {report.samples}, {report.evaluations} budgets, "
+        f"{report.n_used} of {report.samples} rows used; sum of S_i "
+        + (f"= {total_first:.2f}" if math.isfinite(total_first) else "undefined (NaN)")
+    )
+    if report.failures:
+        title += "; failed: " + "; ".join(f"{c} × {why[:60]}" for why, c in report.failures.items())
+    fig.suptitle(textwrap.fill(title, int(7.5 * 72 / (0.55 * 9))), fontsize=9)
     return fig

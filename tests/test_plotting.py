@@ -14,7 +14,8 @@ import pytest
 from qnet_design.budget import Budget, BudgetStep, Figure
 from qnet_design.budget._types import Profile, format_value
 from qnet_design.budget.sensitivity import Sensitivity, SensitivityReport
-from qnet_design.budget.uncertainty import Interval, UncertainBudget
+from qnet_design.budget.sobol import SobolIndex, SobolReport
+from qnet_design.budget.uncertainty import Interval, UncertainBudget, UncertainInput
 from qnet_design.plotting import (
     BETTER,
     FLOOR,
@@ -27,6 +28,7 @@ from qnet_design.plotting import (
     plot_intervals,
     plot_map,
     plot_sensitivity,
+    plot_sobol,
 )
 
 
@@ -436,3 +438,53 @@ def test_real_sensitivity_plot_and_cli(tmp_path, capsys):
     assert main(["sensitivity", str(path), "--no-cache", "--plot", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "realistic improvement" in capsys.readouterr().out
+
+
+def test_sobol_plot_shows_both_indices_with_intervals_and_marks_nan():
+    inputs = (
+        UncertainInput("source.linewidth", 2e8, 2e7, "Hz", "normal", "200 ± 20 MHz"),
+        UncertainInput("qubit.t_phi", 2e-5, 5e-6, "s", "lognormal", "20 ± 5 us, lognormal"),
+    )
+    nan = math.nan
+    indices = (
+        SobolIndex("source.linewidth", 0.7, 0.6, 0.8, 0.75, 0.7, 0.85, 0.72),
+        SobolIndex("qubit.t_phi", nan, nan, nan, 0.2, nan, nan, nan),
+    )
+    failures = {"ConvergenceError: no steady state": 2}
+    report = SobolReport(
+        "A setup",
+        "dual_rail",
+        "t_prep",
+        inputs,
+        indices,
+        32,
+        0,
+        128,
+        30,
+        0.27,
+        0.05,
+        failures,
+        unit="us",
+    )
+    fig = plot_sobol(report)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Sobol index: share of the variance of t_prep (µs)"
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert ticks == [
+        "source.linewidth = 200 ± 20 MHz (normal)",
+        "qubit.t_phi = 20 ± 5 µs, lognormal",
+    ]
+    # bars: S and S_T of the first input end at their estimates; NaN S is a hatched box
+    widths = [b.get_width() for b in ax.patches]
+    assert widths[:2] == pytest.approx([0.7, 0.75])
+    assert ax.patches[2].get_hatch() and not ax.patches[0].get_hatch()
+    assert ax.patches[3].get_width() == pytest.approx(0.2)
+    labels = [t.get_text() for t in ax.texts]
+    assert "0.7 [0.6, 0.8]" in labels and "0.75 [0.7, 0.85]" in labels
+    assert "undefined (NaN)" in labels and "0.2 [interval undefined]" in labels
+    assert not any("nan" in t for t in labels)  # NaN never drawn as a number
+    title = fig.get_suptitle().replace("\n", " ")
+    assert "t_prep = 0.27 ± 0.05 µs" in title and "2 × ConvergenceError" in title
+    assert "sum of S_i undefined (NaN)" in title
+    _inside_canvas(fig)
+    plt.close(fig)

@@ -113,6 +113,16 @@ def test_near_linear_figure_sobol_agrees_with_the_linear_shares(tmp_path):
         assert index.linear_share == pytest.approx(linear[index.path], abs=0.05), index
     assert [i.path for i in report.indices[:2]] == sorted(linear, key=linear.get)[::-1][:2]
     assert report.first_order_sum == pytest.approx(1.0, abs=0.2)
+    # the picture draws these indices: S and S_T bars per input, ranked as in the report
+    import matplotlib.pyplot as plt
+
+    from qnet_design.plotting import plot_sobol
+
+    fig = plot_sobol(report)
+    bars = [b.get_width() for b in fig.axes[0].patches]
+    assert bars == pytest.approx([v for i in report.indices for v in (i.first, i.total)])
+    assert report.unit == "" and "E_N_min" in fig.axes[0].get_xlabel()
+    plt.close(fig)
 
 
 def test_cli_sensitivity_sobol(tmp_path, monkeypatch, capsys):
@@ -125,8 +135,12 @@ def test_cli_sensitivity_sobol(tmp_path, monkeypatch, capsys):
     assert set(first["indices"]) == {"source.gain", "layout.hopping"}
     assert main(argv) == 0  # the same seed draws the same points: all read back from the store
     assert json.loads(capsys.readouterr().out)["read_from_store"] == 64
-    assert main(["sensitivity", str(path), "--sobol", "--samples", "16"]) == 0
+    png = tmp_path / "sobol.png"
+    assert main(["sensitivity", str(path), "--sobol", "--samples", "16", "--plot", str(png)]) == 0
     assert "first order S_i" in capsys.readouterr().out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["sensitivity", str(path), "--sobol", "--minimize"]) == 2
+    assert "--minimize" in capsys.readouterr().err
     for bad in (["--samples", "4"], ["--figure", "nonsense"]):
         assert main(["sensitivity", str(path), "--sobol", "--no-cache", *bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1

@@ -125,6 +125,7 @@ class SobolReport:
     std: float
     failures: Mapping[str, int] = field(default_factory=dict)
     n_cached: int = 0
+    unit: str = ""  # of the figure (its mean and std); the indices are unitless shares
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "failures", MappingProxyType(dict(self.failures)))
@@ -142,6 +143,7 @@ class SobolReport:
 
     def __str__(self) -> str:
         k = len(self.inputs)
+        unit = f" {self.unit}" if self.unit else ""
         lines = [
             f"{self.setup}: variance-based (Sobol) indices of {self.figure} over the stated "
             "uncertainties",
@@ -165,8 +167,8 @@ class SobolReport:
             "",
             f"  sum of first-order indices {self.first_order_sum:.3f} (1: additive; below 1: "
             "interactions)",
-            f"  {self.figure}: mean {self.mean:.4g}, standard deviation {self.std:.3g} over "
-            "the rows of A and B",
+            f"  {self.figure}: mean {self.mean:.4g}{unit}, standard deviation {self.std:.3g}"
+            f"{unit} over the rows of A and B",
             "  linear share: squared standardised regression coefficients (right only where "
             f"{self.figure} is near-linear over the spread)",
         ]
@@ -181,6 +183,7 @@ class SobolReport:
             "setup": self.setup,
             "scheme": self.scheme,
             "figure": self.figure,
+            "unit": self.unit,
             "method": "Sobol indices: Saltelli 2010 first order, Jansen total, 95 % bootstrap",
             "samples": self.samples,
             "seed": self.seed,
@@ -236,9 +239,9 @@ def sobol_indices(
             "(e.g. '10 ± 1 MHz'), so there are no variance-based indices to compute"
         )
     figure = figure or HEADLINE[setup.scheme]
-    names = [f.name for f in budget(setup, full=False).figures]
-    if figure not in names:
-        raise ParameterError(f"`figure` must be one of {names}, got {figure!r}")
+    units = {f.name: f.unit for f in budget(setup, full=False).figures}
+    if figure not in units:
+        raise ParameterError(f"`figure` must be one of {list(units)}, got {figure!r}")
     k, n = len(inputs), samples
     x = draw(inputs, 2 * n, seed)
     a, b = x[:n], x[n:]
@@ -291,6 +294,7 @@ def sobol_indices(
         float(np.std(both, ddof=1)),
         failures,
         int(frame.attrs.get("n_cached", 0)),
+        units[figure],
     )
 
 
