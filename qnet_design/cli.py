@@ -395,7 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "require", "least change of one parameter that meets a target", _cmd_require
     )
     p.add_argument("--target", required=True, help="e.g. 'concurrence>=0.5' or 'n_ent>=10'")
-    p.add_argument("--vary", required=True, help="dotted parameter, e.g. 'source.linewidth'")
+    p.add_argument(
+        "--vary",
+        required=True,
+        help="dotted parameter, e.g. 'source.linewidth' (scaled ×2/÷2), or with the range to "
+        "search, e.g. 'layout.detuning2=-5 MHz:5 MHz' (needed for a value at 0)",
+    )
 
     p = _setup_command(
         sub, "sweep", "headline figures over a parameter grid (cached, parallel)", _cmd_sweep

@@ -118,6 +118,46 @@ def test_require_bad_target(bad):
         require(THERMAL, bad, "channel.insertion_loss")
 
 
+def _c(setup, path, x):
+    return budget(with_overrides(setup, {path: x}), full=False)["concurrence"]
+
+
+def test_require_searches_a_box_around_a_zero_detuning():
+    """δ₂ = 0 cannot be doubled or halved: with a box the search steps away from 0 and
+    finds the least |δ₂| that brings C down to 0.2 (a detuning tolerance): C there meets
+    the target, C at a value 2 % closer to 0 does not (bisection to rtol = 1 %), and the
+    full box's answer is the smaller of its two halves' answers."""
+    setup = load_setup(THERMAL)
+    path = "layout.detuning2"
+    both = require(setup, "concurrence<=0.2", f"{path}=-5 MHz:5 MHz")
+    assert both.met and both.original == 0.0 and both.required is not None
+    assert 1e5 < abs(both.required) < 5e6
+    assert _c(setup, path, both.required) <= 0.2 < _c(setup, path, 0.98 * both.required)
+    halves = [
+        require(setup, "concurrence<=0.2", f"{path}={box}") for box in ("-5 MHz:0 Hz", "0 Hz:5 MHz")
+    ]
+    assert halves[0].required < 0 < halves[1].required
+    least = min(abs(h.required) for h in halves)
+    assert abs(both.required) == pytest.approx(least, rel=0.03)
+    assert "MHz (now 0 Hz)" in both.message
+
+
+def test_require_a_zero_value_without_a_box_names_the_form(capsys):
+    argv = ["require", str(THERMAL), "--target", "concurrence<=0.2", "--vary"]
+    assert main([*argv, "layout.detuning2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--vary 'layout.detuning2=LOW:HIGH'" in err
+    assert "0 Hz now" in err and "a bare number is Hz" in err
+    for bad in ("layout.detuning2=5 MHz:-5 MHz", "layout.detuning2=-5 MHz:5 MHz:log"):
+        assert main([*argv, bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+    # a box that cannot meet the target: the answer, exit 1 as for every unmet target
+    assert main([*argv[:3], "concurrence>=0.9", "--vary", "layout.detuning2=-1 MHz:1 MHz"]) == 1
+    assert "cannot be met by varying layout.detuning2 within [-1 MHz, 1 MHz]" in (
+        capsys.readouterr().out
+    )
+
+
 def test_cli_require(capsys):
     code = main(
         [

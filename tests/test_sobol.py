@@ -160,3 +160,51 @@ def test_constant_figure_is_bad_input(tmp_path):
     path = _cv(tmp_path, "gain = 3", 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
     with pytest.raises(ParameterError, match="does not vary"):
         sobol_indices(load_setup(path), figure="drive_E_N", samples=16, store=False)
+
+
+def _tiny_run_limit(monkeypatch) -> None:
+    """A time limit no run of several budgets meets, for the run estimate only (one budget's
+    own solve guard keeps the default limit; it would refuse the nominal budget first)."""
+    from qnet_design.runs import points
+
+    monkeypatch.setattr(points, "max_seconds", lambda: 1e-9)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sensitivity", "--sobol", "--samples", "16"],
+        ["budget", "--uncertainty"],
+        ["budget", "--uncertainty", "linear"],
+        ["sensitivity"],
+        ["optimize", "--maximize", "E_N_min", "--vary", "source.gain=2:4", "--budget", "6"],
+    ],
+)
+def test_runs_over_the_time_limit_are_refused_before_they_start(
+    command, tmp_path, monkeypatch, capsys
+):
+    """The nominal budget times the run: N(k + 2) Sobol budgets, the Monte Carlo samples, the
+    sensitivity steps or the optimiser's budget, each as long as it, above
+    QNET_DESIGN_MAX_SECONDS → one line, exit 2, no budget run (the store stays empty)."""
+    monkeypatch.setenv("QNET_CACHE_DIR", str(tmp_path / "cache"))
+    path = _cv(tmp_path, 'gain = "3 ± 0.3"', 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
+    _tiny_run_limit(monkeypatch)
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "QNET_DESIGN_MAX_SECONDS" in err, err
+    assert "budgets would take" in err and "the nominal budget took" in err
+    assert main(["cache", "info", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 0
+
+
+def test_a_run_read_back_from_the_store_is_not_refused(tmp_path, monkeypatch, capsys):
+    """Only the budgets missing from the store count: a repeated Sobol analysis is free."""
+    monkeypatch.setenv("QNET_CACHE_DIR", str(tmp_path / "cache"))
+    path = _cv(tmp_path, 'gain = "3 ± 0.3"', 'hopping = "5 ± 0.5 MHz"\ndrive_rate = "10 MHz"')
+    argv = ["sensitivity", str(path), "--sobol", "--samples", "16", "--json"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    _tiny_run_limit(monkeypatch)
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["read_from_store"] == 64
+    assert main([*argv[:-2], "17", "--json"]) == 2  # other draws: not in the store

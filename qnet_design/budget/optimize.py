@@ -40,7 +40,7 @@ import numpy as np
 from scipy import optimize as sopt
 
 from ..errors import DeviceFileError, ParameterError, UnitError
-from ..runs.points import FAILED, evaluate_points, open_store
+from ..runs.points import FAILED, check_run_time, evaluate_points, open_store, timed_nominal
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SetupSpec, layout_field, with_overrides
@@ -471,9 +471,9 @@ def optimize(
     ParameterError
         Unknown, non-numeric or repeated field; inverted bounds; unknown figure; a budget too
         small; a constraint that holds at no point tried.
+    SizeError
+        ``budget`` budgets as long as the nominal one would exceed the time limit.
     """
-    from . import budget as setup_budget
-
     if (maximize is None) == (minimize is None):
         raise ParameterError("give exactly one of `maximize` and `minimize`")
     figure = str(maximize if maximize is not None else minimize)
@@ -502,7 +502,9 @@ def optimize(
             f"`budget` must be an integer >= {need} for {d} range(s) and {len(combos)} "
             "combination(s) of values"
         )
-    nominal = setup_budget(setup, full=False)
+    what = f"optimize over {len(variables)} parameter(s)"
+    nominal, timed = timed_nominal(setup, what, "give a smaller --budget")
+    check_run_time(timed, budget, workers if method == "de" else 1)  # at most `budget`
     units = {f.name: f.unit for f in nominal.figures}
     if figure not in units:
         raise ParameterError(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points
+from ..runs.points import FAILED, evaluate_points, timed_nominal
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, si_number
@@ -197,10 +197,9 @@ def sensitivity(
     ``minimize`` (a preparation time, an occupation).
     """
     better = -1.0 if minimize else 1.0  # the sign of a change that improves the figure
-    from . import budget
-
     figure = figure or HEADLINE[setup.scheme]
-    nominal_budget = budget(setup, full=False)
+    what = f"sensitivity of {figure}"
+    nominal_budget, timed = timed_nominal(setup, what, "vary fewer parameters (sweep, optimize)")
     try:
         f0 = nominal_budget[figure]
     except KeyError:
@@ -220,7 +219,7 @@ def sensitivity(
         points += [{p.path: lo}, {p.path: hi}]
         if known is not None:
             points.append({p.path: p.clip(known[1])})
-    frame = evaluate_points(setup, points, workers=workers, store=store)
+    frame = evaluate_points(setup, points, workers=workers, store=store, timed=timed)
     column = frame[figure] if figure in frame.columns else [math.nan] * len(frame)
     values = iter(zip(column, frame[FAILED], strict=True))
     ranking = []

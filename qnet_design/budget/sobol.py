@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points
+from ..runs.points import FAILED, evaluate_points, timed_nominal
 from ..runs.store import ResultStore
 from ..specs.setups import SetupSpec
 from .uncertainty import UncertainInput, draw, regression_shares, uncertain_inputs
@@ -226,8 +226,10 @@ def sobol_indices(
     ParameterError
         No stated uncertainty, ``samples`` < 16, an unknown figure, or a figure that does not
         vary over the samples.
+    SizeError
+        The budgets not yet in the store, each as long as the nominal budget, would take
+        longer than the time limit (``QNET_DESIGN_MAX_SECONDS``) on ``workers`` processes.
     """
-    from . import budget
     from .sensitivity import HEADLINE
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 16:
@@ -239,10 +241,12 @@ def sobol_indices(
             "(e.g. '10 ± 1 MHz'), so there are no variance-based indices to compute"
         )
     figure = figure or HEADLINE[setup.scheme]
-    units = {f.name: f.unit for f in budget(setup, full=False).figures}
+    k, n = len(inputs), samples
+    what = f"Sobol indices of {figure} over {k} inputs, N = {n} (N(k + 2) budgets)"
+    nominal, timed = timed_nominal(setup, what, "use fewer --samples (≥ 16)")
+    units = {f.name: f.unit for f in nominal.figures}
     if figure not in units:
         raise ParameterError(f"`figure` must be one of {list(units)}, got {figure!r}")
-    k, n = len(inputs), samples
     x = draw(inputs, 2 * n, seed)
     a, b = x[:n], x[n:]
     rows = [a, b] + [np.where(np.arange(k) == i, b, a) for i in range(k)]
@@ -250,7 +254,13 @@ def sobol_indices(
         {p.path: float(v) for p, v in zip(inputs, row, strict=True)} for m in rows for row in m
     ]
     frame = evaluate_points(
-        setup, points, workers=workers, executor=executor, store=store, progress=progress
+        setup,
+        points,
+        workers=workers,
+        executor=executor,
+        store=store,
+        progress=progress,
+        timed=timed,
     )
     failures = Counter(r for r in frame[FAILED] if r)
     column = frame[figure] if figure in frame.columns else np.full(len(frame), math.nan)

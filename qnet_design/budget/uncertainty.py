@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points
+from ..runs.points import FAILED, evaluate_points, timed_nominal
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SetupSpec, layout_field, layout_value, si_number
@@ -440,8 +440,10 @@ def uncertain_budget(
     ------
     ParameterError
         No stated uncertainty in the setup, an unknown method, or ``samples`` < 10.
+    SizeError
+        The budgets not yet in the store, each as long as the nominal budget, would take
+        longer than the time limit (``QNET_DESIGN_MAX_SECONDS``) on ``workers`` processes.
     """
-    from . import budget
 
     if method not in METHODS:
         raise ParameterError(f"`uncertainty` must be one of {list(METHODS)}, got {method!r}")
@@ -453,8 +455,16 @@ def uncertain_budget(
             f"{setup.path or setup.name}: no value is written with an uncertainty "
             "(e.g. '10 ± 1 MHz'), so there is nothing to propagate"
         )
-    nominal = budget(setup, full=False)
-    run = {"workers": workers, "executor": executor, "store": store, "progress": progress}
+    if method == "linear":
+        what, change = "linear propagation", "state fewer ± values"
+    else:
+        what, change = (
+            f"Monte Carlo, {samples} samples",
+            "use fewer --samples or --uncertainty linear",
+        )
+    nominal, timed = timed_nominal(setup, f"{what} over {len(inputs)} inputs", change)
+    run: dict[str, Any] = {"workers": workers, "executor": executor, "store": store}
+    run.update(progress=progress, timed=timed)
     if method == "linear":
         return _linear(setup, nominal, inputs, run)
     return _montecarlo(setup, nominal, inputs, samples, seed, run)

@@ -7,6 +7,13 @@ they use its process pool / Dask executors (which receive the setup as a frozen 
 a path to re-read) and are keyed in the results store by the base setup's content, the point
 and the code fingerprint: a repeated Monte Carlo sample or optimiser step is read back.
 
+Before anything runs, a caller that timed one budget (``seconds_each``, the nominal budget it
+computes first anyway) gets the run estimated: budgets not yet in the store × that time / local
+workers. Above the time limit (``QNET_DESIGN_MAX_SECONDS``, one hour) the run is refused with one
+line (:class:`~qnet_design.errors.SizeError`, exit 2) instead of minutes or hours of silence; a
+run estimated at more than :data:`NOTE_ABOVE` seconds says so in one line on stderr (terminal
+only, ``progress=True``). On a Dask cluster (size unknown) nothing is estimated.
+
 A point whose budget fails (the model refuses the sampled value, a truncation does not converge)
 is **not** an error here: its record holds ``failed`` = a one-line reason, and figures that did
 not converge are NaN with the reason in ``failed``, so callers can count failures by reason.
@@ -16,25 +23,93 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
+import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import QnetError
+from ..errors import QnetError, SizeError
+from ..guard import ENV_MAX_SECONDS, format_seconds, max_seconds
+from ..progress import clear as clear_progress
 from ..specs.setups import SetupSpec, with_overrides
 from .keys import code_fingerprint, store_key
 from .setup_sweep import freeze, thaw
 from .store import ResultStore
 from .sweeps import run_sweep
 
+if TYPE_CHECKING:
+    from ..budget import Budget
+
 #: what a point computes; part of its store key
 SETTINGS = {"budget": "headline", "full": False}
 
 #: the column holding a failed point's reason ("" when the point is fine)
 FAILED = "failed"
+
+#: runs estimated above this many seconds say so before they start (on a terminal)
+NOTE_ABOVE = 60.0
+
+
+@dataclass(frozen=True)
+class Timed:
+    """What a caller knows to estimate its run: ``what`` it computes ("Sobol indices of
+    concurrence, N = 256, k = 2"), the wall time of one budget (``seconds_each``: the nominal
+    budget, timed by the caller) and what the user can ``change`` ("use fewer --samples")."""
+
+    what: str
+    seconds_each: float
+    change: str
+
+
+def timed_nominal(setup: SetupSpec, what: str, change: str) -> tuple[Budget, Timed]:
+    """The headline budget of ``setup`` and its wall time, to estimate a run (:class:`Timed`)."""
+    from ..budget import budget
+
+    start = time.perf_counter()
+    nominal = budget(setup, full=False)
+    return nominal, Timed(what, time.perf_counter() - start, change)
+
+
+def check_run_time(timed: Timed, budgets: int, workers: int = 1, progress: bool = False) -> float:
+    """Estimated wall time of ``budgets`` budgets on ``workers`` local processes; refuses
+    (:class:`SizeError`, one line) above the time limit, says it on stderr above
+    :data:`NOTE_ABOVE` seconds when ``progress``."""
+    workers = max(1, workers)
+    seconds = timed.seconds_each * budgets / workers
+    on = f"on {workers} process{'es' if workers > 1 else ''}"
+    if seconds > max_seconds():
+        raise SizeError(
+            f"{timed.what}: {budgets} budgets would take ~{format_seconds(seconds)} {on} (the "
+            f"nominal budget took {timed.seconds_each:.2g} s), more than the time limit "
+            f"{format_seconds(max_seconds())}; {timed.change}, more --workers, or raise "
+            f"{ENV_MAX_SECONDS}"
+        )
+    if progress and seconds > NOTE_ABOVE:
+        clear_progress()
+        print(
+            f"{timed.what}: {budgets} budgets, ~{format_seconds(seconds)} {on} (the nominal "
+            f"budget took {timed.seconds_each:.2g} s); Ctrl-C stops, finished budgets stay in "
+            "the store",
+            file=sys.stderr,
+            flush=True,
+        )
+    return seconds
+
+
+def _missing(store: ResultStore | str | None, keys: Sequence[str]) -> int:
+    """Distinct keys not in ``store`` (all of them when it cannot be read here)."""
+    unique = list(dict.fromkeys(keys))
+    if not isinstance(store, ResultStore):
+        return len(unique)
+    try:
+        return len(unique) - len(store.get_many(unique))
+    except QnetError:
+        return len(unique)
 
 
 def headline_point(
@@ -98,10 +173,12 @@ def evaluate_points(
     executor: str | None = None,
     store: ResultStore | str | bool | None = None,
     progress: bool = False,
+    timed: Timed | None = None,
 ) -> pd.DataFrame:
     """One row per point: the point's overrides, the headline figures and ``failed``.
 
-    ``df.attrs`` has ``n_cached`` (read from the store) and ``n_computed``.
+    ``df.attrs`` has ``n_cached`` (read from the store) and ``n_computed``. With ``timed``, the
+    budgets missing from the store are estimated first (:func:`check_run_time`).
     """
     base = fingerprint(setup)
     version = f"{__version__}+{code_fingerprint()}"  # a code change is a new key
@@ -110,11 +187,15 @@ def evaluate_points(
     def key(point: Mapping[str, Any]) -> str:
         return store_key(setup.scheme, {"setup": base, "point": dict(point)}, SETTINGS, version)
 
+    keys = [key(p) for p in points]
+    opened = open_store(store)
+    if timed is not None and executor is None:
+        check_run_time(timed, _missing(opened, keys), workers, progress)
     frame = run_sweep(
         functools.partial(headline_point, _source(setup, parallel)),
         [dict(p) for p in points],
-        key=key,
-        store=open_store(store),
+        key=keys,
+        store=opened,
         workers=workers,
         executor=executor,
         progress=progress,
@@ -127,8 +208,11 @@ def evaluate_points(
 
 __all__ = [
     "FAILED",
+    "Timed",
+    "check_run_time",
     "evaluate_points",
     "fingerprint",
     "headline_point",
     "open_store",
+    "timed_nominal",
 ]
