@@ -16,23 +16,23 @@ differences |a⟩⟨a| − |0⟩⟨0|) and R reads them back. This operator is n
 network has a unique steady state (its spectrum is that of ℒ_m on ker Tr_s, all Re λ < 0), so
 unlike the singular problem ℒρ = 0 it is well suited to Krylov solvers. Small extensions are
 solved with a sparse direct solver (:func:`scipy.sparse.linalg.splu`), large ones matrix-free
-with IDR(4) (GMRES as fallback) and a Jacobi preconditioner on the charge blocks; either way
-the residual ‖ℒρ‖ is recorded.
+with IDR(s) (GMRES as fallback) and a symmetric Gauss–Seidel preconditioner on the charge
+blocks; either way the residual ‖ℒρ‖ is recorded.
 
 Storage: with a conserved charge Q (every jump shifts it by a definite amount) the steady state
 is Q-block diagonal, and every prefix state lives on its charge blocks only
 (:class:`BlockState`; at four dual-rail pairs 1/18 of the dense 9216² matrix); no dense state
-of the whole prefix is ever formed. ℒ is applied block by block (:class:`BlockLiouvillian`):
-diagonal jumps (dephasing) and the diagonal of H_eff act elementwise, the rest as sparse × dense
-products without conjugated copies. The Krylov unknowns are the real parameters of the
-Hermitian ρ′ (:meth:`Blocks.pack`): ℒ preserves Hermiticity, so −iH X + iX H† = K + K† needs
-one product with H instead of two, and a Krylov vector holds 8 bytes per stored entry instead
-of 16.
+of the whole prefix is ever formed. ℒ is held block by block (:class:`BlockLiouvillian`:
+diagonal jumps and the diagonal of H_eff as one diagonal, the rest as sparse blocks); its
+sparse × dense form (:meth:`BlockLiouvillian.apply`) serves the residuals and the small
+stages. The Krylov unknowns are the real parameters of the Hermitian ρ′ (:meth:`Blocks.pack`),
+8 bytes per stored entry; on them ℒ and the Gauss–Seidel sweeps run as compiled loops
+(:mod:`._block_kernels`, numba), entry by entry, so a sweep can update in place.
 
 The Krylov variants and preconditioners measured on these stages (Jacobi, Gauss–Seidel,
 spilu, block and excitation-triangular preconditioners; BiCGSTAB vs IDR(s)) are tabulated in
-``benchmarks/results/dual_rail.md``: a matrix-free Gauss–Seidel-like sweep in the cascade order
-is the open route to ~2.5× fewer products; none of the others pays for itself today.
+``benchmarks/results/dual_rail.md``; the matrix-free symmetric Gauss–Seidel sweep in the
+storage order (the cascade order: new subsystems are the fastest index) is the one that pays.
 
 Vectorisation is column stacking, vec(A X B) = (Bᵀ ⊗ A) vec X, and the new subsystem is always
 the last (fastest) tensor factor. All rates are in the caller's units.
@@ -50,6 +50,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..progress import progress
+from ._block_kernels import HermitianKernels
 from .krylov import IDR_S, krylov_solve
 from .steady import steady_density_matrix
 
@@ -323,6 +324,7 @@ class BlockLiouvillian:
         self.h = [sp.csr_matrix(off[ix][:, ix]) for ix in lay.index]
         self.hbar = [sp.csr_matrix(h.conj()) for h in self.h]
         self.lay = lay
+        self.d = model.dims[-1]
 
     def apply(self, flat: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """ℒ on a flat block vector; ``out`` (same shape) is overwritten and returned."""
@@ -340,21 +342,6 @@ class BlockLiouvillian:
         for tgt, src, c, cbar in self.jumps:
             o[tgt] += (cbar @ (c @ x[src]).T).T
         return res
-
-    def apply_hermitian(self, flat: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """ℒ on a *Hermitian* flat block vector: −i H X + i X H† = K + K† with K = −i H X, so
-        half the products of :meth:`apply` for the Hamiltonian part."""
-        np.multiply(self.diag, flat, out=out)
-        x, o = self.lay.views(flat), self.lay.views(out)
-        for b, h in enumerate(self.h):
-            if h.nnz:
-                t = h @ x[b]
-                t *= -1j
-                o[b] += t
-                o[b] += t.conj().T
-        for tgt, src, c, cbar in self.jumps:
-            o[tgt] += (cbar @ (c @ x[src]).T).T
-        return out
 
 
 def _extension(
@@ -411,19 +398,26 @@ def _extend(
     base, unknown, diag_type, targets, base_values = _extension(model, prev, lay)
     index = (base, unknown, diag_type, targets)
     n = unknown.size
-    rho = np.zeros(lay.size, dtype=complex)
-    rho[base] = base_values
     d = model.dims[-1]
     if (d * d - 1) * prev.dim**2 <= direct_limit:  # as many unknowns as ker Tr_s without charges
         method, iterations = "splu", 0
+        rho = np.zeros(lay.size, dtype=complex)
+        rho[base] = base_values
         rhs = -op.apply(rho)[unknown]
         u = spla.splu(_assembled(model, lay, unknown, diag_type, targets)).solve(rhs)
         rho += _embed(u, np.zeros(lay.size, dtype=complex), index)
     else:
-        method = f"idr({IDR_S})+jacobi, Hermitian" + (
+        method = f"idr({IDR_S})+gauss-seidel, Hermitian" + (
             "" if model.charges is None else ", charge blocks"
         )
-        iterations = _krylov_extension(op, rho, guess, index, rtol, stage=stage, hint=hint)
+        x0 = None if guess is None else lay.pack(guess.flat, np.empty(lay.size))[unknown]
+        guess = None  # drop the widened guess (16 bytes per entry) before the Krylov vectors
+        real, iterations = _krylov_extension(
+            op, base_values, x0, index, rtol, stage=stage, hint=hint
+        )
+        rho = lay.unpack(real, np.empty(lay.size, dtype=complex))
+        del real
+        rho[base] += base_values
     state = BlockState(lay, _hermitian(lay, rho))
     res = float(np.linalg.norm(op.apply(state.flat)) / np.linalg.norm(state.flat))
     return state, CascadedSolveInfo(stage, n, method, iterations, res, time.perf_counter() - t0)
@@ -431,61 +425,45 @@ def _extend(
 
 def _krylov_extension(
     op: BlockLiouvillian,
-    rho: np.ndarray,
-    guess: BlockState | None,
+    base_values: np.ndarray,
+    x0: np.ndarray | None,
     index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     rtol: float,
     *,
     stage: int,
     hint: str,
-) -> int:
-    """Add the Krylov solution of R ℒ E u = −R ℒ ρ to ``rho`` (in place); returns the products.
+) -> tuple[np.ndarray, int]:
+    """Krylov solution of R ℒ E u = −R ℒ ρ₀ (ρ₀ = ``base_values`` on the base entries, ``x0``
+    an optional packed guess of u); returns ρ′ = E u packed (:meth:`Blocks.pack`) and the
+    number of ℒ-products.
 
     The unknowns are the real parameters of a Hermitian ρ′ (:meth:`Blocks.pack`): ℒ maps
-    Hermitian operators to Hermitian ones, so the solve is real, its vectors hold 8 bytes per
-    stored entry instead of 16, and ℒ needs only H X, not X H† (:meth:`BlockLiouvillian.
-    apply_hermitian`). Jacobi acts on each (Re, Im) pair as the complex diagonal of ℒ does.
+    Hermitian operators to Hermitian ones, so the solve is real and its vectors hold 8 bytes per
+    stored entry instead of 16. ℒ and the preconditioner are the compiled kernels of
+    :class:`~._block_kernels.HermitianKernels`: a symmetric Gauss–Seidel sweep (forward, then
+    backward, in the storage order of the blocks) instead of Jacobi cuts the products 3–6×
+    (more on the later stages: 98 → 28 on the last of two pairs, 242 → … of four) for about
+    two ℒ-products of work.
     """
     lay = op.lay
-    unknown = index[1]
-    n = unknown.size
-    real = np.zeros(lay.size)  # embed → unpack, then pack into the same buffer
-    cplx_in = np.empty(lay.size, dtype=complex)
-    cplx_out = np.empty(lay.size, dtype=complex)
-    rhs = -lay.pack(op.apply_hermitian(rho, cplx_out), real)[unknown]
-
-    # Jacobi: (Re, Im) of entry (i, j) times 1/ℒ_(ij),(ij), i.e. v ← a∘v + b∘v[swap] with
-    # swap exchanging the two real parameters of each off-diagonal pair
-    rows, cols = lay.rows[unknown], lay.cols[unknown]
-    where = np.full(lay.size, -1, dtype=np.int64)
-    where[unknown] = np.arange(n)
-    swap = where[lay.positions(cols, rows)].astype(np.int32 if n < 2**31 else np.int64)
-    del where
-    dg = (op.diag + op.jump_diag)[unknown]
-    dg[np.abs(dg) < 1e-12] = 1.0
-    np.reciprocal(dg, out=dg)
-    scale = dg.real.copy()
-    mix = -dg.imag  # (1/ℒ_(ji),(ji) = conj 1/ℒ_(ij),(ij)); 0 on the diagonal, where swap is i
-    del rows, cols, dg
-
-    mixes = bool(np.any(mix))  # real diagonal (no detuning): Re and Im do not mix
+    base, unknown = index[:2]
+    kern = HermitianKernels(op, op.d)
+    kern.work[:] = 0.0
+    kern.work[base] = base_values
+    xbuf = lay.pack(kern.work, np.zeros(lay.size))  # embedded, packed X (matvec in, GS iterate)
+    vbuf = kern.apply(xbuf, np.zeros(lay.size))  # packed ℒX (matvec output, GS right side)
+    rhs = -vbuf[unknown]
 
     def prec(v: np.ndarray) -> np.ndarray:
-        w = v[swap] if mixes else None
-        v *= scale
-        if w is not None:
-            w *= mix
-            v += w
+        vbuf[unknown] = v
+        v[:] = kern.sweeps(vbuf, xbuf)[unknown]
         return v
 
     def matvec(u: np.ndarray) -> np.ndarray:
-        lay.unpack(_embed(u, real, index), cplx_in)
-        return lay.pack(op.apply_hermitian(cplx_in, cplx_out), real)[unknown]
+        return kern.apply(_embed(u, xbuf, index), vbuf)[unknown]
 
-    x0 = None if guess is None else lay.pack(guess.flat, real)[unknown]
     u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
-    rho += lay.unpack(_embed(u, real, index), cplx_in)
-    return products
+    return _embed(u, xbuf, index), products
 
 
 def _hermitian(lay: Blocks, flat: np.ndarray) -> np.ndarray:
@@ -563,14 +541,13 @@ def cascaded_block_states(
         if model.dim != state.dim * model.dims[-1]:
             raise ValueError(f"prefix {m} does not extend prefix {m - 1} by one factor")
         progress(label, f"stage {m}/{stages}, dimension {model.dim}")
-        guess = None if guesses is None else guesses[m]
         state, info = _extend(
             model,
             state,
             stage=m,
             direct_limit=direct_limit,
             rtol=rtol,
-            guess=guess,
+            guess=None if guesses is None else guesses[m],  # no reference kept here
             hint=hint,
         )
         yield state, info
