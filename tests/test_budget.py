@@ -148,7 +148,12 @@ def test_require_a_zero_value_without_a_box_names_the_form(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--vary 'layout.detuning2=LOW:HIGH'" in err
     assert "0 Hz now" in err and "a bare number is Hz" in err
-    for bad in ("layout.detuning2=5 MHz:-5 MHz", "layout.detuning2=-5 MHz:5 MHz:log"):
+    bad_forms = (
+        "layout.detuning2=5 MHz:-5 MHz",
+        "layout.detuning2=-5 MHz:5 MHz:log",
+        "layout.geometry",
+    )
+    for bad in bad_forms:
         assert main([*argv, bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
     # a box that cannot meet the target: the answer, exit 1 as for every unmet target

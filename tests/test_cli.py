@@ -148,3 +148,21 @@ def test_budget_of_a_setup_with_stated_uncertainties_says_its_figures_are_nomina
         and "nominal" in out[-1]
         and "qubit.directionality" in out[-1]
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["budget", "x.toml", "--samples", "abc"], "invalid int value: 'abc'"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+        (["budget"], "required: setup"),
+        (["optimize", "x.toml", "--vary", "a=1:2"], "--maximize --minimize is required"),
+    ],
+)
+def test_argument_errors_are_one_line_exit_2(argv, words, capsys):  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and words in err, err
+    assert "-h` lists the options" in err

@@ -502,8 +502,8 @@ def optimize(
             f"`budget` must be an integer >= {need} for {d} range(s) and {len(combos)} "
             "combination(s) of values"
         )
-    what = f"optimize over {len(variables)} parameter(s)"
-    nominal, timed = timed_nominal(setup, what, "give a smaller --budget")
+    what = f"optimize over {len(variables)} parameter(s)", "give a smaller --budget"
+    nominal, timed = timed_nominal(setup, *what, {"workers": workers, "seed": seed})
     check_run_time(timed, budget, workers if method == "de" else 1)  # at most `budget`
     units = {f.name: f.unit for f in nominal.figures}
     if figure not in units:

@@ -77,7 +77,12 @@ def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, flo
         value = setup.devices[head].get(key)
     if value is None:
         raise ParameterError(f"`vary` must name a parameter the setup sets, got {path!r}")
-    number, unit = si_number(value, field_kind(setup, path))
+    try:
+        number, unit = si_number(value, field_kind(setup, path))
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"`vary` {path} is not a numeric parameter (it is {value!r})"
+        ) from None
     return number, _PHYSICAL.get(key), unit
 
 

@@ -199,7 +199,9 @@ def sensitivity(
     better = -1.0 if minimize else 1.0  # the sign of a change that improves the figure
     figure = figure or HEADLINE[setup.scheme]
     what = f"sensitivity of {figure}"
-    nominal_budget, timed = timed_nominal(setup, what, "vary fewer parameters (sweep, optimize)")
+    nominal_budget, timed = timed_nominal(
+        setup, what, "vary fewer parameters (sweep, optimize)", {"workers": workers}
+    )
     try:
         f0 = nominal_budget[figure]
     except KeyError:

@@ -243,7 +243,12 @@ def sobol_indices(
     figure = figure or HEADLINE[setup.scheme]
     k, n = len(inputs), samples
     what = f"Sobol indices of {figure} over {k} inputs, N = {n} (N(k + 2) budgets)"
-    nominal, timed = timed_nominal(setup, what, "use fewer --samples (≥ 16)")
+    nominal, timed = timed_nominal(
+        setup,
+        what,
+        "use fewer --samples (≥ 16)",
+        {"workers": workers, "executor": executor, "seed": seed},
+    )
     units = {f.name: f.unit for f in nominal.figures}
     if figure not in units:
         raise ParameterError(f"`figure` must be one of {list(units)}, got {figure!r}")

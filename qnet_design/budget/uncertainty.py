@@ -462,8 +462,10 @@ def uncertain_budget(
             f"Monte Carlo, {samples} samples",
             "use fewer --samples or --uncertainty linear",
         )
-    nominal, timed = timed_nominal(setup, f"{what} over {len(inputs)} inputs", change)
     run: dict[str, Any] = {"workers": workers, "executor": executor, "store": store}
+    nominal, timed = timed_nominal(
+        setup, f"{what} over {len(inputs)} inputs", change, {**run, "seed": seed}
+    )
     run.update(progress=progress, timed=timed)
     if method == "linear":
         return _linear(setup, nominal, inputs, run)
