@@ -252,3 +252,20 @@ def test_bad_run_options_are_refused_before_the_nominal_budget(extra, words, cap
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
     assert not calls
+
+
+def test_an_interval_without_variance_in_its_resamples_is_undefined():
+    """A figure constant but for one row (a concurrence at 0 in all draws but one): a third
+    of the bootstrap resamples miss that row and have no variance, so the interval is
+    undefined (NaN, printed "undefined"), never a number made from the other resamples; and
+    no division warning escapes (pytest turns warnings into errors)."""
+    n = 20
+    f_a, f_b = np.zeros(n), np.zeros(n)
+    f_a[3] = 1.0
+    f_ab = np.zeros((n, 2))
+    first, total, first_ci, total_ci = estimate(f_a, f_b, f_ab)
+    assert np.all(np.isfinite(first)) and np.all(np.isfinite(total))
+    assert np.all(np.isnan(first_ci)) and np.all(np.isnan(total_ci))
+    from qnet_design.budget.sobol import _with_interval
+
+    assert _with_interval(0.5, math.nan, math.nan) == "0.500 [undefined]"

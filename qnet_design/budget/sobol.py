@@ -77,7 +77,9 @@ def estimate(
     """First-order and total indices from pick-and-freeze samples (module docstring).
 
     ``f_a``, ``f_b``: the figure at the N rows of A and B; ``f_ab``: N × k, column i at A_B⁽ⁱ⁾.
-    Returns (S, S_T, S bootstrap 2.5/97.5 % (2 × k), S_T bootstrap (2 × k)).
+    Returns (S, S_T, S bootstrap 2.5/97.5 % (2 × k), S_T bootstrap (2 × k)). An interval is
+    NaN (undefined) when more than 5 % of the resamples have no variance (a figure that is
+    constant but for a few rows, e.g. a concurrence at 0 in most draws).
     """
 
     center = float(np.mean(np.concatenate([f_a, f_b])))  # the estimators' noise grows with
@@ -86,6 +88,7 @@ def estimate(
     def indices(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b, ab = f_a[rows], f_b[rows], f_ab[rows]
         variance = np.var(np.concatenate([a, b], axis=-1), axis=-1, ddof=1)[..., None]
+        variance = np.where(variance > 0, variance, np.nan)  # a resample without variance
         first = np.mean(b[..., None] * (ab - a[..., None]), axis=-2) / variance
         total = 0.5 * np.mean((a[..., None] - ab) ** 2, axis=-2) / variance
         return first, total
@@ -100,8 +103,22 @@ def estimate(
     ]
     boot_first = np.concatenate([f for f, _ in boot])
     boot_total = np.concatenate([t for _, t in boot])
-    q = [2.5, 97.5]
-    return first, total, np.percentile(boot_first, q, axis=0), np.percentile(boot_total, q, axis=0)
+    return first, total, _interval(boot_first), _interval(boot_total)
+
+
+def _interval(resampled: np.ndarray) -> np.ndarray:
+    """2.5 and 97.5 % percentiles over the resamples (rows); NaN where > 5 % are NaN."""
+    defined = np.mean(np.isfinite(resampled), axis=0) >= 0.95
+    bounds = np.full((2, resampled.shape[1]), np.nan)
+    if defined.any():
+        bounds[:, defined] = np.nanpercentile(resampled[:, defined], [2.5, 97.5], axis=0)
+    return bounds
+
+
+def _with_interval(value: float, low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return f"{value:.3f} [undefined]"
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]"
 
 
 @dataclass(frozen=True)
@@ -158,8 +175,8 @@ class SobolReport:
             lines.append(
                 "  {:<34} {:<22} {:<22} {}".format(
                     i.path,
-                    f"{i.first:.3f} [{i.first_low:.3f}, {i.first_high:.3f}]",
-                    f"{i.total:.3f} [{i.total_low:.3f}, {i.total_high:.3f}]",
+                    _with_interval(i.first, i.first_low, i.first_high),
+                    _with_interval(i.total, i.total_low, i.total_high),
                     "n/a" if math.isnan(i.linear_share) else f"{i.linear_share:.3f}",
                 )
             )
