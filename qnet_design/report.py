@@ -28,6 +28,7 @@ from ._version import __version__
 from .budget import Budget, budget as compute_budget
 from .budget._types import NO_TRUNCATION, format_value
 from .describe import device_fields, layout_fields
+from .errors import SizeError
 from .specs.setups import SetupSpec, load_setup
 from .translate import Translation, translate
 
@@ -211,6 +212,17 @@ def _uncertainty_section(u: UncertainBudget) -> str:
     return "".join(parts)
 
 
+def _or_reason(result: Any, section: Any) -> str:
+    """The section of a computed result; the reason it was not computed (a string); or ""."""
+    if result is None:
+        return ""
+    return (
+        f"<p class='warn'>not computed: {_e(result)}</p>"
+        if isinstance(result, str)
+        else section(result)
+    )
+
+
 def _sensitivity_section(s: SensitivityReport) -> str:
     from .plotting import plot_sensitivity
 
@@ -232,11 +244,12 @@ def render(
     *,
     command: str | None = None,
     created: datetime | None = None,
-    uncertain: UncertainBudget | None = None,
-    ranking: SensitivityReport | None = None,
+    uncertain: UncertainBudget | str | None = None,
+    ranking: SensitivityReport | str | None = None,
 ) -> str:
     """The report of already computed results as one HTML string (no solve happens here);
-    ``uncertain`` and ``ranking`` add the intervals and the sensitivity sections."""
+    ``uncertain`` and ``ranking`` add the intervals and the sensitivity sections (a string:
+    why they were not computed, e.g. the run-time guard's line)."""
     created = created or datetime.now(UTC)
     warnings = "".join(f"<li class='warn'>{_e(w)}</li>" for w in b.warnings)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in b.timings.items())
@@ -251,9 +264,9 @@ def render(
         "<h2>Error budget</h2>",
         _budget_section(b),
         "<h2>Uncertainty</h2>" if uncertain is not None else "",
-        _uncertainty_section(uncertain) if uncertain is not None else "",
+        _or_reason(uncertain, _uncertainty_section),
         "<h2>Sensitivity</h2>" if ranking is not None else "",
-        _sensitivity_section(ranking) if ranking is not None else "",
+        _or_reason(ranking, _sensitivity_section),
         "<h2>Setup and devices</h2>",
         _setup_section(setup),
         "<h2>Translated model</h2>",
@@ -299,10 +312,17 @@ def report(
     spec = setup if isinstance(setup, SetupSpec) else load_setup(setup)
     tr = translate(spec)
     b = compute_budget(spec)
-    uncertain = ranking = None
-    if uncertain_inputs(spec):
-        uncertain = uncertain_budget(spec, samples=samples, store=store)
-        ranking = sensitivity(spec, store=store)
+    uncertain: UncertainBudget | str | None = None
+    ranking: SensitivityReport | str | None = None
+    if uncertain_inputs(spec):  # a run beyond the time limit is named, the report still written
+        try:
+            uncertain = uncertain_budget(spec, samples=samples, store=store)
+        except SizeError as exc:
+            uncertain = str(exc)
+        try:
+            ranking = sensitivity(spec, store=store)
+        except SizeError as exc:
+            ranking = str(exc)
     text = render(
         spec,
         tr,

@@ -96,3 +96,23 @@ def test_report_of_a_setup_with_uncertainties_has_intervals_and_ranking(tmp_path
     for s in ranking.ranking:
         assert s.line(ranking.figure, ranking.nominal) in text
     assert "Uncertainty" in page.text and "Sensitivity" in page.text  # the section headings
+
+
+def test_report_names_sections_beyond_the_time_limit_and_is_still_written(tmp_path, monkeypatch):
+    # a setup whose Monte Carlo and ranking would exceed QNET_DESIGN_MAX_SECONDS (a dual rail
+    # with ± values: hours): the report keeps the budget and says why the sections are missing
+    from qnet_design.report import report
+    from qnet_design.runs import points
+
+    monkeypatch.setattr(points, "max_seconds", lambda: 1e-9)
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        f'base = "{SETUP}"\nname = "arrays with stated uncertainties"\n'
+        '[overrides.source]\nsqueezing_db = "8.686 ± 0.5 dB"\n'
+    )
+    page = _Collect()
+    page.feed(report(path, tmp_path / "r.html", samples=20, store=False))
+    text = " ".join(page.text)
+    assert "Uncertainty" in page.text and "Sensitivity" in page.text
+    assert text.count("not computed:") == 2 and "budgets would take" in text
+    assert len(page.images) == 1 and (tmp_path / "r.html").exists()  # the budget's plot
