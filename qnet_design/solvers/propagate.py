@@ -73,7 +73,9 @@ def propagate(
     if method == "krylov":
         apply = generator if callable(generator) else generator.__matmul__
         tol = 1e-10 if tolerance is None else tolerance
-        return _krylov_steps(apply, x0, times, tol, hint, label)
+        # real arithmetic only for a real x₀ and a real matrix (a callable answers for itself)
+        dtype = np.result_type(x0, np.float64, getattr(generator, "dtype", np.float64))
+        return _krylov_steps(apply, np.asarray(x0, dtype=dtype), times, tol, hint, label)
     mat = sp.csr_matrix(generator)
     x = np.asarray(x0, dtype=np.result_type(x0, mat.dtype))
     n = len(times)
@@ -144,16 +146,18 @@ def _krylov_steps(
     vectors); a step that needs more is done as two half steps (a stiff generator gets short
     steps), down to dt/2¹⁰, below which :class:`ConvergenceError` is raised. For the dual
     rail, where ‖ℒ‖ ~ 100γ, explicit Runge-Kutta needs ~300 products per 1/γ; Krylov steps of
-    0.25/γ need a few tens each.
+    0.25/γ need a few tens each. The basis has v's dtype: a real generator on a real vector
+    (the dual rail's Hermitian parameters) costs a quarter of the complex Gram–Schmidt flops.
     """
     m_max = KRYLOV_VECTORS
-    basis = np.empty((m_max + 1, v.size), dtype=complex)
+    dtype = v.dtype  # float64 (a real generator on a real vector) or complex128
+    basis = np.empty((m_max + 1, v.size), dtype=dtype)
 
     def step(v: np.ndarray, h: float, depth: int) -> np.ndarray:
         beta = np.linalg.norm(v)
         if beta == 0:
             return v
-        hess = np.zeros((m_max + 1, m_max), dtype=complex)
+        hess = np.zeros((m_max + 1, m_max), dtype=dtype)
         basis[0] = v / beta
         for j in range(m_max):
             w = apply(basis[j])
@@ -174,7 +178,7 @@ def _krylov_steps(
             )
         return step(step(v, h / 2, depth + 1), h / 2, depth + 1)
 
-    out = np.empty((len(times), v.size), dtype=complex)
+    out = np.empty((len(times), v.size), dtype=dtype)
     t_prev = 0.0
     for k, t in enumerate(times):
         if t > t_prev:

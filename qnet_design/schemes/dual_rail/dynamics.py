@@ -38,8 +38,9 @@ DYNAMICS_FOCK_START = 2
 PREP_TIME_TOLERANCE = 0.05
 #: Tolerance on the largest change of any entry of ρ_q(t) between successive truncations.
 EVOLVE_TOLERANCE = 1e-4
-#: Krylov time step (1/γ) and the length of the chunks after which settling is checked.
-STEP, CHUNK = 0.25, 10.0
+#: Krylov time step (1/γ) and the length of the chunks after which settling is checked
+#: (broadband); the finite-bandwidth propagation checks its rigorous bound every SETTLE_CHECK.
+STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 1.0
 _KRYLOV_HINT = (
     "dual-rail network at this source truncation: loosen the truncation tolerance (prep_time's "
     "`time_tolerance`, evolve's `fock_tolerance`, or a smaller `source_photons`), lower beta, "
@@ -88,8 +89,11 @@ def prep_time(
     The trace distance ½‖ρ_q − ρ_q,ss‖₁/N is recorded next to it (``trace_distance``) with its
     own last crossing ``t_trace``: with a mixed ρ_q,ss the purity figure can pass through zero
     long before ρ_q arrives (see :class:`PrepTime`), the trace distance cannot.
-    Propagation stops once 2‖ρ(t) − ρ_ss‖₁/N < threshold: both figures are bounded by it and
-    ‖ρ(t) − ρ_ss‖₁ never grows, so no later crossing exists. The source truncation is widened
+    The state is propagated on the real parameters of its Hermitian charge blocks (ℒ maps
+    Hermitian operators to Hermitian ones), and the propagation stops, checked every
+    SETTLE_CHECK = 1/γ, once D = ‖ρ(t) − ρ_ss‖₁ gives D(2‖ρ_q,ss‖_∞ + D/2) < N·threshold and
+    D/2 < N·threshold: D never grows and bounds both figures at every later time (see
+    ``_settled``), so no later crossing exists. The source truncation is widened
     from ``DYNAMICS_FOCK_START`` until T_prep moves by at most ``time_tolerance`` (1/γ).
     ``pairs`` = k < N (finite bandwidth only) gives T_prep of the layout's first k pairs: the
     qubits A₁…A_k, B₁…B_k with the source, whose reduced dynamics is exact (a node never acts
@@ -103,11 +107,12 @@ def prep_time(
     100 where 1/β would give ×0.1 — roughly as 1/√β there, slower still beyond (no closed
     form is known to us; the tests check the trend, not a law).
 
-    Cost (ℒ assembled once as a sparse matrix on the charge blocks, Krylov steps on it; CPU
-    time): one pair < 1 s, two pairs ~1–3 s per source truncation (a whole ladder ~7 s);
-    three pairs 5, 16, 38, 76 s at 2, 3, 4, 5 photons (dual_rail_twpa, β = 21), about half of
-    it the steady state of the same truncation. The size guard refuses networks whose Krylov
-    basis and ℒ would not fit in memory.
+    Cost (ℒ assembled once as a real sparse matrix on the charge blocks, Krylov steps on it;
+    CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.4–1.4 s per source
+    truncation (the whole twpa ladder 2 → 5 photons ~3.5 s); three pairs (dual_rail_twpa,
+    β = 21) 2.4, 6.9, 17, 31 s at 2, 3, 4, 5 photons, ~58 s for the ladder, about a third of
+    each rung the steady state of the same truncation (benchmarks/results/dual_rail.md). The
+    size guard refuses networks whose ℒ and Krylov basis would not fit in memory.
     """
     thr = _check_threshold(threshold)
     k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
@@ -214,12 +219,16 @@ def _block_trace_norm(lay: Blocks, flat: np.ndarray) -> float:
 
 
 def _dynamics_bytes(pairs: int, photons: int | None) -> float:
-    """Peak memory of the propagation: ℒ as a sparse matrix (≤ 6 + 14N nonzeros per entry,
-    measured 14, 26, 43 at N = 1, 2, 3; ~70 bytes each while it is assembled), the Krylov
-    basis, the CHUNK/STEP + 1 stored steps and a few work vectors."""
-    vectors = KRYLOV_VECTORS + 1 + round(CHUNK / STEP) + 1 + 8
-    per_entry = 16.0 * vectors + 70.0 * (6 + 14 * pairs)
-    return per_entry * _block_entries(pairs, photons)
+    """Peak memory of the finite-bandwidth propagation: the assembly of ℒ (≤ 6 + 14N nonzeros
+    per entry, measured 14, 26, 43 at N = 1, 2, 3; the block products, their concatenation and
+    the real-parameter matrix take ~150 bytes per nonzero at the peak: measured 144 at three
+    pairs, 5 photons, 1021 MiB), or later ℒ (12 bytes per nonzero) with the real Krylov basis,
+    the SETTLE_CHECK/STEP + 1 stored steps and a few work vectors (8 bytes each); plus the
+    interpreter with numpy/scipy/qutip (220 MiB)."""
+    nonzeros = 6 + 14 * pairs
+    vectors = KRYLOV_VECTORS + 1 + round(SETTLE_CHECK / STEP) + 1 + 8
+    per_entry = max(150.0 * nonzeros, 12.0 * nonzeros + 8.0 * vectors)
+    return per_entry * _block_entries(pairs, photons) + 220 * 2**20
 
 
 def _broadband_bytes(pairs: int) -> float:
@@ -270,8 +279,40 @@ def _block_matrix(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
     return sp.csr_matrix((vals, (rows, cols)), shape=(lay.size, lay.size))
 
 
+def _unpack_matrix(lay: Blocks) -> sp.csr_matrix:
+    """:meth:`Blocks.unpack` as a sparse matrix U: the flat complex blocks X = U r of the
+    Hermitian operator whose real parameters (:meth:`Blocks.pack`) are r: X_ii = r_ii,
+    X_ij = r_ij + i r_ji above the diagonal, X_ij = r_ji − i r_ij below it."""
+    rows, cols = lay.rows.astype(np.int64), lay.cols.astype(np.int64)
+    f = np.arange(lay.size)
+    g = lay.positions(cols, rows)  # position of the transposed entry
+    upper, lower = rows < cols, rows > cols
+    tgt = np.concatenate([f, f[upper], f[lower]])
+    src = np.concatenate([np.where(lower, g, f), g[upper], f[lower]])
+    val = np.concatenate([np.ones(f.size), np.full(upper.sum(), 1j), np.full(lower.sum(), -1j)])
+    return sp.csr_matrix((val, (tgt, src)), shape=(lay.size, lay.size))
+
+
+def _real_generator(lv: sp.csr_matrix, lay: Blocks, unpack: sp.csr_matrix) -> sp.csr_matrix:
+    """ℒ on the real parameters of a Hermitian block operator: pack ∘ ℒ ∘ unpack.
+
+    ℒ maps Hermitian operators to Hermitian ones, so this real matrix is exact; it has about
+    as many nonzeros as ℒ (three pairs: 2.14·10⁶ against 2.12·10⁶), and the Krylov basis of
+    the propagation is real: a product takes 0.7× and the Gram–Schmidt a quarter of the
+    complex flops (three pairs, 3 photons, 4/γ: 3.2 → 1.1 CPU-s, same states to 5e-13).
+    """
+    lu = (lv @ unpack).tocsr()
+    lower = lay.rows > lay.cols  # pack keeps Re on and above the diagonal, −Im below it
+    real = sp.csr_matrix(
+        sp.diags(np.where(lower, 0.0, 1.0)) @ lu.real - sp.diags(lower.astype(float)) @ lu.imag
+    )
+    real.eliminate_zeros()
+    return real
+
+
 class _Network:
-    """The whole truncated network (source + every qubit) and ℒ on its charge blocks."""
+    """The whole truncated network (source + every qubit) and ℒ on the real parameters of its
+    Hermitian charge blocks (:meth:`Blocks.pack`): states here are real packed vectors."""
 
     def __init__(self, model: DualRail, photons: int | None, pairs: int | None = None) -> None:
         n = model.pairs if pairs is None else pairs
@@ -284,30 +325,39 @@ class _Network:
         )
         full = _prefix_model(model, n_q, photons)
         self.lay = Blocks(full.charges, full.dim)
-        self.apply = _block_matrix(full, self.lay).__matmul__
-        self.head = 1 if photons is None else len(_source_basis(photons))
+        unpack = _unpack_matrix(self.lay)
+        self.apply = _real_generator(_block_matrix(full, self.lay), self.lay, unpack).__matmul__
         src = np.ones(1, dtype=complex) if photons is None else _vacuum_source(model, photons)
         # ρ(0) = |ψ_src⟩⟨ψ_src| ⊗ |0…0⟩⟨0…0|: full index of (s, qubits 0…0) is s·2^{n_q}
         idx = np.nonzero(src)[0] * 2**n_q
         rows, cols = np.repeat(idx, idx.size), np.tile(idx, idx.size)
-        self.initial = np.zeros(self.lay.size, dtype=complex)
-        self.initial[self.lay.positions(rows, cols)] = np.outer(
-            src[src != 0], src[src != 0].conj()
-        ).ravel()
+        initial = np.zeros(self.lay.size, dtype=complex)
+        nz = src[src != 0]
+        initial[self.lay.positions(rows, cols)] = np.outer(nz, nz.conj()).ravel()
+        self.initial = self.pack(initial)
 
-        # Tr_source as one sparse matrix: entry (s a, s b) of the blocks adds to (a, b)
+        # Tr_source ∘ unpack as one sparse matrix: entry (s a, s b) of the blocks adds to (a, b)
         dq = 2**n_q
         rows, cols = self.lay.rows, self.lay.cols
         keep = np.nonzero(rows // dq == cols // dq)[0]
-        self._trace = sp.csr_matrix(
+        trace = sp.csr_matrix(
             (np.ones(keep.size), ((rows[keep] % dq) * dq + cols[keep] % dq, keep)),
             shape=(dq * dq, self.lay.size),
         )
+        self._trace = (trace @ unpack).tocsr()
         self._dq = dq
 
-    def qubits(self, flat: np.ndarray) -> np.ndarray:
+    def pack(self, flat: np.ndarray) -> np.ndarray:
+        """Real parameters of the Hermitian flat complex blocks ``flat``."""
+        return self.lay.pack(flat, np.empty(self.lay.size))
+
+    def trace_norm(self, x: np.ndarray) -> float:
+        """‖X‖₁ of the Hermitian block operator with real parameters ``x``."""
+        return _block_trace_norm(self.lay, self.lay.unpack(x, np.empty(x.size, dtype=complex)))
+
+    def qubits(self, x: np.ndarray) -> np.ndarray:
         """The qubits' reduced state (source traced out), dense."""
-        return np.asarray(self._trace @ flat).reshape(self._dq, self._dq)
+        return np.asarray(self._trace @ x).reshape(self._dq, self._dq)
 
     def propagate(self, v: np.ndarray, duration: float) -> np.ndarray:
         """exp(ℒ·duration) v in Krylov steps of at most STEP."""
@@ -315,6 +365,18 @@ class _Network:
             return v
         steps = max(1, math.ceil(duration / STEP - 1e-9))
         return _krylov_propagate(self.apply, v, duration / steps, steps)[-1]
+
+
+def _settled(dist: float, top: float) -> float:
+    """Bound on N × both T_prep figures at every later time, from D = ‖ρ(t) − ρ_ss‖₁ now.
+
+    ℒ generates a trace-preserving positive map, so D never grows, and the qubits' Δ = ρ_q − σ
+    (σ = ρ_q,ss, largest eigenvalue ``top``) obeys ‖Δ‖₁ ≤ D. Trace distance: ½‖Δ‖₁ ≤ D/2.
+    Purity: |Tr ρ_q² − Tr σ²| = |2 Tr σΔ + Tr Δ²| ≤ 2‖σ‖_∞‖Δ‖₁ + ‖Δ‖_∞‖Δ‖₁ ≤ D(2·top + D/2)
+    (‖Δ‖_∞ ≤ ½‖Δ‖₁ for a traceless Hermitian Δ). Once the bound is below N·threshold no later
+    downward crossing of either figure exists.
+    """
+    return max(dist * (2 * top + dist / 2), dist / 2)
 
 
 def _finite_prep_time(
@@ -334,7 +396,7 @@ def _finite_prep_run(
     progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
     run = _run_cascade(model, n, photons, warm)  # steady state of the same truncated model
-    ss_flat, ss_q = run.stages[-1].flat, run.rho_q
+    ss_x, ss_q = net.pack(run.stages[-1].flat), run.rho_q
     pur_ss = float(np.real(np.vdot(ss_q, ss_q)))
     v = net.initial
     times, figure, tdist = [0.0], [], []
@@ -345,7 +407,9 @@ def _finite_prep_run(
         tdist.append(0.5 * float(np.sum(np.abs(np.linalg.eigvalsh(rq - ss_q)))) / n)
 
     record(v)
-    steps = round(CHUNK / STEP)
+    # ‖σ‖_∞ of ρ_q,ss bounds the purity figure below (largest eigenvalue)
+    top = float(np.linalg.eigvalsh(ss_q)[-1])
+    steps = round(SETTLE_CHECK / STEP)
     t0 = 0.0
     while True:
         label = f"dual-rail T_prep, {n} pairs, {photons} source photons, t = {t0:g}/gamma"
@@ -353,10 +417,8 @@ def _finite_prep_run(
         for row in traj[1:]:
             record(row)
         times.extend(t0 + STEP * np.arange(1, steps + 1))
-        v, t0 = traj[-1], t0 + CHUNK
-        # |Tr ρ_q² − Tr σ²| ≤ 2‖ρ_q − σ‖₁ ≤ 2‖ρ − ρ_ss‖₁, and ‖ρ(t) − ρ_ss‖₁ never grows (ℒ
-        # generates a CPTP map), so below threshold here means below it for ever
-        if 2 * _block_trace_norm(net.lay, v - ss_flat) / n < thr:
+        v, t0 = traj[-1], t0 + SETTLE_CHECK
+        if _settled(net.trace_norm(v - ss_x), top) < thr * n:
             break
         if t0 >= 1e4:
             raise ConvergenceError(
