@@ -4,7 +4,10 @@ and by commit b87a6df, side by side in one run.
 * new: the budget of the setup's real layout (exact C_ij of all its pairs, the layout's C_11,
   C_22 and extrapolated N_ent, the finite-bandwidth T_prep, error budget);
 * old: the proxy budget of b87a6df (two pairs at δ = 0, ideal broadband T_prep, error budget),
-  extracted with ``git archive`` into a temporary directory and imported from there.
+  extracted with ``git archive`` into a temporary directory and imported from there;
+* exact-prep (``--exact-prep``): this checkout with ``FINITE_PREP_PAIRS`` raised to the
+  setup's number of pairs, i.e. the finite-bandwidth T_prep of the whole layout instead of its
+  first pairs (what that figure would cost in the budget).
 
 Both read the same setup file of this checkout, so the inputs are identical. Each budget runs
 as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time
@@ -12,8 +15,8 @@ CPU time and peak memory (ru_maxrss) are its own; the routes alternate (old firs
 repeats). The load average before and after each run is recorded: on a shared machine the wall
 time is inflated by the load, the CPU time much less, so both are given.
 
-Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]``; prints a
-markdown section for ``benchmarks/results/dual_rail.md``.
+Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]
+[--exact-prep]``; prints a markdown section for ``benchmarks/results/dual_rail.md``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +40,10 @@ FIGURES = ("C_11", "C_22", "C_33", "n_ent", "n_ent_direct", "t_prep", "t_prep_tr
 
 # runs the CLI in-process so that ru_maxrss is this budget's own peak
 _TASK = """
-import json, resource, sys, time
+import importlib, json, resource, sys, time
 from qnet_design.cli import main
+if len(sys.argv) > 2:  # the exact-prep route
+    importlib.import_module("qnet_design.budget._dual_rail").FINITE_PREP_PAIRS = int(sys.argv[2])
 t0 = time.perf_counter()
 code = main(["budget", sys.argv[1], "--json"])
 wall = time.perf_counter() - t0
@@ -59,11 +65,13 @@ def extract_old(dest: Path) -> Path:
     return dest
 
 
-def run_budget(tree: Path, setup: Path) -> dict:
-    """One budget in a subprocess importing the package of ``tree``."""
+def run_budget(tree: Path, setup: Path, prep_pairs: int | None = None) -> dict:
+    """One budget in a subprocess importing the package of ``tree`` (``prep_pairs``: the
+    budget's FINITE_PREP_PAIRS)."""
     load_before = os.getloadavg()[0]
+    extra = [] if prep_pairs is None else [str(prep_pairs)]
     proc = subprocess.run(
-        [sys.executable, "-c", _TASK, str(setup)],
+        [sys.executable, "-c", _TASK, str(setup), *extra],
         cwd=tree,
         env=dict(ENV, PYTHONPATH=str(tree)),
         capture_output=True,
@@ -106,25 +114,27 @@ def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
             f"| {i} | {route} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['peak_mib']:.0f} | "
             f"{r['load'][0]:.1f}/{r['load'][1]:.1f} | " + " | ".join(values) + " |"
         )
+    routes = list(dict.fromkeys(rt for rt, _, _ in rows))
     mean = {
         route: [
             sum(r[k] for rt, _, r in rows if rt == route) / sum(rt == route for rt, _, _ in rows)
             for k in ("wall_s", "cpu_s", "peak_mib")
         ]
-        for route in ("old", "new")
+        for route in routes
     }
-    lines += [
-        "",
-        f"- new/old: wall time {mean['new'][0] / mean['old'][0]:.2f}, CPU time "
-        f"{mean['new'][1] / mean['old'][1]:.2f}, peak memory {mean['new'][2] / mean['old'][2]:.2f}"
-        " (means over the runs above)",
-    ]
+    lines.append("")
+    for route in routes[1:]:
+        lines.append(
+            f"- {route}/old: wall time {mean[route][0] / mean['old'][0]:.2f}, CPU time "
+            f"{mean[route][1] / mean['old'][1]:.2f}, peak memory "
+            f"{mean[route][2] / mean['old'][2]:.2f} (means over the runs above)"
+        )
     lines.append("- wall time per budget stage (s, the budget's own timings):")
     for route, i, r in rows:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items())
         lines.append(f"  - run {i} {route}: {stages}")
     lines.append("- what each t_prep is (method text of the last run of each route):")
-    for route in ("old", "new"):
+    for route in routes:
         last = [r for rt, _, r in rows if rt == route][-1]
         if "t_prep" in last["figures"]:
             lines.append(f"  - {route}: {last['figures']['t_prep']['method']}")
@@ -135,15 +145,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--setup", type=Path, default=SETUP)
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument(
+        "--exact-prep",
+        action="store_true",
+        help="also run this checkout with the whole layout's finite-bandwidth T_prep",
+    )
     args = ap.parse_args()
     setup = args.setup.resolve()
     rows: list[tuple[str, int, dict]] = []
+    pairs = int(tomllib.loads(setup.read_text())["layout"]["pairs"]) if args.exact_prep else 0
+    order = ["old", "new"] + ["exact-prep"] * args.exact_prep
     with tempfile.TemporaryDirectory(prefix="qnet-old-") as tmp:
-        trees = {"old": extract_old(Path(tmp)), "new": ROOT}
+        trees = {"old": extract_old(Path(tmp)), "new": ROOT, "exact-prep": ROOT}
         for i in range(1, args.repeats + 1):
-            for route in ("old", "new") if i % 2 else ("new", "old"):
+            for route in order if i % 2 else order[::-1]:
                 print(f"run {i}: {route} budget ...", file=sys.stderr, flush=True)
-                result = run_budget(trees[route], setup)
+                result = run_budget(trees[route], setup, pairs if route == "exact-prep" else None)
                 print(
                     f"  {result['wall_s']:.1f} s wall, {result['cpu_s']:.1f} s CPU, "
                     f"{result['peak_mib']:.0f} MiB",

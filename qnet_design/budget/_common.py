@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from ..progress import progress
 from ._types import BudgetStep
 
 
@@ -44,5 +45,6 @@ def error_budget(
         if all(getattr(model, k) == v for k, v in fields.items()):
             continue
         model = replace(model, **fields)
+        progress("error budget", f"+ {label}")  # each step is a solve of its own
         out.append(BudgetStep(f"+ {label}", figure_name, evaluate(model)))
     return tuple(out)

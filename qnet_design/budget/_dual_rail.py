@@ -24,13 +24,14 @@ Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
   and ``t_prep_trace``, the same with the trace distance ½‖ρ_q − ρ_q,ss‖₁/N (a distance: the
   purity figure can pass through zero early when ρ_q,ss is mixed). For N ≤
   ``FINITE_PREP_PAIRS`` they are the whole layout's. For more pairs the N-pair truncation
-  ladder costs several times the rest of the budget (three pairs of dual_rail_twpa, β = 21:
-  5, 16, 38 and 76 CPU-s at 2, 3, 4, 5 source photons, where it converges, against ~7 CPU-s
-  for two pairs and ~40 for the whole budget), so they are those of the layout's first
-  ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics of those qubits), labelled approximate,
-  with a warning. dual_rail_twpa: 16.1/γ (trace distance 16.3/γ) for its first two pairs
-  against 12.7/γ (15.0/γ) for all three — still far closer than the ideal broadband T_prep of
-  the three pairs, 38.9/γ, which leaves out every imperfection;
+  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: 2.4,
+  6.9, 17 and 31 CPU-s at 2, 3, 4, 5 source photons, where it converges, ~47 CPU-s inside the
+  budget against ~4 for two pairs and ~31 for the rest of it, on the shared 2-core machine),
+  so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
+  of those qubits), labelled approximate, with a warning. dual_rail_twpa: 16.1/γ (trace
+  distance 16.3/γ) for its first two pairs against 12.7/γ (15.0/γ) for all three — still far
+  closer than the ideal broadband T_prep of the three pairs, 38.9/γ, which leaves out every
+  imperfection;
 * the error budget (headline N_ent): ideal network first (broadband, no dephasing or loss,
   δ = 0, N_ent = ∞; labelled "ideal"), then finite bandwidth β, dephasing γ_φ, non-guided decay
   γ′, propagation loss p_loss, each a two-pair solve at δ = 0 (paper 000 evaluates N_ent at
@@ -62,12 +63,13 @@ from ._types import Budget, BudgetStep, Figure
 FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
-    "imperfection): the {n}-pair truncation ladder costs several times the rest of the budget "
-    "(three pairs of dual_rail_twpa: 5, 16, 38, 76 CPU-s at 2, 3, 4, 5 source photons; "
-    "16.1/gamma for its first two pairs against 12.7/gamma for all three, 16.3 against 15.0 "
-    "by the trace distance). Closest when the pairs prepare in parallel (detuning steps >~ "
-    "gamma, delta_max < kappa: paper 000), too short when they form one after another "
-    "(delta = 0); qnet_design.schemes.dual_rail.prep_time(model) gives the {n}-pair value"
+    "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
+    "(three pairs of dual_rail_twpa: ~47 CPU-s against ~31, 2.4, 6.9, 17, 31 CPU-s at 2, 3, "
+    "4, 5 source photons; 16.1/gamma for its first two pairs against 12.7/gamma for all "
+    "three, 16.3 against 15.0 by the trace distance). Closest when the pairs prepare in "
+    "parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too short when they "
+    "form one after another (delta = 0); qnet_design.schemes.dual_rail.prep_time(model) "
+    "gives the {n}-pair value"
 )
 #: Profile names (the plots title the panels with them).
 PROFILE_COMPUTED = "C_ij computed (finite bandwidth)"
