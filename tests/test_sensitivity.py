@@ -56,6 +56,27 @@ def test_numbers_are_budgets_of_the_improved_setup(thermal_report):
     assert any("detuning1" in why for why in thermal_report.not_ranked)
 
 
+def test_a_step_that_leaves_the_model_is_not_ranked(thermal_report):
+    """±10 % on the qubit or filter frequency moves the qubit 500 MHz off the filter, which
+    the thermal-link model does not describe (its Δᵢ come from layout.detuningᵢ; the device
+    frequency only sets n_link): the translation warns, and the ranking lists the parameter
+    as not ranked instead of reporting the n_link effect as a design gain."""
+    from qnet_design.translate import translate
+
+    spec = load_setup(THERMAL)
+    assert translate(spec).warnings == ()
+    off = translate(with_overrides(spec, {"qubit.f01": "5.5 GHz"})).warnings
+    assert len(off) == 2 and "500 MHz from the filter frequency + layout.detuning1" in off[0]
+    # within the qubit's linewidth (10 MHz): quiet, as the catalog's 1 MHz layout detunings
+    assert translate(with_overrides(spec, {"qubit.f01": "5.005 GHz"})).warnings == ()
+    ranked = {s.path for s in thermal_report.ranking}
+    for path in ("qubit.f01", "source.filter_frequency"):
+        assert path not in ranked
+        assert any(
+            w.startswith(f"{path}: ±10 % leaves the model") for w in thermal_report.not_ranked
+        )
+
+
 def test_cli_sensitivity(capsys):
     setup = str(DEVICES / "setups" / "cv_replication_twpa_arrays.toml")
     assert main(["sensitivity", setup, "--no-cache", "--json"]) == 0

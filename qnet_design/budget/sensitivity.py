@@ -25,11 +25,12 @@ total Sobol indices.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError
-from ..runs.points import FAILED, evaluate_points, timed_nominal
+from ..runs.points import FAILED, WARNINGS, evaluate_points, timed_nominal
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SCHEMES, SetupSpec, si_number
@@ -183,6 +184,18 @@ def _improvement(p: Parameter, field_name: str) -> tuple[str, float] | None:
     return words, p.value * factor
 
 
+def _new_warnings(frame: Any, nominal: Sequence[str]) -> list[str]:
+    """Per row, the first budget warning the nominal setup does not have ("" if none)."""
+    rows = frame[WARNINGS] if WARNINGS in frame.columns else [""] * len(frame)
+    known = set(nominal)
+    return [
+        next((w for w in str(text).split(" | ") if w and w not in known), "")
+        if isinstance(text, str)
+        else ""
+        for text in rows
+    ]
+
+
 def sensitivity(
     setup: SetupSpec,
     *,
@@ -224,9 +237,16 @@ def sensitivity(
     frame = evaluate_points(setup, points, workers=workers, store=store, timed=timed)
     column = frame[figure] if figure in frame.columns else [math.nan] * len(frame)
     values = iter(zip(column, frame[FAILED], strict=True))
+    # a ±10 % step that makes the translation warn (a qubit moved off the filter, …) leaves
+    # what the model describes: its budget is not a design answer
+    warned = iter(_new_warnings(frame, nominal_budget.warnings))
     ranking = []
     for p, lo, hi, known in params:
         (f_lo, why_lo), (f_hi, why_hi) = next(values), next(values)
+        warn_lo, warn_hi = next(warned), next(warned)
+        new = warn_lo or warn_hi
+        if known is not None:
+            next(warned)  # the improved point: an imperfection's step keeps the model
         # (x/F) ∂F/∂x; undefined where the figure is 0 (e.g. no entangled node yet)
         elasticity = (f_hi - f_lo) / (hi - lo) * p.value / f0 if hi > lo and f0 else math.nan
         if known is not None:
@@ -238,6 +258,9 @@ def sensitivity(
             violates = better * (f_new - f0) < -1e-9 * max(1.0, abs(f0))
         elif why_lo or why_hi or not (math.isfinite(f_lo) and math.isfinite(f_hi)):
             not_ranked.append(f"{p.path}: a ±10 % budget failed ({why_lo or why_hi or 'no value'})")
+            continue
+        elif new:
+            not_ranked.append(f"{p.path}: ±10 % leaves the model's assumptions ({new})")
             continue
         else:  # a design parameter: the better of ±10 %, if either helps
             f_new, x_new = max((f_lo, lo), (f_hi, hi), key=lambda fx: better * fx[0])

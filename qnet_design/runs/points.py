@@ -52,6 +52,8 @@ SETTINGS = {"budget": "headline", "full": False}
 
 #: the column holding a failed point's reason ("" when the point is fine)
 FAILED = "failed"
+#: the column holding a point's budget warnings, " | "-separated
+WARNINGS = "warnings"
 
 #: runs estimated above this many seconds say so before they start (on a terminal)
 NOTE_ABOVE = 60.0
@@ -168,6 +170,7 @@ def headline_point(
         if not f.converged:
             unconverged.append(f.name)
     record[FAILED] = f"not converged: {', '.join(unconverged)}" if unconverged else ""
+    record[WARNINGS] = " | ".join(result.warnings)
     return record
 
 
@@ -241,6 +244,7 @@ def evaluate_points(
 
 __all__ = [
     "FAILED",
+    "WARNINGS",
     "Timed",
     "check_run_options",
     "check_run_time",

@@ -21,11 +21,12 @@ from __future__ import annotations
 from ..errors import DeviceFileError
 from ..schemes.thermal_link import ThermalLink
 from ..specs.setups import SetupSpec
+from ..units import lab_units
 from ._base import Parameter, Rate, Translation
 from ._contract import Context, Contract, Field, NotModelled, Through
 from ._shared import TWO_LEVEL, TWO_PI, angular, qubit_rates
 from .channels import translate_channel
-from .qubits import translate_qubit
+from .qubits import QubitRates, translate_qubit
 from .sources import translate_thermal_source
 
 #: largest residual link occupation the bidirectional geometry accepts without a model term.
@@ -84,6 +85,8 @@ def translate(setup: SetupSpec) -> Translation:
         warns.append("κ ≳ γ/10: the thermal closed forms (Markov/Bourret/analytic) lose validity")
     d1 = angular(setup.layout["detuning1"])
     d2 = angular(setup.layout["detuning2"])
+    warns += [_off_resonance(i, q, src.omega_c, d) for i, q, d in ((1, q1, d1), (2, q2, d2))]
+    warns = [w for w in warns if w]
     positions = None
     if bidirectional:
         zs = setup.layout.get("positions")
@@ -141,6 +144,23 @@ def translate(setup: SetupSpec) -> Translation:
     )
     reference = Rate("gamma", "γ₁", gamma, q1.notes[1])
     return Translation.of(setup, reference, rates, params, model, warns)
+
+
+def _off_resonance(i: int, q: QubitRates, omega_c: float, delta: float) -> str:
+    """A warning when qubit ``i``'s own frequency is further than its radiative linewidth from
+    where the model puts it, filter frequency + layout detuning (paper 001's Δᵢ is measured
+    from the filter): the device frequency then sets only n_link and k₀, not the detuning."""
+    off = q.omega - omega_c - delta
+    if abs(off) <= q.gamma_radiative:
+        return ""
+    return (
+        f"qubit {i}'s frequency {lab_units(q.omega / TWO_PI, 'Hz')} is "
+        f"{lab_units(off / TWO_PI, 'Hz')} from the filter frequency + layout.detuning{i} "
+        f"({lab_units((omega_c + delta) / TWO_PI, 'Hz')}), more "
+        f"than its linewidth: the model puts the qubit there (Δ{i} from layout.detuning{i}); "
+        "its own frequency sets only the link's thermal occupation and k₀ — set "
+        f"layout.detuning{i} to detune it"
+    )
 
 
 def _link_occupation(
