@@ -25,8 +25,9 @@ Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
   purity figure can pass through zero early when ρ_q,ss is mixed). For N ≤
   ``FINITE_PREP_PAIRS`` they are the whole layout's. For more pairs the N-pair truncation
   ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: 2.4,
-  6.9, 17 and 31 CPU-s at 2, 3, 4, 5 source photons, where it converges, ~47 CPU-s inside the
-  budget against ~4 for two pairs and ~31 for the rest of it, on the shared 2-core machine),
+  6.9, 17 and 31 CPU-s at 2, 3, 4, 5 source photons, where it converges; ~43 CPU-s inside the
+  budget against ~3 for two pairs and ~15 for the rest of it, 4.3× b87a6df's whole proxy
+  budget: benchmarks/results/dual_rail.md),
   so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
   of those qubits), labelled approximate, with a warning. dual_rail_twpa: 16.1/γ (trace
   distance 16.3/γ) for its first two pairs against 12.7/γ (15.0/γ) for all three — still far
@@ -64,12 +65,12 @@ FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
     "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
-    "(three pairs of dual_rail_twpa: ~47 CPU-s against ~31, 2.4, 6.9, 17, 31 CPU-s at 2, 3, "
-    "4, 5 source photons; 16.1/gamma for its first two pairs against 12.7/gamma for all "
-    "three, 16.3 against 15.0 by the trace distance). Closest when the pairs prepare in "
-    "parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too short when they "
-    "form one after another (delta = 0); qnet_design.schemes.dual_rail.prep_time(model) "
-    "gives the {n}-pair value"
+    "(three pairs of dual_rail_twpa: ~43 CPU-s against ~15 for the rest; 2.4, 6.9, 17, 31 "
+    "CPU-s at 2, 3, 4, 5 source photons; 16.1/gamma for its first two pairs against "
+    "12.7/gamma for all three, 16.3 against 15.0 by the trace distance). Closest when the "
+    "pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too "
+    "short when they form one after another (delta = 0); "
+    "qnet_design.schemes.dual_rail.prep_time(model) gives the {n}-pair value"
 )
 #: Profile names (the plots title the panels with them).
 PROFILE_COMPUTED = "C_ij computed (finite bandwidth)"
