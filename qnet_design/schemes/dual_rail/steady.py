@@ -67,13 +67,15 @@ def check_truncation_reachable(model: DualRail, tolerance: float) -> None:
 def steady_state_bytes(pairs: int, photons: int | None) -> float:
     """Estimated peak memory (bytes) of the cascaded solve of ``pairs`` pairs.
 
-    The last stage dominates, ~280 bytes per stored entry: IDR(4)'s 15 real vectors (8 bytes
-    each) and its 4 shadow vectors, ℒ's complex work buffers, the diagonal, the state, the
-    layout's index arrays (int32) and the previous truncation's states for the warm start;
-    plus the interpreter with numpy/scipy/qutip (220 MiB). Measured: 324 MiB at three pairs and
-    7 photons (4.0·10⁵ entries; estimate 327 MiB); four pairs in benchmarks/results/dual_rail.md.
+    The last stage dominates, ~207 bytes per stored entry: IDR(2)'s ~11 real vectors on the
+    unknowns (8 bytes each, ¾ of the entries), the kernels' complex iterate and two real
+    buffers, ℒ's diagonal (complex) and the pivots (complex64), the state, the layout's index
+    arrays (int32) and the previous truncation's states for the warm start; plus the
+    interpreter with numpy/scipy/qutip/numba (321 MiB). Fitted to the peaks of one run
+    (benchmarks/results/dual_rail.md, 7 photons): 400 MiB at three pairs (4.0·10⁵ entries),
+    1563 MiB at four (6.3·10⁶); five pairs: 19.4 GiB (9.9·10⁷ entries).
     """
-    return 280.0 * _block_entries(pairs, photons) + 220 * 2**20
+    return 207.0 * _block_entries(pairs, photons) + 321 * 2**20
 
 
 def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
@@ -178,13 +180,14 @@ def steady_state(
     The source truncation is widened (total photon number in the Bogoliubov frame, from
     ``fock_start`` up to ``FOCK_LIMIT``) until the concurrence of the last pair changes by at
     most ``fock_tolerance``; otherwise :class:`~qnet_design.errors.ConvergenceError` is raised.
-    Each widened solve starts its Krylov iterations from the previous truncation's states.
-    The change per added photon falls ~10× per photon at r = 1 (β = 10, two pairs: 9e-4 from 4
-    to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser ``fock_tolerance`` with a
-    lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots read to ~1e-3; the
-    default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10, γ_φ = 0.01 on the
-    2-core machine: see benchmarks/results/dual_rail.md (k = 3 pairs ~25 s on a quiet machine,
-    k = 4 pairs minutes and under 2 GiB at the default).
+    Each widened solve starts its Krylov iterations from the previous truncation's states; the
+    first truncation, which is only evidence and warm start, is solved to the Krylov tolerance
+    ``FIRST_RUNG_RTOL``. The change per added photon falls ~10× per photon at r = 1 (β = 10,
+    two pairs: 9e-4 from 4 to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser
+    ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
+    read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
+    γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (k = 3 pairs 34 s and
+    k = 4 pairs 7 min, 1.6 GiB, on the machine shared with other sessions, at the default).
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
