@@ -186,8 +186,8 @@ def steady_state(
     two pairs: 9e-4 from 4 to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser
     ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
-    γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (k = 3 pairs 34 s and
-    k = 4 pairs 7 min, 1.6 GiB, on the machine shared with other sessions, at the default).
+    γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (CPU time k = 3 pairs
+    8 s, k = 4 pairs 170 s and 1.6 GiB at the default; wall times on the shared machine 2–2.5×).
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
