@@ -13,6 +13,7 @@ import pytest
 from qnet_design import load_setup, translate
 from qnet_design.budget import budget, require
 from qnet_design.cli import main
+from qnet_design.errors import DeviceFileError
 from qnet_design.metrics import n_ent_extrapolated
 from qnet_design.schemes import cooperative as co, thermal_link as tl
 from qnet_design.specs.setups import with_overrides
@@ -330,3 +331,51 @@ def test_dual_rail_budget_is_the_layout_and_says_so():
     assert "computed" in figs["C_22"].method and "extrapolated" in figs["n_ent"].method
     assert "ideal" in figs["t_prep"].method
     assert list(b.profiles) == ["C_ij ideal broadband"]
+
+
+def test_cooperative_lifetime_includes_dephasing():
+    # the catalog trio has t_phi = 20 us and α = 0: the dark excitation leaks to the bright
+    # state at Γ → 2γ_φ/N (γ_φ = 1/T_phi; relative correction O(γ_φ/(Nκ)), γ_φ/(Nκ) = 5.3e-4
+    # here with κ = π × 10 MHz), so the lifetime is N·T_phi/2 = 30 us, not ∞ (it was
+    # 1/(2α) = ∞, ignoring the dephasing the file states)
+    b = budget(COOPERATIVE)
+    assert b["lifetime"] == pytest.approx(3 * 20.0 / 2, rel=2e-3)
+    assert "γ_φ" in b.figure("concurrence").method  # the t → ∞ figure says it leaves γ_φ out
+
+
+def test_cooperative_budget_of_more_than_ten_qubits():
+    # N > 10 from |10…0⟩ failed with "reduced() needs the full state ... method='generic'"
+    # (exit 1); the one-excitation blocks are small. Ideal t → ∞ pair concurrence from |10…0⟩:
+    # amplitudes 1 − 1/N on qubit 0 and −1/N elsewhere, C₀₁ = 2(1 − 1/N)/N (4/9 for N = 3)
+    n = 12
+    setup = with_overrides(
+        load_setup(COOPERATIVE),
+        {
+            "layout.qubits": n,
+            "layout.detunings": ["0 Hz"] * n,
+            "layout.initial": "1" + "0" * (n - 1),
+        },
+    )
+    b = budget(setup, full=False)
+    assert b["concurrence"] == pytest.approx(2 * (1 - 1 / n) / n, abs=1e-9)
+    assert 0 < b["peak_concurrence"] <= b["concurrence"] + 1e-9
+
+
+def test_cooperative_budget_refuses_more_qubits_than_it_follows(capsys, tmp_path):
+    # 200 qubits ended in "numerical failure: OverflowError" (exit 1): basis states are 64-bit
+    trio = (DEVICES / "setups" / "cooperative_transmon_trio.toml").read_text()
+    trio = trio.replace('"../qubits/', f'"{DEVICES.as_posix()}/qubits/')
+    layout = 'qubits = 3\ndetunings = ["0 Hz", "0 Hz", "0 Hz"]\ninitial = "100"'
+    trio = trio.replace(layout, "qubits = 200")
+    path = tmp_path / "many.toml"
+    path.write_text(trio)
+    assert main(["budget", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "layout.qubits = 200" in err
+
+
+def test_cooperative_initial_of_the_wrong_length_names_the_field():
+    # "10" for three qubits ended in a line from the model (no file, no field)
+    setup = with_overrides(load_setup(COOPERATIVE), {"layout.initial": "10"})
+    with pytest.raises(DeviceFileError, match=r"trio.toml: field `layout.initial`"):
+        translate(setup)

@@ -46,8 +46,14 @@ def test_devices_show_device_and_setup(capsys):
     assert "detuning_step = 10 MHz" in out
 
 
-def test_budget_text_quiet_and_json_non_finite(capsys):
-    setup = str(DEVICES / "setups" / "cooperative_transmon_trio.toml")
+def test_budget_text_quiet_and_json_non_finite(capsys, tmp_path):
+    # the catalog trio without its t_phi override: α = 0 and no dephasing, so its dark state
+    # never decays (lifetime ∞)
+    trio = (DEVICES / "setups" / "cooperative_transmon_trio.toml").read_text()
+    trio = trio.replace('"../qubits/', f'"{DEVICES.as_posix()}/qubits/')
+    setup = tmp_path / "trio.toml"
+    setup.write_text(trio.replace('[overrides.qubit]\nt_phi = "20 us"\n', ""))
+    setup = str(setup)
     assert main(["budget", setup]) == 0
     out = capsys.readouterr().out
     assert "evidence: " in out and "lifetime" in out and "∞ us" in out

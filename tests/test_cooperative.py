@@ -609,3 +609,36 @@ def test_n10_half_filled_generic_vs_dicke():
     bits = "1" * 5 + "0" * 5
     model = CooperativeArray(n, kappa=1.0, alpha=0.02)
     _assert_dicke_matches_generic(model, bits, np.linspace(0.0, 1.0, 3), 1e-10)
+
+
+# --- decay rate of the one-excitation dark states (budget figure `lifetime`) -------------------
+# Two identical qubits, one excitation, in the basis |B⟩, |D⟩ = (|10⟩ ± |01⟩)/√2: the bright
+# population decays at 4κ (paper 003, L[o] = 2D[o], o⁺o = 2|B⟩⟨B|), every population at 2α more,
+# and dephasing (γ_φ/2)D[σ_z] damps the coherence ⟨10|ρ|01⟩ at 2γ_φ, i.e. moves population
+# between B and D at rate γ_φ: d(p_B, p_D)/dt = [[−4κ − γ_φ, γ_φ], [γ_φ, −γ_φ]] (p_B, p_D) − 2α.
+# The slower eigenvalue is Γ = 2α + 2κ + γ_φ − √(4κ² + γ_φ²) (the B–D coherence decays at
+# ≥ 2κ, faster), exact for every κ, α, γ_φ.
+@pytest.mark.parametrize(("kappa", "alpha", "dephasing"), [(1.0, 0.0, 0.3), (0.5, 0.05, 2.0)])
+def test_dark_decay_rate_two_qubits_closed_form(kappa, alpha, dephasing):
+    from qnet_design.schemes.cooperative import dark_decay_rate
+
+    model = CooperativeArray(2, kappa, alpha=alpha, dephasing=dephasing)
+    expected = 2 * alpha + 2 * kappa + dephasing - math.sqrt(4 * kappa**2 + dephasing**2)
+    assert dark_decay_rate(model) == pytest.approx(expected, rel=1e-10)
+
+
+def test_dark_decay_rate_limits():
+    from qnet_design.schemes.cooperative import dark_decay_rate
+
+    # α alone: every one-excitation state decays at 2α on top (paper 003 after Eq. 3), exact
+    assert dark_decay_rate(CooperativeArray(4, 1.0, alpha=0.01)) == pytest.approx(0.02, rel=1e-10)
+    # weak dephasing, N identical qubits: it moves a fraction 1/N of the dark population to the
+    # bright state per coherence time, Γ → 2γ_φ/N; the correction is O(γ_φ/(Nκ)) relative
+    # (−γ_φ/(4κ) for N = 2 from the closed form above), so rel 1e-3 at γ_φ/κ = 1e-3
+    for n in (3, 5):
+        rate = dark_decay_rate(CooperativeArray(n, 1.0, dephasing=1e-3))
+        assert rate == pytest.approx(2e-3 / n, rel=1e-3)
+    # no α, no dephasing, one of three qubits detuned: qubits 0 and 2 keep the dark state
+    # (|100⟩ − |001⟩)/√2, which never decays
+    detuned = CooperativeArray(3, 1.0, detunings=(0.0, 0.1, 0.0))
+    assert dark_decay_rate(detuned) == pytest.approx(0.0, abs=1e-12)

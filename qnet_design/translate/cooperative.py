@@ -45,6 +45,12 @@ def translate(setup: SetupSpec) -> Translation:
         raise DeviceFileError(
             f"{setup.path}: field `layout.detunings` must have 1 or {n} entries, got {len(dets)}"
         )
+    initial = setup.layout.get("initial") or "1" + "0" * (n - 1)
+    if len(initial) != n:
+        raise DeviceFileError(
+            f"{setup.path}: field `layout.initial` must have one character per qubit "
+            f"(layout.qubits = {n}), got {initial!r}"
+        )
     omega = q.omega
     gamma, gamma_loss = q.gamma_radiative, q.gamma_intrinsic
     rates = [
@@ -56,7 +62,7 @@ def translate(setup: SetupSpec) -> Translation:
     params = [
         Parameter("qubits", "N", n),
         Parameter("detunings", "δ_i/ω", tuple(d / omega for d in deltas), "layout.detunings"),
-        Parameter("initial", "ψ(0)", setup.layout.get("initial") or "1" + "0" * (n - 1)),
+        Parameter("initial", "ψ(0)", initial),
     ]
     model = CooperativeArray(
         qubits=n,

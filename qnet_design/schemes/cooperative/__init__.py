@@ -27,7 +27,12 @@ from .results import (
     Evolution as Evolution,
     FinalState as FinalState,
 )
-from .solve import dark_states as dark_states, evolve as evolve, final_state as final_state
+from .solve import (
+    dark_decay_rate as dark_decay_rate,
+    dark_states as dark_states,
+    evolve as evolve,
+    final_state as final_state,
+)
 
 __all__ = [
     "Clockwork",
@@ -40,6 +45,7 @@ __all__ = [
     "bell_state",
     "clockwork_evolve",
     "clockwork_steady_state",
+    "dark_decay_rate",
     "dark_states",
     "dicke_state",
     "evolve",
