@@ -218,3 +218,26 @@ def test_dual_rail_rail_b_qubit_off_its_output(tmp_path, capsys):
     # rail B detuned by −1 GHz, which paper 000's δ_B = −P δ_A cannot describe
     line = _run_translate(_setup(tmp_path), capsys)
     assert "tune it to f01 = 6e+09 Hz" in line
+
+
+CATALOG = Path(__file__).resolve().parents[1] / "devices"
+
+
+@pytest.mark.parametrize(
+    ("setup", "key", "value"),
+    [
+        ("cv_replication_twpa_arrays", "drive_rate", '"0 MHz"'),  # was ZeroDivisionError, exit 1
+        ("cv_replication_twpa_arrays", "drive_rate", '"-10 MHz"'),  # was "`loss` must be >= 0"
+        ("cv_replication_twpa_arrays", "cavity_linewidth", '"-10 kHz"'),  # same
+        ("cv_routing_electromechanical", "attachment_rate", '"-5 kHz"'),  # was "`j` must be >= 0"
+    ],
+)
+def test_layout_rate_of_the_wrong_sign_names_the_field(tmp_path, capsys, setup, key, value):
+    text = (CATALOG / "setups" / f"{setup}.toml").read_text()
+    text = text.replace('"../', f'"{CATALOG.as_posix()}/')
+    lines = [
+        f"{key} = {value}" if line.startswith(f"{key} =") else line for line in text.split("\n")
+    ]
+    path = _write(tmp_path, "setup.toml", "\n".join(lines))
+    line = _run_translate(path, capsys)
+    assert f"`layout.{key}`" in line

@@ -33,8 +33,9 @@ class LayoutField:
     kind: str
     default: Any
     doc: str
-    minimum: float | None = None
+    minimum: float | None = None  # for a unit kind: in SI units (Hz, s, m)
     choices: tuple[str, ...] = ()
+    positive: bool = False  # a unit kind that must be > 0 (a rate that is divided by)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +81,9 @@ SCHEMES: dict[str, Scheme] = {
                 "number", 0.5, "squeezing rate r/ω of node 0 (paper 002, Eq. 1)", minimum=0.0
             ),
             "direction": _L("choice", "forward", "attachment", choices=("forward", "backward")),
-            "attachment_rate": _L("frequency", None, "j/2π, coupling of node 0 to the chain"),
+            "attachment_rate": _L(
+                "frequency", None, "j/2π, coupling of node 0 to the chain", minimum=0.0
+            ),
         },
     ),
     "cv_replication": Scheme(
@@ -88,8 +91,12 @@ SCHEMES: dict[str, Scheme] = {
         layout={
             "sites": _L("integer", 4, "sites N per array", minimum=1),
             "hopping": _L("frequency", None, "hopping J/2π"),
-            "drive_rate": _L("frequency", None, "Γ/2π, coupling of the end sites to the bath"),
-            "cavity_linewidth": _L("frequency", "0 Hz", "cavity loss κ/2π of every site"),
+            "drive_rate": _L(
+                "frequency", None, "Γ/2π, coupling of the end sites to the bath", positive=True
+            ),
+            "cavity_linewidth": _L(
+                "frequency", "0 Hz", "cavity loss κ/2π of every site", minimum=0.0
+            ),
         },
     ),
     "cooperative": Scheme(
@@ -214,7 +221,12 @@ def _parse_layout_value(key: str, spec: LayoutField, value: Any, where: str) -> 
             unit_kind = spec.kind.removesuffix("_list")
             items = value if isinstance(value, list) else [value]
             return [parse_quantity(v, unit_kind, f"{where}[{i}]") for i, v in enumerate(items)]
-        return parse_quantity(value, spec.kind, where)
+        quantity = parse_quantity(value, spec.kind, where)
+        si = quantity.to_base_units().magnitude
+        if (spec.positive and si <= 0) or (spec.minimum is not None and si < spec.minimum):
+            bound = "> 0" if spec.positive else f">= {spec.minimum:g}"
+            raise DeviceFileError(f"{where} must be {bound} ({spec.doc}), got {value!r}")
+        return quantity
     except UnitError as exc:
         raise DeviceFileError(str(exc)) from None
 
