@@ -379,3 +379,9 @@ def test_cooperative_initial_of_the_wrong_length_names_the_field():
     setup = with_overrides(load_setup(COOPERATIVE), {"layout.initial": "10"})
     with pytest.raises(DeviceFileError, match=r"trio.toml: field `layout.initial`"):
         translate(setup)
+
+
+def test_cooperative_dark_weight_is_never_negative_round_off():
+    # from |111⟩ the three-qubit state has no dark part; it printed dark_weight -1.095e-17
+    b = budget(with_overrides(load_setup(COOPERATIVE), {"layout.initial": "111"}), full=False)
+    assert b["dark_weight"] >= 0.0 and b["dark_weight"] == pytest.approx(0.0, abs=1e-12)

@@ -88,7 +88,7 @@ def _dark_weight(layout: SectorLayout, blocks: Blocks, cache: dict[int, np.ndarr
             cache[k] = (v @ v.conj().T).T  # P_D of sector k, transposed for Tr(P b)
         # Tr(P b) = Σ P_ij b_ji: elementwise, no BLAS call per time point
         total += float(np.real(np.sum(cache[k] * b)))
-    return total
+    return max(total, 0.0)  # a sum of populations ⟨d|ρ|d⟩: a negative total is round-off
 
 
 def evolve(
