@@ -385,3 +385,17 @@ def test_cooperative_dark_weight_is_never_negative_round_off():
     # from |111⟩ the three-qubit state has no dark part; it printed dark_weight -1.095e-17
     b = budget(with_overrides(load_setup(COOPERATIVE), {"layout.initial": "111"}), full=False)
     assert b["dark_weight"] >= 0.0 and b["dark_weight"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_cv_routing_unstable_chain_has_no_error_budget_of_nans():
+    # squeezing r = 50 makes the chain unstable: the budget says so in one warning; it also
+    # printed three NaN error-budget rows with the model's Python repr as warnings (a chain
+    # without losses is no more stable, so no step of the error budget has a steady state)
+    setup = with_overrides(
+        load_setup(SETUPS / "cv_routing_electromechanical.toml"), {"layout.squeezing_r": 50.0}
+    )
+    b = budget(setup)
+    assert b["stability_margin"] < 0 and b.error_budget == ()
+    assert [w for w in b.warnings if "unstable" in w] and not any(
+        "RoutingChain(" in w for w in b.warnings
+    )

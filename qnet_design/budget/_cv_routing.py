@@ -7,7 +7,9 @@ occupation of node M_max (the heating that limits routing, Fig. 3b).
 
 Error budget (headline M_max), in this order from the ideal chain (zero-temperature baths, no
 local decay γ_out): local decay γ_out, local bath occupation N̄_k, common-bath occupation
-N̄_{l,l+1}. A step that makes the chain unstable is reported as NaN with a warning.
+N̄_{l,l+1}. A step that makes the chain unstable is reported as NaN with a warning; an unstable
+setup has no error budget (without γ_out the chain is no more stable, and the occupations do
+not enter the drift matrix).
 """
 
 from __future__ import annotations
@@ -53,13 +55,16 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         nodes = np.arange(1, en.size + 1)
         profiles["E_N(0,m)"] = Profile(en, nodes, "channel node m", "log-negativity E_N(0, m)")
     steps: tuple[BudgetStep, ...] = ()
-    if full:
+    if full and margin > 0:
 
         def depth(m: cr.RoutingChain) -> float:
             try:
                 return float(cr.max_entangled_node(m))
             except UnstableError:
-                warnings.append(f"error budget: {m} is unstable")
+                warnings.append(
+                    f"error budget: the chain with γ_out = {m.gamma_out:g} ω is unstable "
+                    "(no steady state): M_max is NaN"
+                )
                 return math.nan
 
         ideal = cr.RoutingChain(
