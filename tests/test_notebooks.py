@@ -55,6 +55,13 @@ def test_notebooks_are_found() -> None:
     } <= names
 
 
+def test_notebooks_readme_describes_every_notebook() -> None:
+    # the table of notebooks/README.md ("what it shows") lacked 11 and 12
+    table = (NOTEBOOKS / "README.md").read_text().split("| notebook | what it shows |")[1]
+    described = set(re.findall(r"^\| `(\d\d_\w+\.py)` \|", table.split("\n\n")[0], re.M))
+    assert described == {p.name for p in PAPERS}
+
+
 @pytest.mark.parametrize("path", PAPERS, ids=[p.stem for p in PAPERS])
 def test_notebook_runs_in_fast_mode(path: Path, tmp_path: Path) -> None:
     figures = tmp_path / "figures"
