@@ -399,3 +399,10 @@ def test_cv_routing_unstable_chain_has_no_error_budget_of_nans():
     assert [w for w in b.warnings if "unstable" in w] and not any(
         "RoutingChain(" in w for w in b.warnings
     )
+
+
+def test_require_answer_gives_the_figure_its_unit():
+    # "lifetime>=100 is met with qubit.t_phi = 66.91 µs (now 20 µs): lifetime = 100.4" left
+    # the figure's unit out (µs; the target's number is in that unit, as budget prints it)
+    r = require(COOPERATIVE, "lifetime>=40", "qubit.t_phi", rtol=0.1)
+    assert r.met and r.message.endswith(" us") and "lifetime = " in r.message

@@ -127,6 +127,11 @@ class _Trials:
         self.spec, self.path, self.max = spec, path, max_evaluations
         self.name, self.op, self.threshold = _parse_target(target)
         self.evaluations = 0
+        self.unit = ""  # the figure's unit, from the first budget
+
+    def show(self, value: float) -> str:
+        """``name = value unit`` for the messages."""
+        return f"{self.name} = {value:.4g} {self.unit}".rstrip()
 
     @property
     def left(self) -> bool:
@@ -141,7 +146,9 @@ class _Trials:
         self.evaluations += 1
         b = budget(with_overrides(self.spec, {self.path: x}), full=False)
         try:
-            return b[self.name]
+            value = b[self.name]
+            self.unit = b.figure(self.name).unit
+            return value
         except KeyError:
             raise ParameterError(
                 f"`target` names {self.name!r}, which the {self.spec.scheme} budget does not "
@@ -227,7 +234,6 @@ def require(
     original, physical, unit = _current_value(spec, path)
     box = _box(spec, vary, original, unit) if "=" in vary or original <= 0 else None
     start = original if box is None else box.value(_position(box, original))
-    name = trials.name
     value0 = trials.figure(start)
     if trials.meets(value0):
         moved = f" (the value in the box nearest {lab_units(original, unit)})"
@@ -239,9 +245,9 @@ def require(
             value0,
             True,
             trials.evaluations,
-            f"{target} holds: {name} = {value0:.4g} at {path} = {lab_units(start, unit)}{moved}"
+            f"{target} holds: {trials.show(value0)} at {path} = {lab_units(start, unit)}{moved}"
             if start != original
-            else f"{target} already holds: {name} = {value0:.4g} at {path} = "
+            else f"{target} already holds: {trials.show(value0)} at {path} = "
             f"{lab_units(original, unit)}",
         )
     if box is None:
@@ -260,7 +266,7 @@ def require(
             False,
             trials.evaluations,
             f"{target} cannot be met by varying {path} within "
-            f"[{lab_units(low, unit)}, {lab_units(high, unit)}]: {name} = {value0:.4g} now",
+            f"[{lab_units(low, unit)}, {lab_units(high, unit)}]: {trials.show(value0)} now",
         )
     x_fail, x_ok, value_ok = best
     while trials.left and abs(x_ok - x_fail) > rtol * abs(x_ok):
@@ -284,7 +290,7 @@ def require(
         True,
         trials.evaluations,
         f"{target} is met with {path} = {lab_units(x_ok, unit)} (now "
-        f"{lab_units(original, unit)}): {name} = {value_ok:.4g}",
+        f"{lab_units(original, unit)}): {trials.show(value_ok)}",
     )
 
 
