@@ -122,7 +122,7 @@ def test_two_pairs_cascade_matches_one_solve_of_the_whole_network() -> None:
 
 
 def test_krylov_route_matches_direct_route() -> None:
-    # Force the Krylov branch (charge blocks, IDR(4) to rtol 1e-10) on a problem small enough
+    # Force the Krylov branch (charge blocks, IDR(s) to rtol 1e-10) on a problem small enough
     # for LU; both solve the same linear system, so they agree to the Krylov tolerance times
     # the condition number (~1e2 here): 1e-8.
     model = DualRail(1, 1.0, beta=4.0)
@@ -140,11 +140,11 @@ def test_krylov_route_matches_direct_route() -> None:
 
 @pytest.mark.parametrize("pairs", [2, pytest.param(3, marks=pytest.mark.slow)])
 def test_hermitian_krylov_route_matches_lu_with_imperfections(pairs: int) -> None:
-    # The Krylov route (IDR(4) on the real parameters of the Hermitian unknown, Jacobi mixing
-    # Re and Im where ℒ's diagonal is complex, i.e. with detuning) against sparse LU of the
-    # same complex extension equations, stage by stage, on a detuned, permuted network with
-    # every imperfection and β_A ≠ β_B. Same equations, rtol 1e-10 times the conditioning
-    # (~1e2) → 1e-8 on every stored entry of every prefix state.
+    # The Krylov route (IDR(s) on the real parameters of the Hermitian unknown, compiled ℒ and
+    # Gauss–Seidel sweeps, complex pivots where detuning makes ℒ's diagonal complex) against
+    # sparse LU of the same complex extension equations, stage by stage, on a detuned, permuted
+    # network with every imperfection and β_A ≠ β_B. Same equations, rtol 1e-10 times the
+    # conditioning (~1e2) → 1e-8 on every stored entry of every prefix state.
     model = DualRail(
         pairs,
         1.0,
