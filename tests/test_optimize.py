@@ -199,3 +199,11 @@ def test_bad_discrete_value_is_one_line_exit_2(capsys):
     assert main([*argv, "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "layout.sites" in err
+
+
+def test_an_optimum_at_zero_reads_zero():
+    # Brent ends within ~1e-10 of a symmetric optimum at 0; "-931.3 pHz" is noise, not a value
+    from qnet_design.budget.optimize import Variable
+
+    box = Variable("layout.detunings[1]", -5e6, 5e6, False, "Hz")
+    assert box.show(-9.313e-10) == "0 Hz" and box.show(-364.7e3) == "-364.7 kHz"

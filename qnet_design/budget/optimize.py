@@ -78,7 +78,7 @@ class Variable:
         return float(self.low + u * (self.high - self.low))
 
     def show(self, x: float) -> str:
-        return lab_units(x, self.unit)
+        return lab_units(0.0 if abs(x) < 1e-9 * (self.high - self.low) else x, self.unit)
 
 
 def _field_kind(setup: SetupSpec, path: str) -> str:
