@@ -139,6 +139,7 @@ def test_thermal_link_optimum_over_filter_q_agrees_with_a_fine_sweep():
         ("source.nothing=1:2", [], "unknown field"),
         ("layout.geometry=1:2", [], "not a numeric parameter"),
         ("qubit.t_phi=10 us:1 MHz", [], "must be a time"),
+        ("qubit.t_phi=100 us:10 us", [], "got 100 µs and 10 µs"),  # was 0.0001 and 1e-05
         ("source.filter_q=1e4:1e6", ["--constraint", "concurrence>=0.999"], "no point tried"),
         ("source.filter_q=1e4:1e6", ["--constraint", "nonsense<=1"], "names 'nonsense'"),
     ],
@@ -207,3 +208,13 @@ def test_an_optimum_at_zero_reads_zero():
 
     box = Variable("layout.detunings[1]", -5e6, 5e6, False, "Hz")
     assert box.show(-9.313e-10) == "0 Hz" and box.show(-364.7e3) == "-364.7 kHz"
+
+
+def test_optimize_an_integer_key_in_a_range_says_to_list_its_values(capsys):
+    # "'layout.qubits' is not a numeric parameter (it is a integer)": it is numeric, and the
+    # list form layout.qubits=2,3,4 optimizes over it
+    trio = str(THERMAL.parent / "cooperative_transmon_trio.toml")
+    argv = ["optimize", trio, "--maximize", "peak_concurrence", "--vary", "layout.qubits=2:5"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "layout.qubits=2,3,4" in err

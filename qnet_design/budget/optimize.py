@@ -166,15 +166,22 @@ def parse_vary(setup: SetupSpec, spec: str) -> Variable | Choice:
             f"`--vary` must look like 'FIELD=LOW:HIGH[:log]' or 'FIELD=V1,V2,...', got {spec!r}"
         )
     kind = _field_kind(setup, path)
+    if kind == "integer":
+        raise ParameterError(
+            f"`--vary` {path!r} is an integer: list the values to try, e.g. '{path}=2,3,4'"
+        )
     if kind not in FIELD_KINDS and kind not in ("number", "db", "db_per_length"):
         raise ParameterError(f"`--vary` {path!r} is not a numeric parameter (it is a {kind})")
     low, high = (_bound(p, kind, f"`--vary` {path}") for p in parts[:2])
+    unit = FIELD_KINDS[kind][1] if kind in FIELD_KINDS else {"db": "dB"}.get(kind, "")
     if not low < high:
-        raise ParameterError(f"`--vary` {spec!r}: LOW must be < HIGH, got {low:g} and {high:g}")
+        raise ParameterError(
+            f"`--vary` {spec!r}: LOW must be < HIGH, got {lab_units(low, unit)} and "
+            f"{lab_units(high, unit)}"
+        )
     log = len(parts) == 3 and parts[2] == "log"
     if log and low <= 0:
         raise ParameterError(f"`--vary` {spec!r}: a log search needs LOW > 0")
-    unit = FIELD_KINDS[kind][1] if kind in FIELD_KINDS else {"db": "dB"}.get(kind, "")
     for x in (low, high):  # the box must be valid for the field: fail before anything runs
         try:
             with_overrides(setup, {path: x})
