@@ -406,3 +406,17 @@ def test_require_answer_gives_the_figure_its_unit():
     # the figure's unit out (µs; the target's number is in that unit, as budget prints it)
     r = require(COOPERATIVE, "lifetime>=40", "qubit.t_phi", rtol=0.1)
     assert r.met and r.message.endswith(" us") and "lifetime = " in r.message
+
+
+def test_cooperative_budget_says_what_it_is_doing(monkeypatch):
+    # N = 10 from five excitations ran for minutes without a word on the terminal
+    from qnet_design.budget import _cooperative
+
+    stages: list[str] = []
+    monkeypatch.setattr(_cooperative, "progress", lambda stage, detail="": stages.append(detail))
+    budget(COOPERATIVE, full=False)
+    assert stages == [
+        "t → ∞ state of 3 qubits from |100⟩",
+        "C₀₁(t) of 3 qubits from |100⟩",
+        "decay rate of the one-excitation sector",
+    ]

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from ..errors import SizeError
+from ..progress import progress
 from ..schemes import cooperative as co
 from ..specs.setups import SetupSpec
 from ..translate import Translation
@@ -57,10 +58,15 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     cooperative_only = co.CooperativeArray(
         n, model.kappa, detunings=model.detunings, phases=model.phases, omega=model.omega
     )
+    # a generic solve from many excitations takes minutes (N = 10, five excitations: ~185 k
+    # density-matrix entries per evolution), so every stage says what it is doing
+    progress("cooperative budget", f"t → ∞ state of {n} qubits from |{initial}⟩")
     with timed(timings, "final_state"):
         final = co.final_state(cooperative_only, initial, method="generic")
+    progress("cooperative budget", f"C₀₁(t) of {n} qubits from |{initial}⟩")
     with timed(timings, "transient"):
         peak, t_peak, ev = _peak_concurrence(model, initial)
+    progress("cooperative budget", "decay rate of the one-excitation sector")
     with timed(timings, "lifetime"):
         rate = co.dark_decay_rate(model)
     lifetime = math.inf if rate == 0 else tr.to_time(1.0 / rate, "us")
