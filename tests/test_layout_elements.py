@@ -144,3 +144,18 @@ def test_optimum_over_a_qubit_position_is_periodic_in_the_wavelength_and_matches
     sweep = evaluate_points(spec, [{"layout.positions[1]": float(x)} for x in zs])
     assert results[0].value >= float(sweep["concurrence"].max()) - 1e-9
     assert results[0].beats_grid and math.isfinite(results[0].value)
+
+
+def test_bidirectional_positions_are_behind_the_filter_end_and_within_markov():
+    from qnet_design import translate
+
+    # positions are measured from the waveguide's end, where the filter cavity sits
+    # (paper 001, Eq. 49-53): a negative one was solved as if it were at |z| (same phase)
+    behind = with_overrides(load_setup(SIV), {"layout.positions[0]": "-0.35 um"})
+    with pytest.raises(DeviceFileError, match=r"layout.positions.*>= 0"):
+        translate(behind)
+    # a qubit 1 km down the guide is a delay (z₁ + z₂)/v = 57 ms ≫ 1/γ = 0.16 µs, which the
+    # Markovian model (phases k₀z only) leaves out: C = 0 was printed without a word
+    far = translate(with_overrides(load_setup(SIV), {"layout.positions[1]": "1 km"}))
+    assert any("delay" in w and "Markov" in w for w in far.warnings)
+    assert not any("delay" in w for w in translate(load_setup(SIV)).warnings)

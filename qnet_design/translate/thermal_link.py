@@ -34,6 +34,10 @@ from .sources import translate_thermal_source
 #: (0.263 → 0.237 at n_link = 8.3e-3): below 1e-3 the neglected change of C is ≲ 3e-3.
 BIDIRECTIONAL_MAX_LINK_OCCUPATION = 1e-3
 
+#: largest delay γτ, τ = (z₁ + z₂)/v, between the bidirectional qubits without a warning: the
+#: model keeps only the phases k₀z (Markov), which needs τ ≪ the qubits' decay time 1/γ
+MAX_MARKOV_DELAY = 0.1
+
 CONTRACT = Contract(
     {
         "omega1": Context(
@@ -104,8 +108,21 @@ def translate(setup: SetupSpec) -> Translation:
                 f"{setup.path}: field `devices.channel` must be a channel with `phase_velocity` "
                 "for the bidirectional geometry (k₀ = ω/v)"
             )
+        metres = [float(z.m_as("m")) for z in zs]
+        if min(metres) < 0:
+            raise DeviceFileError(
+                f"{setup.path}: field `layout.positions` (or the qubits' `position`) must be "
+                f">= 0, measured from the waveguide's end where the filter sits, got {zs}"
+            )
+        delay = sum(metres) / ch.phase_velocity  # the longest path, via the reflecting end
+        if delay * gamma > MAX_MARKOV_DELAY:
+            warns.append(
+                f"a propagation delay (z₁ + z₂)/v = {delay:.3g} s between the qubits (via the "
+                f"reflecting end), γτ = {delay * gamma:.3g}, which the Markovian bidirectional "
+                "model (paper 001, Eq. 49-53: phases k₀z only) leaves out"
+            )
         k0 = q1.omega / ch.phase_velocity
-        positions = tuple(k0 * float(z.m_as("m")) for z in zs)
+        positions = tuple(k0 * z for z in metres)
     elif setup.layout.get("positions") is not None:
         raise DeviceFileError(
             f"{setup.path}: field `layout.positions` is only allowed with geometry 'bidirectional'"
