@@ -66,9 +66,9 @@ CASES: dict[str, Case] = {
     "thermal_link_transmon.toml": Case("concurrence", 1e-6, _TRANSMON_LINK),
     # the same link with stated uncertainties: the budget sees the nominal values
     "thermal_link_transmon_uncertain.toml": Case("concurrence", 1e-6, _TRANSMON_LINK),
-    # the catalog's directionality 0.95 (an assumption, see the Kannan device file) radiates 5 %
-    # the wrong way, which leaves no steady entanglement (C = 0): the chains start from the
-    # 0.995 variant so that they can fail
+    # the catalog's directionality 0.96 (Kannan device file: the lower bound of its source)
+    # radiates 4 % the wrong way, which leaves no steady entanglement (C = 0): the chains start
+    # from the 0.995 variant so that they can fail
     "thermal_link_transmon_30m.toml": Case(
         "concurrence",
         1e-6,
