@@ -62,7 +62,9 @@ print(b30)
 
 # %% [markdown]
 # The 5 m link gives C ≈ 0.24 in steady state; the 30 m link, with Kannan-type emitters of
-# directionality 0.95 (an assumption of the catalog: the source's abstract states none), none (5 % of each qubit's emission goes the wrong way, a loss γ′ = 0.053γ).
+# directionality 0.96 (the catalog's lower bound, from the MIT News release on Kannan et al.:
+# "more than 96 percent"), none (4 % of each qubit's emission goes the wrong way, a loss
+# γ′ = 0.042γ, on top of the 7.7 % photon loss of the longer link).
 # The entanglement forms within t₉₀ ≈ 0.5 µs (tens of 1/γ, paper 001 Fig. 4a), far shorter than
 # the filter's memory time 1/κ = 16 µs — so a T_φ of tens of µs is enough. The link's residual
 # thermal occupation (8·10⁻³ at 50 mK and 5 GHz) is part of the model: it costs ~0.03 in C.
@@ -85,8 +87,9 @@ print(b30.error_frame().to_string(index=False))
 # %% [markdown]
 # **Reading.** Photon loss is the dominant cost: the ideal link would reach C ≈ 0.67, dephasing
 # (T_φ = 20 µs) costs only ~0.03, the 1 % wrong-way emission of the directional couplers ~0.16,
-# the 5 % loss of the 5 m link another ~0.22 and the 50 mK link ~0.03. On the 30 m link the 5 %
-# wrong-way emission alone removes the steady-state entanglement.
+# the 5 % loss of the 5 m link another ~0.22 and the 50 mK link ~0.03. On the 30 m link the 4 %
+# wrong-way emission costs ~0.36 (0.57 → 0.20), the 7.7 % photon loss takes the rest down to
+# 0.02 and the 50 mK link to zero: no steady-state entanglement.
 
 # %% [markdown]
 # ## 4. What to improve first? `qd.require` for a target C ≥ 0.28
@@ -143,7 +146,7 @@ print(table.to_string())
 #
 # * **Feasible today:** a room-temperature resistor, a Q = 2.5·10⁵ filter and chiral transmons
 #   give C ≈ 0.24 over the 5 m link (directionality 0.99); over 30 m, emitters of
-#   directionality 0.95 leave no steady-state entanglement.
+#   directionality 0.96 leave no steady-state entanglement.
 # * **Limit:** photon loss — wrong-way emission of the couplers and loss between the qubits
 #   (circulators, connectors, cable) — not coherence.
 # * **First improvement:** insertion loss from 0.2 dB to ≲ 0.14 dB per link for C ≥ 0.28, and

@@ -98,3 +98,19 @@ def test_kit_noise_temperature_converts_to_quanta_above_the_quantum_limit():
     quantum = _H_OVER_KB * 4.5e9
     assert device.values["added_noise"] == pytest.approx(0.19 / quantum - 0.5, abs=0.005)
     assert device.uncertainties["added_noise"].sigma == pytest.approx(0.1 / quantum, abs=0.005)
+
+
+# A directional emitter's `directionality` is forward/(forward + backward) power. The sources
+# quote it as a percentage, a forward/backward ratio or a nonreciprocity in dB; each expected
+# value is typed from the source (a lower bound where the source says "more than"/"exceeding").
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("kannan2023_directional_transmon", 0.96),  # MIT News 2023: "more than 96 percent"
+        ("joshi2023_chiral_transmon", 100 / 101),  # arXiv:2212.11400: F/B ratio exceeding 100
+        ("cao2024_parametric_chiral_interface", 1000 / 1001),  # arXiv:2405.15086: ~30 dB
+    ],
+)
+def test_directionality_is_the_sources_figure(name, expected):
+    device = load_device(DEVICES / "qubits" / f"{name}.toml")
+    assert device.values["directionality"] == pytest.approx(expected, abs=5e-4)
