@@ -21,8 +21,8 @@
 # prepare? What limits it, and what do we improve first?
 #
 # Setup: `devices/setups/dual_rail_twpa.toml` (assumptions stated there: r = 1, i.e. 8.7 dB of
-# squeezing, T_φ = 20 µs, 0.2 dB circulator insertion loss, directionality 0.95 of the
-# emitters). `QNET_FAST=1` computes only the cheap figures (broadband model, one pair at finite
+# squeezing, T_φ = 20 µs, 0.2 dB circulator insertion loss; the emitters' directionality 0.96
+# is the device file's lower bound, from the MIT News release on Kannan et al.). `QNET_FAST=1` computes only the cheap figures (broadband model, one pair at finite
 # bandwidth); the error budget on N_ent (~2 min) and the linewidth sweep run in full mode only.
 
 # %%
@@ -41,7 +41,7 @@ spec = qd.load_setup(path)
 # ## 1. What the model sees
 #
 # The translator turns the device files into the unitless model (rates in units of γ).
-# Directionality 0.95 means 5 % of the emission goes the wrong way: a decay γ′ ≈ 0.053γ into
+# Directionality 0.96 means 4 % of the emission goes the wrong way: a decay γ′ ≈ 0.042γ into
 # non-guided modes. The 0.2 dB of circulators plus cable give a photon loss p ≈ 5 % between
 # consecutive nodes.
 
@@ -111,19 +111,19 @@ else:
 # * the **error budget** is paper 000's N_ent at δ = 0 (two pairs, no detuning: where the state
 #   forms slowest, Fig. 4b). The ideal broadband network has unlimited N_ent; the finite TWPA
 #   bandwidth (β ≈ 21) alone leaves N_ent ≈ 42, dephasing at T_φ = 20 µs ≈ 28. The dominant
-#   cost by far is the **non-guided decay γ′ = 0.053γ** from the emitters' directionality
-#   0.95: N_ent 28 → 2.6. The 5 % photon loss per node then brings it to **N_ent ≈ 1.9 at
-#   δ = 0**, i.e. C₁₁ = 0.64 and C₂₂(δ = 0) = 0.30;
+#   cost by far is the **non-guided decay γ′ = 0.042γ** from the emitters' directionality
+#   0.96: N_ent 28 → 3.0. The 5 % photon loss per node then brings it to **N_ent ≈ 2.0 at
+#   δ = 0**, i.e. C₁₁ = 0.68 and C₂₂(δ = 0) = 0.34;
 # * the **headline figures** are those of this setup's own layout (pair i at δ_A,i = (i−1)γ,
-#   computed exactly for all three pairs): C_11 = 0.64 (pair 1 sits at δ = 0 in both),
-#   **C_22 = 0.36** (the detuned second pair is prepared in parallel, faster, so dephasing and
+#   computed exactly for all three pairs): C_11 = 0.68 (pair 1 sits at δ = 0 in both),
+#   **C_22 = 0.40** (the detuned second pair is prepared in parallel, faster, so dephasing and
 #   loss cost it less: paper 000 Fig. 4d),
-#   C_33 = 0.19; all three pairs are entangled (n_ent_direct = 3), and the extrapolation from
-#   the layout's own C_11, C_22 gives N_ent ≈ 2.3.
+#   C_33 = 0.22; all three pairs are entangled (n_ent_direct = 3), and the extrapolation from
+#   the layout's own C_11, C_22 gives N_ent ≈ 2.4.
 #
 # The linear extrapolation C₁₁/(C₁₁ − C₂₂) is only a rough guide once the decay of C_kk with k
-# is set by loss rather than by filtering (here it says 2.3 while C_33 = 0.19 is computed).
-# T_prep of the real network with finite bandwidth and every imperfection is 0.27 µs for the
+# is set by loss rather than by filtering (here it says 2.4 while C_33 = 0.22 is computed).
+# T_prep of the real network with finite bandwidth and every imperfection is 0.29 µs for the
 # layout's first two pairs, labelled approximate for three (the three-pair ladder costs ~43
 # CPU-s, more than the rest of the budget; `dr.prep_time(model)` gives it: 12.7/γ ≈ 0.21 µs by the
 # purity figure, whose dip through zero makes it shorter than the trace-distance version,
@@ -157,8 +157,8 @@ else:
 
 # %% [markdown]
 # **Reading (full run).** The sweep runs the headline budget (the layout's first two pairs).
-# Between 100 MHz and 1 GHz of TWPA linewidth C_11 rises only from 0.61 to 0.65 and C_22
-# falls from 0.37 to 0.32, so N_ent changes little (2.6 → 2.0): with γ′ and loss in place,
+# Between 100 MHz and 1 GHz of TWPA linewidth C_11 rises only from 0.64 to 0.70 and C_22
+# falls from 0.41 to 0.37, so N_ent changes little (2.7 → 2.1): with γ′ and loss in place,
 # the source bandwidth is not the lever. T_prep here is the ideal broadband one of the three
 # pairs (38.9/γ ≈ 0.65 µs, labelled ideal; the headline does not propagate the finite-bandwidth
 # network), so it and the pair rate min(N, max(#{C_kk > 10⁻³}, ⌊N_ent⌋))/T_prep ≈ 3.1·10⁶ s⁻¹
@@ -168,15 +168,15 @@ else:
 # ## Verdict
 #
 # * **Feasible today for a short chain, with quickly falling quality:** the layout's pairs at
-#   C_11 ≈ 0.64 (of the ideal 0.96), C_22 ≈ 0.36, C_33 ≈ 0.19 — all three entangled, computed
-#   exactly; N_ent ≈ 2.3 by the paper's extrapolation from the layout (1.9 at δ = 0, the error
-#   budget's). The network prepares in T_prep ≈ 0.27 µs (finite bandwidth, every
+#   C_11 ≈ 0.68 (of the ideal 0.96), C_22 ≈ 0.40, C_33 ≈ 0.22 — all three entangled, computed
+#   exactly; N_ent ≈ 2.4 by the paper's extrapolation from the layout (2.0 at δ = 0, the error
+#   budget's). The network prepares in T_prep ≈ 0.29 µs (finite bandwidth, every
 #   imperfection, first two pairs; 0.65 µs in the ideal broadband network), i.e. ~10⁷
 #   entangled pairs per second over the three pair slots (approximate).
-# * **Limit:** decay of the transmons into the wrong direction (directionality 0.95 → γ′ ≈
-#   0.05γ) — it alone takes N_ent from ≈ 28 to ≈ 2.6; photon loss between nodes (0.2 dB) is
+# * **Limit:** decay of the transmons into the wrong direction (directionality 0.96 → γ′ ≈
+#   0.04γ) — it alone takes N_ent from ≈ 28 to ≈ 3.0; photon loss between nodes (0.2 dB) is
 #   second; TWPA bandwidth and transmon dephasing matter little.
-# * **First improvement:** the emitters' directionality (γ′/γ from 5 % towards < 1 %), then
+# * **First improvement:** the emitters' directionality (γ′/γ from 4 % towards < 1 %), then
 #   the circulator insertion loss; a broader TWPA does not help at today's γ′ and loss.
 #   The assumed 8.7 dB of squeezing (r = 1) is itself aspirational for a TWPA (the device
 #   file carries 1 dB).
