@@ -29,8 +29,8 @@ Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
   budget against ~3 for two pairs and ~15 for the rest of it, 4.3× b87a6df's whole proxy
   budget: benchmarks/results/dual_rail.md),
   so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
-  of those qubits), labelled approximate, with a warning. dual_rail_twpa: 16.1/γ (trace
-  distance 16.3/γ) for its first two pairs against 12.7/γ (15.0/γ) for all three — still far
+  of those qubits), labelled approximate, with a warning. dual_rail_twpa: 17.6/γ (trace
+  distance 17.5/γ) for its first two pairs against 14.3/γ (16.2/γ) for all three — still far
   closer than the ideal broadband T_prep of the three pairs, 38.9/γ, which leaves out every
   imperfection;
 * the error budget (headline N_ent): ideal network first (broadband, no dephasing or loss,
@@ -66,8 +66,8 @@ _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
     "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
     "(three pairs of dual_rail_twpa: ~43 CPU-s against ~15 for the rest; 2.4, 6.9, 17, 31 "
-    "CPU-s at 2, 3, 4, 5 source photons; 16.1/gamma for its first two pairs against "
-    "12.7/gamma for all three, 16.3 against 15.0 by the trace distance). Closest when the "
+    "CPU-s at 2, 3, 4, 5 source photons; 17.6/gamma for its first two pairs against "
+    "14.3/gamma for all three, 17.5 against 16.2 by the trace distance). Closest when the "
     "pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too "
     "short when they form one after another (delta = 0); "
     "qnet_design.schemes.dual_rail.prep_time(model) gives the {n}-pair value"
