@@ -401,7 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = _setup_command(
         sub, "require", "least change of one parameter that meets a target", _cmd_require
     )
-    p.add_argument("--target", required=True, help="e.g. 'concurrence>=0.5' or 'n_ent>=10'")
+    p.add_argument(
+        "--target",
+        required=True,
+        help="e.g. 'concurrence>=0.5', 'n_ent>=10' or 't_prep<=2 us' (a bare number is in the "
+        "figure's unit)",
+    )
     p.add_argument(
         "--vary",
         required=True,

@@ -13,7 +13,7 @@ import pytest
 from qnet_design import load_setup, translate
 from qnet_design.budget import budget, require
 from qnet_design.cli import main
-from qnet_design.errors import DeviceFileError
+from qnet_design.errors import DeviceFileError, ParameterError
 from qnet_design.metrics import n_ent_extrapolated
 from qnet_design.schemes import cooperative as co, thermal_link as tl
 from qnet_design.specs.setups import with_overrides
@@ -420,3 +420,12 @@ def test_cooperative_budget_says_what_it_is_doing(monkeypatch):
         "C₀₁(t) of 3 qubits from |100⟩",
         "decay rate of the one-excitation sector",
     ]
+
+
+def test_require_target_may_carry_a_unit():
+    # "lifetime>=100 us" was refused ("must look like 'n_ent>=10'"), while optimize's
+    # --constraint takes "t_prep<=2 us"; a unit is converted to the figure's (us)
+    r = require(COOPERATIVE, "lifetime>=0.04 ms", "qubit.t_phi", rtol=0.1)
+    assert r.met and r.figure_value >= 40.0
+    with pytest.raises(ParameterError, match="not a unit of lifetime"):
+        require(COOPERATIVE, "lifetime>=40 MHz", "qubit.t_phi")

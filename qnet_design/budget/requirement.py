@@ -26,12 +26,12 @@ from ..specs.setups import (
     si_number,
     with_overrides,
 )
-from ..units import lab_units
+from ..units import Q_, lab_units
 
 if TYPE_CHECKING:
     from .optimize import Variable
 
-_TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")
+_TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*(\S.*?)?\s*$")
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
@@ -52,14 +52,20 @@ class Requirement:
         return self.message
 
 
-def _parse_target(target: str) -> tuple[str, Callable[[float, float], bool], float]:
+def _parse_target(target: str) -> tuple[str, Callable[[float, float], bool], float, str]:
+    """Figure, comparison, number and its unit ("" for a number in the figure's own unit)."""
     match = _TARGET.match(target)
     if not match:
         raise ParameterError(
-            f"`target` must look like 'n_ent>=10' (figure, comparison, number), got {target!r}"
+            "`target` must look like 'n_ent>=10' or 't_prep<=2 us' (figure, comparison, "
+            f"number, optional unit), got {target!r}"
         )
-    name, op, value = match.groups()
-    return name, _OPS[op], float(value)
+    name, op, value, unit = match.groups()
+    try:
+        number = float(value)
+    except ValueError:
+        raise ParameterError(f"`target` {target!r}: {value!r} is not a number") from None
+    return name, _OPS[op], number, unit or ""
 
 
 def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, float] | None, str]:
@@ -125,7 +131,8 @@ class _Trials:
 
     def __init__(self, spec: SetupSpec, path: str, target: str, max_evaluations: int):
         self.spec, self.path, self.max = spec, path, max_evaluations
-        self.name, self.op, self.threshold = _parse_target(target)
+        self.target = target
+        self.name, self.op, self.threshold, self.target_unit = _parse_target(target)
         self.evaluations = 0
         self.unit = ""  # the figure's unit, from the first budget
 
@@ -148,12 +155,22 @@ class _Trials:
         try:
             value = b[self.name]
             self.unit = b.figure(self.name).unit
-            return value
         except KeyError:
             raise ParameterError(
                 f"`target` names {self.name!r}, which the {self.spec.scheme} budget does not "
                 f"report; figures: {[f.name for f in b.figures]}"
             ) from None
+        if self.target_unit:  # once: the threshold into the figure's unit
+            try:
+                quantity = Q_(self.threshold, self.target_unit)
+                self.threshold = float(quantity.m_as(self.unit or "dimensionless"))
+            except Exception:
+                raise ParameterError(
+                    f"`target` {self.target!r}: {self.target_unit!r} is not a unit of "
+                    f"{self.name} ({self.unit or 'a plain number'})"
+                ) from None
+            self.target_unit = ""
+        return value
 
 
 Bracket = tuple[float, float, float]  # (failing x, meeting x, figure at the meeting x)
