@@ -429,3 +429,16 @@ def test_require_target_may_carry_a_unit():
     assert r.met and r.figure_value >= 40.0
     with pytest.raises(ParameterError, match="not a unit of lifetime"):
         require(COOPERATIVE, "lifetime>=40 MHz", "qubit.t_phi")
+
+
+def test_cv_replication_lossy_arrays_cut_off_by_zero_hopping_still_have_a_budget():
+    # hopping 0 cuts the far sites off the driven end; with cavity losses they decay to vacuum
+    # (E_N = 0 there, a steady state exists), but the lossless ideal of the error budget has
+    # no steady state: the whole budget ended "the linear network has no steady state" (exit
+    # 1) while `compare` printed the right headline
+    setup = with_overrides(
+        load_setup(SETUPS / "cv_replication_twpa_arrays.toml"), {"layout.hopping": "0 MHz"}
+    )
+    b = budget(setup)
+    assert b["E_N_min"] == 0.0 and b["E_N_first_pair"] > 1.9
+    assert math.isnan(b.error_budget[0].value) and any("ideal" in w for w in b.warnings)

@@ -5,7 +5,8 @@ first and the last pair's E_N and the smallest of all (what a user can count on 
 
 Error budget (headline: the smallest pair E_N), in this order from the ideal arrays (pure
 two-mode squeezed vacuum of the same r, lossless cavities — exact replication): the source's
-added noise (n̄, m̄ of the squeezed thermal state), the cavity losses κ_j.
+added noise (n̄, m̄ of the squeezed thermal state), the cavity losses κ_j. A lossless step
+without a steady state (a zero hopping leaves a mode undamped) is NaN, with a warning.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import UnstableError
 from ..schemes import cv_replication as cv
 from ..specs.setups import SetupSpec
 from ..translate import Translation
@@ -24,8 +26,15 @@ from ._types import Budget, BudgetStep, Figure, Profile
 METHOD = "Lyapunov steady state (Gaussian)"
 
 
-def _min_pair(model: cv.ReplicationArrays) -> float:
-    return float(np.min(cv.pair_log_negativities(model).values))
+def _min_pair(model: cv.ReplicationArrays, unstable: list[str]) -> float:
+    try:
+        return float(np.min(cv.pair_log_negativities(model).values))
+    except UnstableError:  # lossless arrays with an undamped mode (a zero hopping): no state
+        unstable.append(
+            "error budget: the lossless ideal arrays have no steady state (an undamped normal "
+            "mode; the setup's cavity losses damp it): its rows are NaN"
+        )
+        return math.nan
 
 
 def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
@@ -41,6 +50,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         Figure("E_N_min", float(values.min()), "", METHOD, note="smallest over all pairs"),
     ]
     steps: tuple[BudgetStep, ...] = ()
+    unstable: list[str] = []
     if full:
         r = next(p.value for p in tr.parameters if p.name == "r")
         assert isinstance(r, float)
@@ -53,12 +63,13 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             ("cavity losses κ_j", {"loss": model.loss}),
         ]
         with timed(timings, "error_budget"):
-            steps = error_budget(ideal, plan, "E_N_min", _min_pair)
+            steps = error_budget(ideal, plan, "E_N_min", lambda m: _min_pair(m, unstable))
     warnings = (
         []
         if math.isfinite(pairs.residual) and pairs.residual < 1e-8
         else [f"Lyapunov residual {pairs.residual:.1e} is large"]
     )
+    warnings += sorted(set(unstable))
     return Budget(
         "cv_replication",
         setup.name,
