@@ -672,7 +672,7 @@ def plot_sobol(report: SobolReport) -> Figure:
     total_first = report.first_order_sum
     title = (
         f"{report.setup}: Sobol indices of {figure} over the stated uncertainties; "
-        f"{report.figure} = {format_value(report.mean)} ± {format_value(report.std)}{unit} "
+        f"{report.figure} = {format_value(report.mean)} ± {format_value(report.std, 3)}{unit} "
         f"(mean ± sd); N = {report.samples}, {report.evaluations} budgets, "
         f"{report.n_used} of {report.samples} rows used; sum of S_i "
         + (f"= {total_first:.2f}" if math.isfinite(total_first) else "undefined (NaN)")
