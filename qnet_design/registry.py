@@ -77,7 +77,9 @@ REGISTRY: Mapping[str, SchemeEntry] = MappingProxyType(
                 dual_rail.CONTRACT,
                 DualRail,
                 _dual_rail.budget,
-                ("C_11", "C_22", "n_ent", "t_prep", "pair_rate"),
+                # and the first two pairs' concurrences, named by their element of C_ij:
+                # C_11, C_22 unpermuted, C_31, C_22 for the reversed three-pair layout
+                ("n_ent", "t_prep", "pair_rate"),
             ),
             _entry(
                 "thermal_link",

@@ -14,7 +14,6 @@ from qnet_design import load_setup, translate
 from qnet_design.budget import budget, require
 from qnet_design.cli import main
 from qnet_design.errors import DeviceFileError, ParameterError
-from qnet_design.metrics import n_ent_extrapolated
 from qnet_design.schemes import cooperative as co, thermal_link as tl
 from qnet_design.specs.setups import with_overrides
 
@@ -211,15 +210,19 @@ def test_dual_rail_budget_agrees_with_scheme():
     # finite-bandwidth T_prep, error budget (two-pair solves at δ = 0): ~1-2 min
     from qnet_design.schemes import dual_rail as dr
 
-    setup = with_overrides(load_setup(SETUPS / "dual_rail_ndpa_reversed.toml"), {"layout.pairs": 2})
+    setup = with_overrides(
+        load_setup(SETUPS / "dual_rail_ndpa_reversed.toml"),
+        {"layout.pairs": 2, "qubit_b.f01": "5.9825 GHz"},  # B_1 pairs with A_2: δ_B,1 = −δ_A,2
+    )
     b = budget(setup)
     model = translate(setup).model_as(dr.DualRail)
     assert model.permutation == (1, 0)
-    assert b["n_ent"] == pytest.approx(n_ent_extrapolated(b["C_11"], b["C_22"]), rel=1e-12)
     computed = np.asarray(b.profiles["C_ij computed (finite bandwidth)"])
-    assert np.allclose(np.diag(computed), [b["C_11"], b["C_22"]], atol=1e-12)
+    # the pairs (A_2, B_1), (A_1, B_2) are the anti-diagonal, named by their elements
+    assert [b["C_21"], b["C_12"]] == pytest.approx([computed[1, 0], computed[0, 1]], abs=1e-12)
     assert computed[0, 1] > computed[0, 0]  # reversed pairing: A_1 with B_2
-    assert b["n_ent_direct"] == sum(c > 1e-3 for c in np.diag(computed))
+    assert b["n_ent_direct"] == sum(c > 1e-3 for c in (computed[1, 0], computed[0, 1]))
+    assert b["n_ent"] == pytest.approx(b.error_budget[-1].value, rel=1e-9)  # at δ = 0
     figs = {f.name: f for f in b.figures}
     assert "finite bandwidth" in figs["t_prep"].method and figs["t_prep"].converged
     # ideal broadband network first: N_ent = ∞; every imperfection can only lower it (Fig. 4b)
@@ -442,3 +445,42 @@ def test_cv_replication_lossy_arrays_cut_off_by_zero_hopping_still_have_a_budget
     b = budget(setup)
     assert b["E_N_min"] == 0.0 and b["E_N_first_pair"] > 1.9
     assert math.isnan(b.error_budget[0].value) and any("ideal" in w for w in b.warnings)
+
+
+def test_dual_rail_budget_of_a_permuted_layout_names_its_own_pairs():
+    # δ_B,i = −δ_A,P[i] pairs B_i with A_P[i] (paper 000, Eq. 9): with P = (1, 0) the pairs are
+    # (A_2, B_1) and (A_1, B_2), off the diagonal of C_ij. The budget printed the diagonal
+    # C(A_k|B_k) (0.03 and 0.27 on the reversed catalog setup, whose pairs hold 0.16-0.44) and
+    # extrapolated N_ent = ∞ from them. Expected elements from the ideal target state (Eq. 9,
+    # closed form): the pairs are where it is large; N_ent from an independent two-pair model.
+    from qnet_design.schemes import dual_rail as dr
+
+    setup = with_overrides(
+        load_setup(SETUPS / "dual_rail_ndpa_reversed.toml"),
+        {"layout.pairs": 2, "qubit_b.f01": "5.9825 GHz"},  # B_1 pairs with A_2: δ_B,1 = −δ_A,2
+    )
+    b = budget(setup, full=False)
+    model = translate(setup).model_as(dr.DualRail)
+    assert model.permutation == (1, 0)
+    names = {f.name for f in b.figures}
+    assert {"C_21", "C_12"} <= names and not {"C_11", "C_22"} & names
+    ideal = np.asarray(dr.concurrence_matrix(dr.DualRail(2, model.r, model.delta_a, (1, 0))).matrix)
+    assert (
+        ideal[1, 0] > 2 * ideal[0, 0] and ideal[0, 1] > 2 * ideal[1, 1]
+    )  # the pairs are off-diagonal
+    c = dr.steady_state(model).concurrences()
+    assert b["C_21"] == pytest.approx(c[1, 0], abs=1e-9) and b["C_12"] == pytest.approx(
+        c[0, 1], abs=1e-9
+    )
+    assert b["C_21"] > c[0, 0] and b["C_12"] > c[1, 1]
+    at_zero = dr.DualRail(
+        2,
+        model.r,
+        beta=model.beta,
+        beta_b=model.beta_b,
+        gamma_phi=model.gamma_phi,
+        gamma_loss=model.gamma_loss,
+        p_loss=model.p_loss,
+    )
+    assert b["n_ent"] == pytest.approx(dr.n_ent(at_zero).estimate, rel=1e-9)
+    assert "δ = 0" in {f.name: f for f in b.figures}["n_ent"].method

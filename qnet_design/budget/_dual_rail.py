@@ -5,18 +5,22 @@ source linewidth β, γ_φ, γ′, p_loss; finite-bandwidth Eq. 11) unless its m
 
 Headline (``full=False``, used by compare, sweeps and searches; one solve of two pairs):
 
-* ``C_11``, ``C_22`` — steady-state concurrences C(A_k|B_k) of the first two pairs of the layout,
-  computed exactly (pair k needs only pairs ≤ k);
+* ``C_11``, ``C_22`` — steady-state concurrences of the first two pairs of the layout, computed
+  exactly (pair k needs only the nodes ≤ k). With a permutation P (δ_B,i = −δ_A,P[i]) pair k is
+  (A_P[k], B_k) and its figure is named by its element of C_ij = C(A_i|B_j): ``C_31``, ``C_22``
+  for the reversed three-pair layout; the solve then takes the nodes up to max(P[1], P[2]);
 * ``n_ent`` — paper 000's extrapolation C₁₁/(C₁₁ − C₂₂) (Fig. 4b) from those two, labelled as
-  an extrapolation, never instead of the computed C_kk;
+  an extrapolation, never instead of the computed C_kk. For a permuted layout it is the
+  extrapolation of two pairs at δ = 0 with every imperfection (the paper's own evaluation
+  point, where a permutation has no effect), since the layout's pairs are not ordered by C;
 * ``t_prep`` — T_prep of the setup's N pairs in the ideal broadband network (Eq. 1, Fig. 3),
-  labelled ideal; ``pair_rate`` = min(N, max(#{C_kk > 10⁻³}, ⌊N_ent⌋))/T_prep, labelled
+  labelled ideal; ``pair_rate`` = min(N, max(#{pairs with C > 10⁻³}, ⌊N_ent⌋))/T_prep, labelled
   approximate when its T_prep is the ideal one.
 
 Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
 
-* ``C_kk`` for every pair and ``n_ent_direct`` — the number of the setup's pairs with
-  C_kk > ``ENTANGLED_CONCURRENCE`` = 10⁻³ (below it C is at the truncation tolerance),
+* the concurrence of every pair and ``n_ent_direct`` — the number of the setup's pairs with
+  C > ``ENTANGLED_CONCURRENCE`` = 10⁻³ (below it C is at the truncation tolerance),
   computed exactly; profile ``C_ij computed (finite bandwidth)`` — the whole matrix
   C_ij = C(A_i|B_j) of the layout's steady state;
 * ``t_prep`` of the finite-bandwidth network (qubits in |0⟩, source in its vacuum, pump on at
@@ -113,28 +117,40 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 state = dr.steady_state(model)
             except SizeError as exc:
                 warnings.append(f"C_ij of all {n} pairs not computed: {exc}")
+    perm = tuple(model.permutation or range(n))
+    permuted = perm != tuple(range(n))
     if state is None:
-        progress("dual-rail budget", f"steady state of the first {min(2, n)} pairs")
+        # the first two pairs (A_P[0], B_0), (A_P[1], B_1) need the nodes up to max(P[0], P[1])
+        nodes = max(min(2, n), *(p + 1 for p in perm[:2]))
+        progress("dual-rail budget", f"steady state of the first {nodes} nodes of each rail")
         with timed(timings, "steady_state"):
-            state = dr.steady_state(model, pairs=min(2, n))
-    cmat = state.concurrences()
-    ckk = [float(c) for c in np.diag(cmat)]
+            state = dr.steady_state(model, pairs=nodes)
+    ckk = list(state.pair_concurrences(perm))
     layout = f"{state.method} steady state of the layout's first {state.pairs} pairs, computed"
+    if permuted:
+        layout += f"; pair k = (A_P[k], B_k), P = {[p + 1 for p in perm]} (Eq. 9)"
     evidence = str(state.convergence or "")
     ok = converged(state)
-    for k, c in enumerate(ckk[: 2 if state.pairs < n or not full else n], start=1):
-        figures.append(Figure(f"C_{k}{k}", c, "", layout, ok, evidence=evidence))
-    if len(ckk) >= 2:
+    for k, c in enumerate(ckk[: 2 if state.pairs < n or not full else n]):
+        name = f"C_{perm[k] + 1}{k + 1}"  # C_ij = C(A_i|B_j): the pair's own element
+        figures.append(Figure(name, c, "", layout, ok, evidence=evidence))
+    if n >= 2 and permuted:
+        # paper 000 extrapolates along an unpermuted cascade at δ = 0 (Fig. 4b), where the
+        # permutation has no effect: the layout's own pairs (here not ordered by C) would not do
+        estimate = _n_ent(_two_pairs_at_zero_detuning(model))
+        ext = "two pairs at δ = 0 with every imperfection (the permutation needs δ ≠ 0)"
+    elif n >= 2:
         estimate = n_ent_extrapolated(ckk[0], ckk[1])
+        ext = "the layout's computed C_11, C_22"
+    if n >= 2:
         figures.append(
             Figure(
                 "n_ent",
                 estimate,
                 "",
-                "extrapolated: C11/(C11−C22) (paper 000 Fig. 4b) of the layout's computed "
-                "C_11, C_22",
+                f"extrapolated: C11/(C11−C22) (paper 000 Fig. 4b) of {ext}",
                 ok,
-                "an estimate; the C_kk are computed directly",
+                "an estimate; the pairs' C are computed directly",
                 evidence,
             )
         )
@@ -147,12 +163,12 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 "n_ent_direct",
                 float(direct),
                 "",
-                f"computed: number of the setup's {n} pairs with C_kk > "
+                f"computed: number of the setup's {n} pairs with C > "
                 f"{dr.ENTANGLED_CONCURRENCE:g} (exact steady state)",
                 ok,
             )
         )
-        profiles[PROFILE_COMPUTED] = np.asarray(cmat)
+        profiles[PROFILE_COMPUTED] = np.asarray(state.concurrences())
 
     # the layout's ideal target state (Eq. 9) first: cheap, and it refuses a network too large
     # for the machine before the T_prep propagation starts
@@ -171,6 +187,11 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 progress("dual-rail budget", f"finite-bandwidth T_prep of {k_prep} pairs")
                 prep = dr.prep_time(model, pairs=k_prep)
                 which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
+                if permuted and k_prep < n:
+                    which = (
+                        f"approximate: the qubits of the first {k_prep} of {n} nodes of each "
+                        "rail (for this permutation not whole pairs), "
+                    )
                 which += "finite bandwidth Eq. 11 with every imperfection, "
                 t_method = which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}"
                 if k_prep < n:
@@ -187,10 +208,11 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         usable_ext = math.floor(estimate) if math.isfinite(estimate) else n
         usable_ext = usable_ext if dr.count_entangled(ckk[:1]) else 0
         usable = min(n, max(direct, usable_ext))
+        nodes_or_pairs = "nodes of each rail" if permuted else "pairs"
         rate_note = (
             "approximate (ideal broadband T_prep): "
             if not finite
-            else f"approximate (T_prep of the first {k_prep} pairs): " * (k_prep < n)
+            else f"approximate (T_prep of the first {k_prep} {nodes_or_pairs}): " * (k_prep < n)
         )
         figures += [
             Figure(
@@ -206,7 +228,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 usable / t_prep_s,
                 "1/s",
                 rate_note
-                + f"min(N, max(#{{C_kk > {dr.ENTANGLED_CONCURRENCE:g}}}, ⌊N_ent⌋))/T_prep",
+                + f"min(N, max(#{{pairs with C > {dr.ENTANGLED_CONCURRENCE:g}}}, ⌊N_ent⌋))/T_prep",
             ),
         ]
         if prep.t_trace is not None:

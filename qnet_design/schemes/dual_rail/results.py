@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,20 @@ class SteadyState:
                 [concurrence(self.rho.ptrace([2 * i, 2 * j + 1]).full()) for j in range(n)]
                 for i in range(n)
             ]
+        )
+
+    def pair_concurrences(self, permutation: Sequence[int] | None = None) -> tuple[float, ...]:
+        """C(A_P[i] | B_i) of the layout's pairs i = 1 … ``pairs``, in rail-B order.
+
+        δ_B,i = −δ_A,P[i] makes B_i the partner of A_P[i] (paper 000, Eq. 9), so for a
+        permutation the pairs sit off the diagonal of :meth:`concurrences` (the reversed layout:
+        on the anti-diagonal); ``None`` is the identity, C_kk. ``permutation`` is the whole
+        layout's; a pair whose A qubit lies beyond the simulated nodes is NaN.
+        """
+        perm = tuple(range(self.pairs)) if permutation is None else tuple(permutation)
+        c = self.concurrences()
+        return tuple(
+            float(c[perm[i], i]) if perm[i] < self.pairs else math.nan for i in range(self.pairs)
         )
 
     @property
