@@ -34,6 +34,19 @@ Q_ = ureg.Quantity
 H_PLANCK = 6.62607015e-34  # J s
 K_BOLTZMANN = 1.380649e-23  # J / K
 
+#: kind of field → a unit for examples in messages (a bare number is refused for these kinds)
+EXAMPLE_UNITS = {
+    "frequency": "MHz",
+    "energy_frequency": "GHz",
+    "time": "us",
+    "temperature": "mK",
+    "length": "m",
+    "per_length": "1/m",
+    "velocity": "m/s",
+    "db": "dB",
+    "db_per_length": "dB/m",
+}
+
 #: kind of field → (pint dimensionality, SI unit for magnitudes, words for messages)
 FIELD_KINDS: dict[str, tuple[str, str, str]] = {
     "frequency": ("1 / [time]", "Hz", "a cyclic frequency in Hz (e.g. '5 GHz')"),
@@ -247,6 +260,7 @@ def lab_units(x: float, unit: str) -> str:
 
 
 __all__ = [
+    "EXAMPLE_UNITS",
     "FIELD_KINDS",
     "Q_",
     "angular",

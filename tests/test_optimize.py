@@ -10,8 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qnet_design.budget.optimize import Variable, _Objective, coarse_grid, optimize, search
+from qnet_design.budget.optimize import (
+    Variable,
+    _Objective,
+    coarse_grid,
+    optimize,
+    parse_vary,
+    search,
+)
 from qnet_design.cli import main
+from qnet_design.errors import ParameterError
 from qnet_design.runs import evaluate_points
 from qnet_design.schemes.thermal_link.approximations import analytic_optimum
 from qnet_design.specs import load_setup
@@ -218,3 +226,16 @@ def test_optimize_an_integer_key_in_a_range_says_to_list_its_values(capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "layout.qubits=2,3,4" in err
+
+
+def test_a_bare_bound_of_a_dimensional_field_is_refused_not_read_in_si():
+    # 'qubit.t_phi=1:20' was read as 1 s to 20 s (sweep refuses the same values); with units
+    # it is the 1-20 µs box, and a plain-number field keeps its bare numbers
+    setup = load_setup(DEVICES / "setups" / "thermal_link_transmon.toml")
+    with pytest.raises(ParameterError, match=r"bare number '1' needs a unit.*'1 us'"):
+        parse_vary(setup, "qubit.t_phi=1:20")
+    with pytest.raises(ParameterError, match=r"needs a unit.*'0\.1 dB'"):
+        parse_vary(setup, "channel.insertion_loss=0.1:0.3")
+    box = parse_vary(setup, "qubit.t_phi=1 us:20 us")
+    assert (box.low, box.high) == pytest.approx((1e-6, 2e-5))
+    assert parse_vary(setup, "source.filter_q=1e4:1e6").high == pytest.approx(1e6)

@@ -44,7 +44,7 @@ from ..runs.points import FAILED, check_run_time, evaluate_points, open_store, t
 from ..runs.store import ResultStore
 from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SetupSpec, layout_field, with_overrides
-from ..units import FIELD_KINDS, Q_, lab_units, parse_decibels, parse_quantity
+from ..units import EXAMPLE_UNITS, FIELD_KINDS, Q_, lab_units, parse_decibels, parse_quantity
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -104,9 +104,16 @@ def _field_kind(setup: SetupSpec, path: str) -> str:
 def _bound(text: str, kind: str, where: str) -> float:
     text = text.strip()
     try:
-        return float(text)  # a bare number: SI units (Hz, s, K, m), dB for losses
+        number = float(text)
     except ValueError:
         pass
+    else:  # a bare number is never read silently in SI units (as for sweep values)
+        if kind in EXAMPLE_UNITS:
+            raise ParameterError(
+                f"{where}: the bare number {text!r} needs a unit (it is not read as SI); "
+                f"write e.g. '{text} {EXAMPLE_UNITS[kind]}'"
+            )
+        return number
     try:
         if kind in ("db", "db_per_length"):
             return parse_decibels(text, where, per_length=kind == "db_per_length")

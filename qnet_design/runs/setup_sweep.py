@@ -37,7 +37,7 @@ from ..specs.devices import DeviceSpec
 from ..specs.setups import SetupSpec, field_kind, load_setup, si_unit, with_overrides
 from ..specs.uncertainty import Uncertainty
 from ..translate import translate
-from ..units import FIELD_KINDS, Q_
+from ..units import EXAMPLE_UNITS, FIELD_KINDS, Q_
 from .executors import DASK_WORKER_TIMEOUT
 from .grids import grid_points, split_quantity
 from .keys import code_fingerprint, store_key
@@ -46,19 +46,6 @@ from .sweeps import run_sweep
 
 #: what a sweep point computes and how its row is named; part of the store key
 SETTINGS = {"budget": "headline", "full": False, "row": "table_row"}
-
-#: a unit to show in the message refusing a bare number, per field kind
-_EXAMPLE_UNIT = {
-    "frequency": "MHz",
-    "energy_frequency": "GHz",
-    "time": "us",
-    "temperature": "mK",
-    "length": "m",
-    "per_length": "1/m",
-    "velocity": "m/s",
-    "db": "dB",
-    "db_per_length": "dB/m",
-}
 
 
 _DB_WORDS = {"db": "a value in dB", "db_per_length": "a loss in dB per length (e.g. '3.2 dB/km')"}
@@ -174,12 +161,12 @@ def _require_units(setup: SetupSpec, points: list[dict[str, Any]]) -> None:
         for path, value in point.items():
             kind = field_kind(setup, path)
             bare = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if kind not in _EXAMPLE_UNIT or not bare:
+            if kind not in EXAMPLE_UNITS or not bare:
                 continue
             what = FIELD_KINDS[kind][2] if kind in FIELD_KINDS else _DB_WORDS[kind]
             si = si_unit(kind)
             axis = list(dict.fromkeys(p[path] for p in points))
-            unit = _EXAMPLE_UNIT[kind]
+            unit = EXAMPLE_UNITS[kind]
             example = f"{path}={axis[0]:g} {unit}" + (
                 f":{axis[-1]:g} {unit}:{len(axis)}" if len(axis) > 1 else ""
             )
