@@ -484,3 +484,19 @@ def test_dual_rail_budget_of_a_permuted_layout_names_its_own_pairs():
     )
     assert b["n_ent"] == pytest.approx(dr.n_ent(at_zero).estimate, rel=1e-9)
     assert "δ = 0" in {f.name: f for f in b.figures}["n_ent"].method
+
+
+def test_chiral_transient_times_name_the_cable_delay():
+    # the Markovian cascade leaves out the delay τ = L/v from qubit 1 to qubit 2: a time figure
+    # names it (with the upper bound t + τ) when τ > 1 % of it, and stays bare on a short link
+    setup = load_setup(SETUPS / "thermal_link_cao_30m.toml")
+    long = budget(with_overrides(setup, {"channel.phase_velocity": "2e8 m/s"}))
+    tau_us = 30.0 / 2e8 * 1e6  # 0.15 µs
+    for name in ("t_50", "t_90"):
+        method = long.figure(name).method
+        assert "τ = 0.15 µs" in method and "up to τ later" in method
+        assert f"≤ {long[name] + tau_us:.4g} µs" in method
+    unknown_velocity = budget(setup).figure("t_50").method  # 30 m / c = 0.10 µs, a lower bound
+    assert "τ ≥ 0.1 µs" in unknown_velocity and "no phase_velocity" in unknown_velocity
+    short = budget(with_overrides(setup, {"channel.length": "5 cm"}))  # τ ≤ 0.17 ns ≪ 1 % of t_50
+    assert short.figure("t_50").method == short.figure("t_90").method == "hierarchy"

@@ -38,6 +38,10 @@ BIDIRECTIONAL_MAX_LINK_OCCUPATION = 1e-3
 #: model keeps only the phases k₀z (Markov), which needs τ ≪ the qubits' decay time 1/γ
 MAX_MARKOV_DELAY = 0.1
 
+#: speed of light in vacuum (m/s): the fastest a guided wave can travel, so length/c bounds a
+#: link's delay from below when its channel file gives no phase velocity
+SPEED_OF_LIGHT = 299_792_458.0
+
 CONTRACT = Contract(
     {
         "omega1": Context(
@@ -161,6 +165,23 @@ def translate(setup: SetupSpec) -> Translation:
     )
     reference = Rate("gamma", "γ₁", gamma, q1.notes[1])
     return Translation.of(setup, reference, rates, params, model, warns)
+
+
+def cascade_delay(setup: SetupSpec) -> tuple[float, bool]:
+    """Propagation delay τ (s) from qubit 1 to qubit 2 of a chiral (cascaded) link and whether
+    it is only a lower bound: the channel's ``length``/``phase_velocity``; without a velocity
+    length/c, a lower bound (a guided wave is slower than light in vacuum); (0, False) without
+    a channel length. The bidirectional delay (z₁ + z₂)/v is checked in
+    :func:`translate` against :data:`MAX_MARKOV_DELAY`.
+    """
+    channel = setup.devices.get("channel")
+    if channel is None or not channel.has("length"):
+        return 0.0, False
+    length = float(channel.get("length").m_as("m"))
+    velocity = channel.get("phase_velocity")
+    if velocity is None:
+        return length / SPEED_OF_LIGHT, True
+    return length / float(velocity.m_as("m/s")), False
 
 
 def _off_resonance(i: int, q: QubitRates, omega_c: float, delta: float) -> str:
