@@ -253,3 +253,18 @@ def test_cli_budget_uncertainty_json_and_store(tmp_path, monkeypatch, capsys):
     )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "uncertainty" in err
+
+
+def test_montecarlo_shares_are_labelled_estimates_or_not_estimated(tmp_path):
+    # regression shares from N samples are estimates (said in their line); below
+    # MIN_SAMPLES_PER_INPUT = 10 samples per input they are not estimated at all
+    path = _cv_setup(tmp_path, 'gain = "3 ± 0.3"', 'drive_rate = "10 ± 1 MHz"')
+    spec = load_setup(path)
+    few = uncertain_budget(spec, samples=12, seed=3, store=False)  # 12 < 10 × 2 inputs
+    assert not few.shares
+    assert "not estimated: 12 samples for 2 inputs" in str(few)
+    assert "(--samples 20)" in str(few)
+    enough = uncertain_budget(spec, samples=20, seed=3, store=False)
+    assert enough.shares["drive_E_N"]
+    assert "(estimates: linear regression over N = 20 samples)" in str(enough)
+    assert "not estimated" not in str(enough)

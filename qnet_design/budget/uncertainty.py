@@ -18,7 +18,13 @@ random input. Two methods:
 Both report which input the spread of each figure comes from (``shares``): the linear method
 its exact first-order split (∂f/∂xᵢ σᵢ)²/σ_f², the Monte Carlo the squared standardised
 regression coefficients of a linear fit over the samples (a variance-based index that needs no
-extra budgets; SALib's Sobol indices would need N(k + 2) dedicated samples).
+extra budgets; SALib's Sobol indices would need N(k + 2) dedicated samples). The regression
+shares are estimates from the N successful samples, and the text says so in their line: with k
+inputs a linear fit over N samples gives an input the figure does not depend on a spurious
+share of order (1 − R²)/(N − k − 1) of the unexplained variance (16 samples, 6 inputs: ~10 %
+each). Below :data:`MIN_SAMPLES_PER_INPUT` × k samples (the usual ten-per-predictor rule of
+regression) they are not estimated ("not estimated", with the ``--samples`` that would be
+enough) rather than printed as if they meant something.
 
 Distributions: ``normal`` (default) is a Gaussian of the stated σ, **truncated to the field's
 physical range** (rates, times, Q > 0; directionality ≤ 1; p_loss < 1) by redrawing outside
@@ -273,6 +279,16 @@ class UncertainBudget:
             shares = self.shares.get(i.figure, {})
             ranked = sorted(shares.items(), key=lambda kv: -kv[1])
             spread = ", ".join(f"{k} {v:.0%}" for k, v in ranked if v >= 0.005)
+            if not monte_carlo:
+                spread += " (first-order split)" if spread else ""
+            elif spread:
+                spread += f" (estimates: linear regression over N = {i.n} samples)"
+            elif i.n < MIN_SAMPLES_PER_INPUT * len(self.inputs):
+                k = len(self.inputs)
+                spread = (
+                    f"not estimated: {i.n} samples for {k} inputs, a regression needs "
+                    f"≥ {MIN_SAMPLES_PER_INPUT} per input (--samples {MIN_SAMPLES_PER_INPUT * k})"
+                )
             details = [
                 ("interval", i.ranges()),
                 ("nominal", f"{f.text()} ({f.method})"),
@@ -310,10 +326,11 @@ def _montecarlo(
             }
         intervals.append(Interval(f.name, f.unit, f.value, n=int(data.size), **q))
     method = f"Monte Carlo, {samples} samples, seed {seed}"
+    enough = {i.figure for i in intervals if i.n >= MIN_SAMPLES_PER_INPUT * len(inputs)}
     shares = {
         f.name: regression_shares(values, frame[f.name], inputs)
         for f in nominal.figures
-        if f.name in frame.columns
+        if f.name in frame.columns and f.name in enough
     }
     return UncertainBudget(
         spec.name,
@@ -328,6 +345,11 @@ def _montecarlo(
         int(frame.attrs.get("n_cached", 0)),
         {k: v for k, v in shares.items() if v},
     )
+
+
+#: the Monte Carlo regression shares need at least this many successful samples per uncertain
+#: input (module docstring); fewer and the budget reports them as not estimated
+MIN_SAMPLES_PER_INPUT = 10
 
 
 def regression_shares(
@@ -473,6 +495,7 @@ def uncertain_budget(
 
 
 __all__ = [
+    "MIN_SAMPLES_PER_INPUT",
     "Interval",
     "UncertainBudget",
     "UncertainInput",
