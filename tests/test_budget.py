@@ -43,7 +43,8 @@ def test_thermal_budget_agrees_with_scheme(thermal_budget):
     model = tl.ThermalLink(**translate(load_setup(THERMAL)).model_kwargs)
     direct = tl.concurrence(model)
     assert thermal_budget["concurrence"] == pytest.approx(direct.concurrence, abs=1e-12)
-    assert thermal_budget.figure("concurrence").method == direct.method
+    # the scheme's method, plus which times the pair holds on this 5 m chiral link (γτ ≥ 1)
+    assert thermal_budget.figure("concurrence").method.startswith(direct.method + "; pairs qubit 1")
     assert thermal_budget.figure("concurrence").converged
 
 
@@ -500,3 +501,15 @@ def test_chiral_transient_times_name_the_cable_delay():
     assert "τ ≥ 0.1 µs" in unknown_velocity and "no phase_velocity" in unknown_velocity
     short = budget(with_overrides(setup, {"channel.length": "5 cm"}))  # τ ≤ 0.17 ns ≪ 1 % of t_50
     assert short.figure("t_50").method == short.figure("t_90").method == "hierarchy"
+
+
+def test_chiral_concurrence_says_which_times_it_pairs_when_the_delay_is_not_markovian():
+    # the Markovian cascade is the delayed one in the retarded frame (Gardiner 1993): its steady
+    # state pairs qubit 1 at t − τ with qubit 2 at t. With γτ ≈ 6 on the 30 m link (γ/2π = 10
+    # MHz, τ ≥ 30 m / c = 0.1 µs) the line says so; a 5 cm link (γτ ≈ 0.01) stays quiet
+    long = load_setup(SETUPS / "thermal_link_cao_30m.toml")
+    method = {f.name: f for f in budget(long, full=False).figures}["concurrence"].method
+    assert "qubit 1 at t − τ with qubit 2 at t" in method and "γτ ≥ 6.3" in method
+    short = with_overrides(long, {"channel.length": "5 cm"})
+    method = {f.name: f for f in budget(short, full=False).figures}["concurrence"].method
+    assert "t − τ" not in method

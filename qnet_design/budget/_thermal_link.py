@@ -63,6 +63,21 @@ def _transient_seconds(model: tl.ThermalLink, times: np.ndarray) -> float:
     return 2.5 * _size.propagation_seconds(first.matrix, times)
 
 
+def _delayed_pair(delay: tuple[float, bool], inverse_gamma_s: float) -> str:
+    """For a chiral link whose delay is not Markovian-small (γτ > MAX_MARKOV_DELAY): the steady
+    state pairs qubit 1 at t − τ with qubit 2 at t (module doc), which the concurrence's method
+    says; read at equal times, qubit 1 has evolved for τ more and the pair can differ."""
+    tau, lower = delay
+    gamma_tau = tau / inverse_gamma_s
+    if gamma_tau <= translate_thermal_link.MAX_MARKOV_DELAY:
+        return ""
+    rel = "≥" if lower else "="
+    return (
+        f"; pairs qubit 1 at t − τ with qubit 2 at t (τ {rel} {tau * 1e6:.2g} µs, γτ {rel} "
+        f"{gamma_tau:.2g}: the delayed cascade, Gardiner 1993); read at equal times it can differ"
+    )
+
+
 def _with_delay(method: str, t_us: float, delay_us: float, lower_bound: bool) -> str:
     """``method``, naming the left-out cascade delay when it is not negligible (module doc)."""
     if not (math.isfinite(t_us) and delay_us > DELAY_LABEL_FRACTION * t_us):
@@ -161,12 +176,14 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     model = tr.model_as(tl.ThermalLink)
     with timed(timings, "steady_state"):
         steady = tl.concurrence(model)
+    cascade = model.geometry != "bidirectional"
+    delay = translate_thermal_link.cascade_delay(setup) if cascade else (0.0, False)
     figures = [
         Figure(
             "concurrence",
             steady.concurrence,
             "",
-            steady.method,
+            steady.method + _delayed_pair(delay, tr.to_time(1.0, "s")),
             converged(steady),
             evidence=str(steady.convergence or ""),
         ),
@@ -183,8 +200,6 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     warnings: list[str] = []
     if full:
         with timed(timings, "transient"):
-            cascade = model.geometry != "bidirectional"
-            delay = translate_thermal_link.cascade_delay(setup) if cascade else (0.0, False)
             transient = _transient(model, steady.concurrence, tr, warnings, delay)
         if transient is not None:
             extra, profiles["C(t)"] = transient
