@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import DeviceFileError, ParameterError
 from ..specs.setups import (
@@ -27,9 +26,7 @@ from ..specs.setups import (
     with_overrides,
 )
 from ..units import Q_, lab_units
-
-if TYPE_CHECKING:
-    from .optimize import Variable
+from .search_space import Variable, parse_vary
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*(\S.*?)?\s*$")
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -101,8 +98,6 @@ SCAN = 5
 def _box(setup: SetupSpec, vary: str, original: float, unit: str) -> Variable:
     """The box to search: ``FIELD=LOW:HIGH[:log]`` as given, or a field's physical range for a
     value at 0 (which doubling and halving cannot move); else a one-line refusal."""
-    from .optimize import Variable, parse_vary  # scipy.optimize: imported only when needed
-
     path, sep, _ = vary.partition("=")
     if sep:
         box = parse_vary(setup, vary)
