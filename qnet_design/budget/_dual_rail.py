@@ -134,15 +134,15 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     for k, c in enumerate(ckk[: 2 if state.pairs < n or not full else n]):
         name = f"C_{perm[k] + 1}{k + 1}"  # C_ij = C(A_i|B_j): the pair's own element
         figures.append(Figure(name, c, "", layout, ok, evidence=evidence))
-    if n >= 2 and permuted:
-        # paper 000 extrapolates along an unpermuted cascade at δ = 0 (Fig. 4b), where the
-        # permutation has no effect: the layout's own pairs (here not ordered by C) would not do
-        estimate = _n_ent(_two_pairs_at_zero_detuning(model))
-        ext = "two pairs at δ = 0 with every imperfection (the permutation needs δ ≠ 0)"
-    elif n >= 2:
-        estimate = n_ent_extrapolated(ckk[0], ckk[1])
-        ext = "the layout's computed C_11, C_22"
     if n >= 2:
+        if permuted:
+            # paper 000 extrapolates along an unpermuted cascade at δ = 0 (Fig. 4b), where the
+            # permutation has no effect: the layout's own pairs (not ordered by C) would not do
+            estimate = _n_ent(_two_pairs_at_zero_detuning(model))
+            ext = "two pairs at δ = 0 with every imperfection (the permutation needs δ ≠ 0)"
+        else:
+            estimate = n_ent_extrapolated(ckk[0], ckk[1])
+            ext = "the layout's computed C_11, C_22"
         figures.append(
             Figure(
                 "n_ent",

@@ -73,9 +73,11 @@ class SteadyState:
         layout's; a pair whose A qubit lies beyond the simulated nodes is NaN.
         """
         perm = tuple(range(self.pairs)) if permutation is None else tuple(permutation)
-        c = self.concurrences()
-        return tuple(
-            float(c[perm[i], i]) if perm[i] < self.pairs else math.nan for i in range(self.pairs)
+        return tuple(  # only the pairs' own elements, not the whole matrix
+            float(concurrence(self.rho.ptrace([2 * perm[i], 2 * i + 1]).full()))
+            if perm[i] < self.pairs
+            else math.nan
+            for i in range(self.pairs)
         )
 
     @property
