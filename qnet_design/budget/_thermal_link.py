@@ -63,17 +63,18 @@ def _transient_seconds(model: tl.ThermalLink, times: np.ndarray) -> float:
     return 2.5 * _size.propagation_seconds(first.matrix, times)
 
 
-def _delayed_pair(delay: tuple[float, bool], inverse_gamma_s: float) -> str:
+def _delayed_pair(delay: tuple[float, bool], tr: Translation) -> str:
     """For a chiral link whose delay is not Markovian-small (γτ > MAX_MARKOV_DELAY): the steady
     state pairs qubit 1 at t − τ with qubit 2 at t (module doc), which the concurrence's method
     says; read at equal times, qubit 1 has evolved for τ more and the pair can differ."""
-    tau, lower = delay
-    gamma_tau = tau / inverse_gamma_s
+    lower = delay[1]
+    gamma_tau = delay[0] / tr.to_time(1.0, "s")  # τ in the model's time unit 1/γ
     if gamma_tau <= translate_thermal_link.MAX_MARKOV_DELAY:
         return ""
     rel = "≥" if lower else "="
+    tau_us = tr.to_time(gamma_tau, "us")
     return (
-        f"; pairs qubit 1 at t − τ with qubit 2 at t (τ {rel} {tau * 1e6:.2g} µs, γτ {rel} "
+        f"; pairs qubit 1 at t − τ with qubit 2 at t (τ {rel} {tau_us:.2g} µs, γτ {rel} "
         f"{gamma_tau:.2g}: the delayed cascade, Gardiner 1993); read at equal times it can differ"
     )
 
@@ -106,7 +107,7 @@ def _transient(
     C_ss itself, reached asymptotically (t_peak = ∞). Returns None when no exact route is
     affordable. ``delay`` = (τ in s, whether only a lower bound) of a chiral link labels the times.
     """
-    delay_us = delay[0] * 1e6
+    delay_us = tr.to_time(delay[0] / tr.to_time(1.0, "s"), "us")
     if not (tl.auto_method(model) == "hierarchy" or model.n_th <= 50):
         warnings.append(
             "transient C(t) skipped: the exact time evolution at this n_th needs the Fock route "
@@ -183,7 +184,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
             "concurrence",
             steady.concurrence,
             "",
-            steady.method + _delayed_pair(delay, tr.to_time(1.0, "s")),
+            steady.method + _delayed_pair(delay, tr),
             converged(steady),
             evidence=str(steady.convergence or ""),
         ),
