@@ -10,7 +10,6 @@ user gives, ``FIELD=LOW:HIGH`` as for ``optimize --vary``, by additive steps (:f
 from __future__ import annotations
 
 import math
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,10 +25,9 @@ from ..specs.setups import (
     with_overrides,
 )
 from ..units import Q_, lab_units
-from .search_space import Variable, parse_vary
+from .search_space import COMPARISONS, Variable, parse_vary
 
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*(\S.*?)?\s*$")
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def _parse_target(target: str) -> tuple[str, Callable[[float, float], bool], flo
         number = float(value)
     except ValueError:
         raise ParameterError(f"`target` {target!r}: {value!r} is not a number") from None
-    return name, _OPS[op], number, unit or ""
+    return name, COMPARISONS[op], number, unit or ""
 
 
 def _current_value(setup: SetupSpec, path: str) -> tuple[float, tuple[float, float] | None, str]:

@@ -17,7 +17,8 @@ from ..specs.fields import DEVICE_FIELDS
 from ..specs.setups import SetupSpec, layout_field, with_overrides
 from ..units import EXAMPLE_UNITS, FIELD_KINDS, Q_, lab_units, parse_decibels, parse_quantity
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
+#: the comparisons of `--constraint` and `require --target`
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
     "<": operator.lt,
     ">=": operator.ge,
@@ -175,7 +176,7 @@ class Constraint:
         x = figures.get(self.figure, math.nan)
         if not math.isfinite(x) and not math.isinf(x):
             return math.inf
-        if _OPS[self.op](x, self.value):
+        if COMPARISONS[self.op](x, self.value):
             return 0.0
         return abs(x - self.value) / max(abs(self.value), 1e-12)
 
