@@ -899,6 +899,22 @@ def test_too_large_network_is_refused_before_it_starts() -> None:
         prep_time(DualRail(6, 1.0, beta=10.0))
 
 
+def test_a_wider_rung_that_does_not_fit_is_refused_before_it_is_solved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The size guard passes the first two rungs (1 and 2 photons) but not the third, which an
+    # unreachable tolerance asks for: the ladder stops there with one line instead of running
+    # out of memory (k = 5 at 8 photons would need ~27 GiB on a 24 GiB machine).
+    from qnet_design.errors import SizeError
+    from qnet_design.guard import ENV_MAX_MEMORY
+    from qnet_design.schemes.dual_rail.steady import steady_state_bytes
+
+    limit = 0.5 * (steady_state_bytes(1, 2) + steady_state_bytes(1, 3))
+    monkeypatch.setenv(ENV_MAX_MEMORY, f"{limit:.0f}")
+    with pytest.raises(SizeError, match="1 pairs with 3 source photons"):
+        steady_state(DualRail(1, 1.0, beta=10.0), fock_start=1, fock_tolerance=1e-14)
+
+
 def test_free_source_occupation_in_its_frame_matches_the_symplectic_eigenvalue() -> None:
     """Symmetric NDPA (κ_A = κ_B = κ, pump g): n = 2x²/(1−4x²), m = x/(1−4x²) with x = g/κ, so
     the two-mode squeezed thermal state has symplectic eigenvalue ν = ½/√(1−4x²) and the

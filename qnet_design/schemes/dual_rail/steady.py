@@ -199,12 +199,16 @@ def steady_state(
         raise ParameterError(f"`pairs` must be <= model.pairs = {model.pairs}, got {k}")
     check_truncation_reachable(model, tol)
     photons = None if model.broadband else start + 1  # the ladder's second rung at least
-    check_size(
-        f"dual-rail steady state of {k} pairs"
-        + ("" if photons is None else f" with >= {photons} source photons"),
-        memory_bytes=steady_state_bytes(k, photons),
-        change="use fewer pairs (C_kk of pair k needs only pairs <= k)",
-    )
+
+    def size(photons: int | None, least: str = ">= ") -> None:
+        check_size(
+            f"dual-rail steady state of {k} pairs"
+            + ("" if photons is None else f" with {least}{photons} source photons"),
+            memory_bytes=steady_state_bytes(k, photons),
+            change="use fewer pairs (C_kk of pair k needs only pairs <= k)",
+        )
+
+    size(photons)  # before any solve
     n_q = 2 * k
     dims = [[2] * n_q] * 2
     if model.broadband:
@@ -232,6 +236,7 @@ def steady_state(
         step=lambda m: m + 1,
         limit=fock_limit,
         tolerance=tol,
+        size=lambda photons: size(photons, ""),  # a rung beyond start + 1 is checked anew
     )
     run = conv.result
     evidence = Convergence(
