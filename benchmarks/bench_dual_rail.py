@@ -17,7 +17,8 @@ compared entry by entry (max |Δρ_q| of the qubits' state, saved by each task).
 Usage: ``python benchmarks/bench_dual_rail.py [--k 1 2 3 4] [--old-json k4=PATH]``; the old
 k = 4 solve takes ~30 min and 11 GiB, so a measurement of it made earlier by this script's
 ``--task`` mode can be passed with ``--old-json 4=PATH`` (the table says so). k = 5 is
-reported from the size guard's estimate. Writes ``benchmarks/results/dual_rail.md``.
+reported from the size guard's estimate. Puts its table on top of
+``benchmarks/results/dual_rail.md`` (the file's earlier content stays below it).
 """
 
 from __future__ import annotations
@@ -252,7 +253,10 @@ def _write(args: argparse.Namespace, rows: list, budgets: list) -> None:
             timings = ", ".join(f"{k} {v:.0f}" for k, v in b["timings"].items())
             lines.append(f"| {route} | {b['seconds']:.0f} | {b['peak_mib']:.0f} | {timings} |")
     out = ROOT / "benchmarks" / "results" / "dual_rail.md"
-    out.write_text("\n".join(lines) + "\n")
+    earlier = out.read_text() if out.exists() else ""  # kept below, labelled (other sections too)
+    if earlier:
+        lines += ["", "---", "", "Earlier measurements and other sections, as they were:", ""]
+    out.write_text("\n".join(lines) + "\n" + earlier)
     print("\n".join(lines))
 
 
