@@ -1,5 +1,5 @@
-"""Compiled kernels of the charge-block cascade: ℒ on a Hermitian operator and a Gauss–Seidel
-sweep, both entry by entry on the packed real parameters (:meth:`.cascaded.Blocks.pack`).
+"""Compiled kernels of the charge-block cascade: ℒ on a Hermitian operator and Gauss–Seidel
+sweeps, entry by entry on the packed real parameters (:meth:`.cascaded.Blocks.pack`).
 
 Entry (i, j) of ℒX in a charge block is
 
@@ -13,14 +13,28 @@ of sparse × dense products.
 
 Packing of a Hermitian block (row-major, local indices): r_ij = Re X_ij for i ≤ j and
 r_ij = Im X_ji for i > j.
+
+Where the sweeps split R ℒ E = L + Dg + U exactly (the dual-rail cascade,
+:meth:`HermitianKernels._splits_exactly`), the symmetric Gauss–Seidel preconditioner is applied
+in Eisenstat's form (:meth:`HermitianKernels.split_apply`: a backward and a forward solve per
+product instead of two sweeps and an ℒ-product; S. C. Eisenstat, SIAM J. Sci. Stat. Comput. 2,
+1 (1981)), and the blocks are swept as two independent chains on two threads
+(:func:`exact_sweep`).
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    # numba's own pool: its idle threads sleep. The OpenMP layer's spin between the parallel
+    # sweeps and cost ~40 % more CPU time (measured, three pairs' last stage) for no speed.
+    numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
 
 if TYPE_CHECKING:
     from .cascaded import BlockLiouvillian
@@ -61,9 +75,21 @@ def pack(x: np.ndarray, r: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -
 
 
 @njit(cache=True, fastmath=True)
-def _jump_products(x, z, b, ops):
+def _skipped(src, b, skip):
+    """Whether the jump block from ``src`` into ``b`` (their ranks in the sweep order) is left
+    out: ``skip`` = 1 leaves out the later source blocks, −1 the earlier ones, 0 none."""
+    return (skip > 0 and src > b) or (skip < 0 and src < b)
+
+
+@njit(cache=True, fastmath=True)
+def _jump_products(x, z, b, ops, skip, rank, sub, bstart):
     """Z_q = X_src C_q† (n_src × n_b, row-major, one after the other in ``z``) for every jump
-    block q ending in block b."""
+    block q ending in block b (those :func:`_skipped` by ``skip`` are not computed).
+
+    With ``skip`` ≠ 0 (an exact sweep, :attr:`HermitianKernels.exact_split`) the entries
+    (k, j) with the new factor in state 0 on both sides are left out: they carry only the base
+    entries of X_src and reach only base entries of block b (not unknowns), so no base entry of
+    a source block is read (another thread may be changing them)."""
     sizes, offsets = ops[0], ops[1]
     jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:]
     n = sizes[b]
@@ -73,9 +99,15 @@ def _jump_products(x, z, b, ops):
         ns = sizes[src]
         os_ = offsets[src]
         cr = j_row0[q]
+        if _skipped(rank[src], rank[b], skip):
+            zo += ns * n
+            continue
         for k in range(ns):
             row = os_ + k * ns
+            base_row = skip != 0 and sub[bstart[src] + k] == 0
             for j in range(n):
+                if base_row and sub[bstart[b] + j] == 0:
+                    continue
                 acc = 0j
                 for u in range(c_ptr[cr + j], c_ptr[cr + j + 1]):
                     acc += x[row + c_idx[u]] * c_val[u].conjugate()
@@ -97,9 +129,35 @@ def _row_h(x, y, o, n, i, j0, ops, hr):
 
 
 @njit(cache=True, fastmath=True)
-def _row_jumps(y, z, b, i, ops):
+def _row_h_lean(x, y, o, n, i, j0, ops, hr, sub, skip):
+    """:func:`_row_h` without the rows k that hold zeros in a solve from zero: those of a new
+    factor's state ≠ 0 (no base entries in them) after row i (``skip`` = 1) or before it (−1)."""
+    h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
+    for t in range(h_ptr[hr + i], h_ptr[hr + i + 1]):
+        k = h_idx[t]
+        if sub[k] != 0 and (k - i) * skip > 0:
+            continue
+        c = h_val[t]
+        c = complex(c.imag, -c.real)  # −i h
+        row = o + k * n
+        for j in range(j0, n):
+            y[j] += c * x[row + j]
+
+
+@njit(cache=True, fastmath=True)
+def _col_h(x, o, n, i, ops, hr):
+    """(−i H X)_ii read now (the entries X_ki = X̄_ik of row i may have changed in the sweep)."""
+    h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
+    s = 0j
+    for t in range(h_ptr[hr + i], h_ptr[hr + i + 1]):
+        s += h_val[t] * x[o + h_idx[t] * n + i]
+    return complex(s.imag, -s.real)
+
+
+@njit(cache=True, fastmath=True)
+def _row_jumps(y, z, b, i, ops, skip, rank):
     """y[j] += (Σ C X C†)_ij for j ≥ i in row i of block b, Z = X C† from
-    :func:`_jump_products` in ``z``."""
+    :func:`_jump_products` in ``z`` (the same ``skip``)."""
     sizes = ops[0]
     jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:]
     n = sizes[b]
@@ -107,6 +165,9 @@ def _row_jumps(y, z, b, i, ops):
     for q in range(jl_ptr[b], jl_ptr[b + 1]):
         ns = sizes[j_src[q]]
         cr = j_row0[q]
+        if _skipped(rank[j_src[q]], rank[b], skip):
+            zo += ns * n
+            continue
         for t in range(c_ptr[cr + i], c_ptr[cr + i + 1]):
             c = c_val[t]
             row = zo + c_idx[t] * n
@@ -141,7 +202,7 @@ def hermitian_apply(
         n = sizes[b]
         o = offsets[b]
         hr = h_row0[b]
-        _jump_products(x, z, b, ops)
+        _jump_products(x, z, b, ops, 0, sizes, sizes, sizes)
         for i in range(n):
             k = y[i * n : (i + 1) * n]
             k[:] = 0.0
@@ -151,7 +212,7 @@ def hermitian_apply(
             for j in range(i, n):
                 row[j] = diag[o + i * n + j] * x[o + i * n + j] + y[i * n + j]
                 row[j] += y[j * n + i].conjugate()
-            _row_jumps(row, z, b, i, ops)
+            _row_jumps(row, z, b, i, ops, 0, sizes)
             for j in range(i, n):
                 out[o + i * n + j] = row[j].real
                 if j > i:
@@ -165,69 +226,182 @@ def gauss_seidel(
     y: np.ndarray,
     z: np.ndarray,
     backward: bool,
+    exact: bool,
+    order: np.ndarray,
+    rank: np.ndarray,
     layout: tuple,
     ops: tuple,
 ) -> None:
     """One Gauss–Seidel sweep for R ℒ E u = v on the Hermitian unknowns, in place on the
     complex X = E u in ``x`` (``v`` packed; ``y``, ``z`` scratch as for hermitian_apply).
 
-    Visits the unknowns (i, j), i ≤ j, row by row and block by block in the storage order
-    (``backward``: reversed) and sets X_ij += (V_ij − (ℒX)_ij)/ℒ_(ij),(ij) (``dinv``),
-    X_ji = X̄_ij. The terms of ℒX from other rows (H X, C X C†) are formed once per row (per
-    block for X C†), i X H† entry by entry, so the entries of a row see each other's updates.
-    The base entry |p0⟩⟨q0| of a diagonal-type unknown |pa⟩⟨qa| (new factor of dimension
-    ``d``) is kept at minus their sum, as E does. ``glob`` is the global basis index of every
-    block-local state (block b from ``bstart[b]``); ``block``/``local`` locate a global index
-    (``layout`` = d, glob, bstart, block, local, dinv).
+    Visits the unknowns (i, j), i ≤ j, row by row and block by block, the blocks in ``order``
+    (``rank`` = its inverse; ``backward``: all reversed) and sets
+    X_ij += (V_ij − (ℒX)_ij)/ℒ_(ij),(ij) (pivots ``dinv``), X_ji = X̄_ij. The terms of ℒX from
+    other rows (H X, C X C†) are formed once per row (per block for X C†), i X H† entry by
+    entry, so the entries of a row see each other's updates. The base entry |p0⟩⟨q0| of a
+    diagonal-type unknown |pa⟩⟨qa| is kept at minus their sum, as E does. ``glob`` is the
+    global basis index of every block-local state (block b from ``bstart[b]``), ``sub`` its
+    state of the new factor; ``block``/``local`` locate a global index (``layout`` = glob,
+    bstart, block, local, dinv, sub).
+
+    ``exact``: a sweep *from zero* of an operator for which :attr:`HermitianKernels.exact_split`
+    holds, which then solves (D + L) X = V (forward) or (D + U) X = V (backward) exactly, with
+    R ℒ E = L + Dg + U split by the sweep order. It reads (ℒX)_ii afresh (row i has changed by
+    then in a backward sweep) and skips what is still zero: the jump blocks from source blocks
+    not yet visited and the rows k of H X not yet visited that hold no base entry.
     """
-    d, glob, bstart, block, local, dinv = layout
-    sizes, offsets, diag, h_row0 = ops[0], ops[1], ops[2], ops[6]
-    nb = sizes.size
+    nb = order.size
     for bi in range(nb):
-        b = nb - 1 - bi if backward else bi
-        n = sizes[b]
-        o = offsets[b]
-        g0 = bstart[b]
-        hr = h_row0[b]
-        _jump_products(x, z, b, ops)
-        for ii in range(n):
-            i = n - 1 - ii if backward else ii
-            gi = glob[g0 + i]
-            si = gi % d
-            for j in range(i, n):  # the terms of ℒX from other rows, before this row's updates
-                y[j] = diag[o + i * n + j] * x[o + i * n + j]
+        b = order[nb - 1 - bi] if backward else order[bi]
+        _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops)
+
+
+@njit(cache=True, fastmath=True)
+def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
+    """The sweep of :func:`gauss_seidel` through block b (``rank``: the blocks' positions in
+    the sweep order)."""
+    glob, bstart, block, local, dinv, sub = layout
+    sizes, offsets, diag, h_row0 = ops[0], ops[1], ops[2], ops[6]
+    skip = 0
+    if exact:
+        skip = -1 if backward else 1
+    n = sizes[b]
+    o = offsets[b]
+    g0 = bstart[b]
+    hr = h_row0[b]
+    sb = sub[g0 : g0 + n]
+    _jump_products(x, z, b, ops, skip, rank, sub, bstart)
+    for ii in range(n):
+        i = n - 1 - ii if backward else ii
+        gi = glob[g0 + i]
+        si = sb[i]
+        for j in range(i, n):  # the terms of ℒX from other rows, before this row's updates
+            y[j] = diag[o + i * n + j] * x[o + i * n + j]
+        if exact:
+            _row_h_lean(x, y, o, n, i, i + 1 if backward else i, ops, hr, sb, skip)
+        else:
             _row_h(x, y, o, n, i, i, ops, hr)
-            _row_jumps(y, z, b, i, ops)
-            for jj in range(n - i):
-                j = n - 1 - jj if backward else i + jj
-                gj = glob[g0 + j]
-                sj = gj % d
-                if si == 0 and sj == 0:
-                    continue  # a base entry: not an unknown
+        _row_jumps(y, z, b, i, ops, skip, rank)
+        for jj in range(n - i):
+            j = n - 1 - jj if backward else i + jj
+            sj = sb[j]
+            if si == 0 and sj == 0:
+                continue  # a base entry: not an unknown
+            p = o + i * n + j
+            yv = y[j] + _right_h(x, o, n, i, j, ops, hr)
+            if exact and backward and j == i:
+                yv += _col_h(x, o, n, i, ops, hr)
+            if j > i:
+                delta = complex(v[p] - yv.real, v[o + j * n + i] - yv.imag) * dinv[p]
+            else:
+                delta = complex((v[p] - yv.real) * dinv[p].real, 0.0)
+            x[p] += delta
+            if j > i:
+                x[o + j * n + i] += delta.conjugate()
+            if si == sj:  # diagonal type: the base entry follows (ker Tr_s)
+                gb = gi - si
+                hb = glob[g0 + j] - si
+                bb = block[gb]
+                nbb = sizes[bb]
+                ob = offsets[bb]
+                x[ob + local[gb] * nbb + local[hb]] -= delta
+                if j > i:
+                    x[ob + local[hb] * nbb + local[gb]] -= delta.conjugate()
+
+
+@njit(cache=True, fastmath=True, parallel=True)
+def exact_sweep(
+    x: np.ndarray,
+    v: np.ndarray,
+    ys: np.ndarray,
+    zs: np.ndarray,
+    backward: bool,
+    order: np.ndarray,
+    rank: np.ndarray,
+    cut: np.ndarray,
+    layout: tuple,
+    ops: tuple,
+) -> None:
+    """:func:`gauss_seidel` with ``exact``, the blocks of ``order[:cut[0]]`` and
+    ``order[cut[0]:cut[1]]`` (two chains that do not touch each other) on two threads, then the
+    rest (backward: the rest first, then the chains reversed). Each block is swept by the same
+    arithmetic whichever thread runs it, so the result does not depend on the thread count.
+    ``ys``, ``zs``: one row of scratch per thread."""
+    nb = order.size
+    if backward:
+        for bi in range(nb - 1, cut[1] - 1, -1):
+            _sweep_block(x, v, ys[0], zs[0], order[bi], True, True, rank, layout, ops)
+    for t in prange(2):
+        lo = 0 if t == 0 else cut[0]
+        hi = cut[0] if t == 0 else cut[1]
+        for bi in range(hi - lo):
+            b = order[hi - 1 - bi] if backward else order[lo + bi]
+            _sweep_block(x, v, ys[t], zs[t], b, backward, True, rank, layout, ops)
+    if not backward:
+        for bi in range(cut[1], nb):
+            _sweep_block(x, v, ys[0], zs[0], order[bi], False, True, rank, layout, ops)
+
+
+@njit(cache=True, fastmath=True)
+def scaled_pack(
+    x: np.ndarray, out: np.ndarray, add: bool, layout: tuple, sizes: np.ndarray, offs: np.ndarray
+) -> None:
+    """out (+)= pack(D X) on the unknowns, D the pivots of :func:`gauss_seidel` (1/``dinv``;
+    base entries: 0)."""
+    bstart, dinv, sub = layout[1], layout[4], layout[5]
+    for b in range(sizes.size):
+        n = sizes[b]
+        o = offs[b]
+        g0 = bstart[b]
+        for i in range(n):
+            for j in range(i, n):
                 p = o + i * n + j
-                yv = y[j] + _right_h(x, o, n, i, j, ops, hr)
-                if j > i:
-                    delta = complex(v[p] - yv.real, v[o + j * n + i] - yv.imag) * dinv[p]
+                if sub[g0 + i] == 0 and sub[g0 + j] == 0:
+                    val = 0j
+                elif j == i:
+                    val = complex(x[p].real / dinv[p].real, 0.0)
                 else:
-                    delta = complex((v[p] - yv.real) * dinv[p].real, 0.0)
-                x[p] += delta
-                if j > i:
-                    x[o + j * n + i] += delta.conjugate()
-                if si == sj:  # diagonal type: the base entry follows (ker Tr_s)
-                    gb = gi - si
-                    hb = gj - si
-                    bb = block[gb]
-                    nbb = sizes[bb]
-                    ob = offsets[bb]
-                    x[ob + local[gb] * nbb + local[hb]] -= delta
+                    val = x[p] / complex(dinv[p])
+                if add:
+                    out[p] += val.real
                     if j > i:
-                        x[ob + local[hb] * nbb + local[gb]] -= delta.conjugate()
+                        out[o + j * n + i] += val.imag
+                else:
+                    out[p] = val.real
+                    if j > i:
+                        out[o + j * n + i] = val.imag
+
+
+@njit(cache=True, fastmath=True)
+def eisenstat_rhs(
+    w: np.ndarray, x: np.ndarray, layout: tuple, sizes: np.ndarray, offs: np.ndarray, diag
+) -> None:
+    """w −= pack((2D − Dg) X) on the unknowns, in place (D the pivots, Dg the diagonal of
+    R ℒ E): the right side of the forward solve in Eisenstat's product."""
+    bstart, dinv, sub = layout[1], layout[4], layout[5]
+    for b in range(sizes.size):
+        n = sizes[b]
+        o = offs[b]
+        g0 = bstart[b]
+        for i in range(n):
+            for j in range(i, n):
+                p = o + i * n + j
+                if sub[g0 + i] == 0 and sub[g0 + j] == 0:
+                    continue
+                if j == i:
+                    w[p] -= (2.0 / dinv[p].real - diag[p].real) * x[p].real
+                else:
+                    val = (2.0 / complex(dinv[p]) - diag[p]) * x[p]
+                    w[p] -= val.real
+                    w[o + j * n + i] -= val.imag
 
 
 class HermitianKernels:
     """The arrays of a :class:`.cascaded.BlockLiouvillian` laid out for the kernels above, and
-    the two operations the Krylov stages need: ℒ on packed Hermitian operators and the
-    symmetric Gauss–Seidel preconditioner (a forward then a backward sweep from zero)."""
+    the operations the Krylov stages need: ℒ on packed Hermitian operators, the symmetric
+    Gauss–Seidel preconditioner (a forward then a backward sweep from zero) and, when the sweeps
+    split R ℒ E exactly (:attr:`exact_split`), Eisenstat's form of it."""
 
     def __init__(self, op: BlockLiouvillian, d: int) -> None:
         lay = op.lay
@@ -236,6 +410,7 @@ class HermitianKernels:
         self.offsets = lay.offsets.astype(np.int64)
         self.bstart = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
         self.glob = np.concatenate(lay.index).astype(np.int64)
+        self.sub = (self.glob % d).astype(np.int64)
         self.block = lay.block.astype(np.int64)
         self.local = lay.local.astype(np.int64)
         self.diag = op.diag
@@ -260,10 +435,70 @@ class HermitianKernels:
         for t, src, *_ in jumps:
             zsize[t] += self.sizes[t] * self.sizes[src]
         self.z = np.zeros(int(zsize.max(initial=0)), dtype=complex)  # X C† of one block
+        self.exact_split = self._splits_exactly(jumps)
+        self.natural = np.arange(self.sizes.size, dtype=np.int64)
+        self.order, self.cut = self._chains(jumps)
+        self.rank = np.argsort(self.order).astype(np.int64)
+        self.ys = np.zeros((2, big), dtype=complex)  # row scratch of the two threads
+        self.zs = np.zeros((2, self.z.size), dtype=complex) if self.exact_split else self.z[None]
+
+    def _splits_exactly(self, jumps: list) -> bool:
+        """Whether a sweep from zero solves a triangular part of R ℒ E exactly.
+
+        A sweep reads the jump terms C X_src C† from a product X_src C† formed at the start of
+        the target block, and the H X terms of a row at the start of the row. That is exact if
+        nothing those products read changes meanwhile: no jump stays within a block, the base
+        entry of a diagonal-type unknown lies in another block than the unknown (so the H X
+        of a block reads only base entries that do not change while the block is swept), and
+        jumps carry base entries (state 0 of the new factor on both sides) only into base
+        entries (so the base entries a block's sweep changes in a source block do not matter).
+        True for the dual-rail cascade (a qubit's excitation carries charge, jumps lower it).
+        """
+        if any(t == s for t, s, *_ in jumps):
+            return False
+        raised = self.sub > 0
+        g = self.glob[raised]
+        if np.any(self.block[g - self.sub[raised]] == self.block[g]):
+            return False
+        for t, s, c, _ in jumps:
+            rows = np.repeat(np.arange(c.shape[0]), np.diff(c.indptr))
+            from_base = self.sub[self.bstart[s] + c.indices] == 0
+            if np.any(self.sub[self.bstart[t] + rows[from_base]] != 0):
+                return False
+        return True
+
+    def _chains(self, jumps: list) -> tuple[np.ndarray, np.ndarray]:
+        """Sweep order of the blocks for the exact sweeps: two chains for two threads, then the
+        rest, and the ends of the chains.
+
+        If every coupling between blocks (jumps, base entries) joins neighbours b, b ± 1 (a
+        charge that every jump and the new factor's excitation shift by ±1), the blocks before
+        a middle block c (ascending) and after it (descending) never touch each other: two
+        chains, swept at once, then c. c balances the two threads. Otherwise: the storage
+        order, no chains. The order is the same for any thread count (and costs no products:
+        three pairs, 6 → 7 photons, last stage 41 → 40).
+        """
+        nb = self.sizes.size
+        nat = self.natural
+        raised = self.sub > 0
+        g = self.glob[raised]
+        far = bool(np.any(np.abs(self.block[g] - self.block[g - self.sub[raised]]) != 1))
+        far = far or any(abs(t - s) != 1 for t, s, *_ in jumps)
+        if not self.exact_split or nb < 3 or far:
+            return nat, np.array([0, 0], dtype=np.int64)
+        work = self.sizes.astype(float) ** 2
+        cum = np.concatenate([[0.0], np.cumsum(work)])
+        wall = [max(cum[c], cum[-1] - cum[c + 1]) + work[c] for c in range(nb)]
+        c = int(np.argmin(wall))
+        order = np.concatenate([nat[:c], nat[c + 1 :][::-1], [c]]).astype(np.int64)
+        return order, np.array([c, nb - 1], dtype=np.int64)
 
     def _args(self) -> tuple:
         h_ptr, h_idx, h_val, h_row0 = self.h
         return (self.sizes, self.offsets, self.diag, h_ptr, h_idx, h_val, h_row0, *self.c)
+
+    def _layout(self) -> tuple:
+        return (self.glob, self.bstart, self.block, self.local, self.dinv, self.sub)
 
     def apply(self, r: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = pack(ℒX), X the packed Hermitian operator ``r``."""
@@ -275,11 +510,58 @@ class HermitianKernels:
         """r = M⁻¹v (packed) for the symmetric Gauss–Seidel M of R ℒ E: a forward and a
         backward sweep from zero (``v`` packed on the same layout)."""
         self.work[:] = 0.0
-        lay = (self.d, self.glob, self.bstart, self.block, self.local, self.dinv)
-        gauss_seidel(self.work, v, self.row, self.z, False, lay, self._args())
-        gauss_seidel(self.work, v, self.row, self.z, True, lay, self._args())
+        lay = self._layout()
+        nat = (self.natural, self.natural)
+        gauss_seidel(self.work, v, self.row, self.z, False, False, *nat, lay, self._args())
+        gauss_seidel(self.work, v, self.row, self.z, True, False, *nat, lay, self._args())
         pack(self.work, r, self.sizes, self.offsets)
         return r
+
+    def _solve(self, v: np.ndarray, backward: bool) -> None:
+        """work = (D + L)⁻¹V (forward) or (D + U)⁻¹V (backward), embedded by E; needs
+        :attr:`exact_split`."""
+        self.work[:] = 0.0
+        exact_sweep(
+            self.work,
+            v,
+            self.ys,
+            self.zs,
+            backward,
+            self.order,
+            self.rank,
+            self.cut,
+            self._layout(),
+            self._args(),
+        )
+
+    def lower(self, v: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = D (D + L)⁻¹ v, packed (the right side of the split system, :meth:`split_apply`)."""
+        self._solve(v, False)
+        scaled_pack(self.work, out, False, self._layout(), self.sizes, self.offsets)
+        return out
+
+    def upper(self, v: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = (D + U)⁻¹ v, packed (the solution of the split system back)."""
+        self._solve(v, True)
+        pack(self.work, out, self.sizes, self.offsets)
+        return out
+
+    def split_apply(self, w: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = D (D + L)⁻¹ A (D + U)⁻¹ w with Eisenstat's trick (packed; ``w`` is overwritten).
+
+        A = R ℒ E = (D + L) + (D + U) − (2D − Dg) (D the pivots 1/``dinv``, Dg A's diagonal), so
+        with t = (D + U)⁻¹ w: (D + L)⁻¹ A t = t + (D + L)⁻¹(w − (2D − Dg) t): a backward and a
+        forward solve instead of the two sweeps and the ℒ-product of the preconditioned product
+        A M⁻¹ (M = (D + L) D⁻¹ (D + U), the symmetric Gauss–Seidel; the split operator is
+        similar to A M⁻¹, so the Krylov solver sees the same spectrum).
+        """
+        lay = self._layout()
+        self._solve(w, True)
+        scaled_pack(self.work, out, False, lay, self.sizes, self.offsets)
+        eisenstat_rhs(w, self.work, lay, self.sizes, self.offsets, self.diag)
+        self._solve(w, False)
+        scaled_pack(self.work, out, True, lay, self.sizes, self.offsets)
+        return out
 
 
 def _stack(mats: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

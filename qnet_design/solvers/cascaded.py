@@ -51,7 +51,7 @@ import scipy.sparse.linalg as spla
 
 from ..progress import progress
 from ._block_kernels import HermitianKernels
-from .krylov import IDR_S, krylov_solve
+from .krylov import IDR_S, krylov_solve, split_solve
 from .steady import steady_density_matrix
 
 __all__ = [
@@ -462,7 +462,19 @@ def _krylov_extension(
     def matvec(u: np.ndarray) -> np.ndarray:
         return kern.apply(_embed(u, xbuf, index), vbuf)[unknown]
 
-    u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
+    def through(f: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable:
+        def g(v: np.ndarray) -> np.ndarray:  # f on the unknowns (other entries of xbuf: 0)
+            xbuf[base] = 0.0
+            xbuf[unknown] = v
+            return f(xbuf, vbuf)[unknown]
+
+        return g
+
+    if kern.exact_split:  # Eisenstat's form of the same preconditioner
+        split = (through(kern.split_apply), through(kern.lower), through(kern.upper))
+        u, products = split_solve(matvec, split, rhs, x0, rtol, stage=stage, hint=hint)
+    else:
+        u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
     return _embed(u, xbuf, index), products
 
 
