@@ -28,9 +28,9 @@ Full budget (``full=True``) adds, when the size guard allows the N-pair solve:
   and ``t_prep_trace``, the same with the trace distance ½‖ρ_q − ρ_q,ss‖₁/N (a distance: the
   purity figure can pass through zero early when ρ_q,ss is mixed). For N ≤
   ``FINITE_PREP_PAIRS`` they are the whole layout's. For more pairs the N-pair truncation
-  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: 2.4,
-  6.9, 17 and 31 CPU-s at 2, 3, 4, 5 source photons, where it converges; ~43 CPU-s inside the
-  budget against ~3 for two pairs and ~15 for the rest of it, 4.3× b87a6df's whole proxy
+  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: 1.4,
+  3.6, 8.3 and 14.6 CPU-s at 2, 3, 4, 5 source photons, where it converges; ~28 CPU-s inside
+  the budget against ~2 for two pairs and ~12 for the rest of it, ~3× b87a6df's whole proxy
   budget: benchmarks/results/dual_rail.md),
   so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
   of those qubits), labelled approximate, with a warning. dual_rail_twpa: 17.6/γ (trace
@@ -58,6 +58,7 @@ from ..errors import ConvergenceError, SizeError
 from ..metrics import n_ent_extrapolated
 from ..progress import progress
 from ..schemes import dual_rail as dr
+from ..schemes.dual_rail.dynamics import PREP_TIME_TOLERANCE, _prep_time_run
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import converged, error_budget, timed
@@ -69,7 +70,7 @@ FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
     "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
-    "(three pairs of dual_rail_twpa: ~43 CPU-s against ~15 for the rest; 2.4, 6.9, 17, 31 "
+    "(three pairs of dual_rail_twpa: ~28 CPU-s against ~12 for the rest; 1.4, 3.6, 8.3, 14.6 "
     "CPU-s at 2, 3, 4, 5 source photons; 17.6/gamma for its first two pairs against "
     "14.3/gamma for all three, 17.5 against 16.2 by the trace distance). Closest when the "
     "pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too "
@@ -107,6 +108,42 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     warnings: list[str] = []
     figures: list[Figure] = []
     profiles: dict[str, Any] = {}
+    perm = tuple(model.permutation or range(n))
+    permuted = perm != tuple(range(n))
+
+    # the layout's ideal target state (Eq. 9) first: cheap, and it refuses a network too large
+    # for the machine before the T_prep propagation starts
+    ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
+    with timed(timings, "concurrence_matrix"):
+        profiles[PROFILE_IDEAL] = np.asarray(dr.concurrence_matrix(ideal).matrix)
+
+    # preparation time, before the steady state: the steady state of the same N pairs starts
+    # its truncation ladder from the T_prep ladder's last steady-state run (``warm``)
+    prep, warm = None, None
+    finite = full and not model.broadband
+    k_prep = min(n, FINITE_PREP_PAIRS)
+    which = ""  # how the finite-bandwidth T_prep was computed, for its figures' methods
+    with timed(timings, "prep_time"):
+        try:
+            if finite:
+                progress("dual-rail budget", f"finite-bandwidth T_prep of {k_prep} pairs")
+                prep, warm = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k_prep)
+                which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
+                if permuted and k_prep < n:
+                    which = (
+                        f"approximate: the qubits of the first {k_prep} of {n} nodes of each "
+                        "rail (for this permutation not whole pairs), "
+                    )
+                which += "finite bandwidth Eq. 11 with every imperfection, "
+                t_method = which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}"
+                if k_prep < n:
+                    warnings.append(_PARTIAL_PREP.format(k=k_prep, n=n))
+            else:
+                progress("dual-rail budget", f"ideal broadband T_prep of {n} pairs")
+                prep = dr.prep_time(ideal)
+                t_method = "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"
+        except (ConvergenceError, SizeError) as exc:
+            warnings.append(f"T_prep not computed: {exc}")
 
     # exact steady state: all N pairs for the full budget (if the guard allows), else two
     state = None
@@ -114,11 +151,9 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         progress("dual-rail budget", f"steady state of all {n} pairs")
         with timed(timings, "steady_state"):
             try:
-                state = dr.steady_state(model)
+                state = dr.steady_state(model, warm=warm)
             except SizeError as exc:
                 warnings.append(f"C_ij of all {n} pairs not computed: {exc}")
-    perm = tuple(model.permutation or range(n))
-    permuted = perm != tuple(range(n))
     if state is None:
         # the first two pairs (A_P[0], B_0), (A_P[1], B_1) need the nodes up to max(P[0], P[1])
         nodes = max(min(2, n), *(p + 1 for p in perm[:2]))
@@ -170,38 +205,6 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         )
         profiles[PROFILE_COMPUTED] = np.asarray(state.concurrences())
 
-    # the layout's ideal target state (Eq. 9) first: cheap, and it refuses a network too large
-    # for the machine before the T_prep propagation starts
-    ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
-    with timed(timings, "concurrence_matrix"):
-        profiles[PROFILE_IDEAL] = np.asarray(dr.concurrence_matrix(ideal).matrix)
-
-    # preparation time
-    prep = None
-    finite = full and not model.broadband
-    k_prep = min(n, FINITE_PREP_PAIRS)
-    which = ""  # how the finite-bandwidth T_prep was computed, for its figures' methods
-    with timed(timings, "prep_time"):
-        try:
-            if finite:
-                progress("dual-rail budget", f"finite-bandwidth T_prep of {k_prep} pairs")
-                prep = dr.prep_time(model, pairs=k_prep)
-                which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
-                if permuted and k_prep < n:
-                    which = (
-                        f"approximate: the qubits of the first {k_prep} of {n} nodes of each "
-                        "rail (for this permutation not whole pairs), "
-                    )
-                which += "finite bandwidth Eq. 11 with every imperfection, "
-                t_method = which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}"
-                if k_prep < n:
-                    warnings.append(_PARTIAL_PREP.format(k=k_prep, n=n))
-            else:
-                progress("dual-rail budget", f"ideal broadband T_prep of {n} pairs")
-                prep = dr.prep_time(ideal)
-                t_method = "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"
-        except (ConvergenceError, SizeError) as exc:
-            warnings.append(f"T_prep not computed: {exc}")
     if prep is not None:
         t_prep_s = tr.to_time(prep.t_prep, "s")
         # the extrapolation counts pairs only if the first one is entangled at all

@@ -176,6 +176,7 @@ def steady_state(
     *,
     fock_tolerance: float = FOCK_TOLERANCE,
     fock_start: int = FOCK_START,
+    warm: _Run | None = None,
 ) -> SteadyState:
     """Numerical steady state of the qubits of the first ``pairs`` pairs (default: all).
 
@@ -196,6 +197,9 @@ def steady_state(
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
     γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (CPU time k = 3 pairs
     8 s, k = 4 pairs 170 s and 1.6 GiB at the default; wall times on the shared machine 2–2.5×).
+    ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (the last
+    rung of :func:`prep_time`'s ladder, in the budget), starts the first rung's Krylov solves
+    instead of zero: the same answer for fewer products.
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
@@ -229,6 +233,9 @@ def steady_state(
         return _pair_concurrence(run.rho_q, n_q, n_q - 2, n_q - 1)
 
     last: list[_Run] = []
+    if warm is not None and warm.photons is not None and warm.photons < start:
+        if len(warm.stages) == 2 * k + 1:  # the same pairs: widened into the first rung
+            last.append(warm)
 
     def compute(photons: int) -> _Run:
         rtol = FIRST_RUNG_RTOL if photons == start else FINAL_RUNG_RTOL
