@@ -51,6 +51,7 @@ import scipy.sparse.linalg as spla
 
 from ..progress import progress
 from ._block_kernels import HermitianKernels
+from .blas import serial_blas
 from .krylov import IDR_S, krylov_solve, split_solve
 from .steady import steady_density_matrix
 
@@ -553,15 +554,19 @@ def cascaded_block_states(
         if model.dim != state.dim * model.dims[-1]:
             raise ValueError(f"prefix {m} does not extend prefix {m - 1} by one factor")
         progress(label, f"stage {m}/{stages}, dimension {model.dim}")
-        state, info = _extend(
-            model,
-            state,
-            stage=m,
-            direct_limit=direct_limit,
-            rtol=rtol,
-            guess=None if guesses is None else guesses[m],  # no reference kept here
-            hint=hint,
-        )
+        # One BLAS thread: IDR's small products (shadow @ v) gain nothing from a second one,
+        # which spins: three pairs, default OpenBLAS on the loaded 2-core machine, 10.3 → 5.7
+        # CPU-s, 33 → 21.5 s wall (benchmarks/results/dual_rail.md).
+        with serial_blas():
+            state, info = _extend(
+                model,
+                state,
+                stage=m,
+                direct_limit=direct_limit,
+                rtol=rtol,
+                guess=None if guesses is None else guesses[m],  # no reference kept here
+                hint=hint,
+            )
         yield state, info
 
 
