@@ -196,7 +196,7 @@ def steady_state(
     ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
     γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (CPU time k = 3 pairs
-    8 s, k = 4 pairs 170 s and 1.6 GiB at the default; wall times on the shared machine 2–2.5×).
+    8 s, k = 4 pairs 146 s and 1.6 GiB at the default; wall times on the shared machine 2–2.5×).
     ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (the last
     rung of :func:`prep_time`'s ladder, in the budget), starts the first rung's Krylov solves
     instead of zero: the same answer for fewer products.
