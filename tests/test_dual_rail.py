@@ -915,6 +915,13 @@ def test_krylov_failure_says_what_to_change(monkeypatch: pytest.MonkeyPatch) -> 
         (lambda: prep_time(DualRail(1, 1.0, beta=5.0), time_tolerance=0.0), "`time_tolerance`"),
         (lambda: prep_time(DualRail(1, 1.0, beta=5.0), pairs=2), "`pairs`"),
         (lambda: prep_time(DualRail(2, 1.0), pairs=1), "`pairs`"),
+        (lambda: dr.evolve(DualRail(1, 1.0, beta=5.0), []), "`times`"),
+        (lambda: dr.evolve(DualRail(1, 1.0, beta=5.0), [1.0, float("nan")]), "`times`"),
+        (lambda: dr.evolve(DualRail(1, 1.0, beta=5.0), [1.0], source_photons=0), "source_photons"),
+        (
+            lambda: dr.evolve(DualRail(1, 1.0, beta=5.0), [1.0], fock_tolerance=0.0),
+            "fock_tolerance",
+        ),
     ],
     ids=[
         "threshold-one",
@@ -927,6 +934,10 @@ def test_krylov_failure_says_what_to_change(monkeypatch: pytest.MonkeyPatch) -> 
         "time-tolerance",
         "pairs-too-many",
         "pairs-broadband",
+        "times-empty",
+        "times-nan",
+        "source-photons-zero",
+        "fock-tolerance-zero",
     ],
 )
 def test_bad_dynamics_input(call, match) -> None:  # type: ignore[no-untyped-def]
@@ -941,6 +952,25 @@ def test_too_large_network_is_refused_before_it_starts() -> None:
         steady_state(DualRail(6, 1.0, beta=10.0))
     with pytest.raises(SizeError, match="fewer pairs"):
         prep_time(DualRail(6, 1.0, beta=10.0))
+    with pytest.raises(SizeError, match="fewer pairs"):
+        dr.evolve(DualRail(6, 1.0, beta=10.0), [1.0])
+    with pytest.raises(SizeError, match="fewer pairs"):
+        prep_time(DualRail(12, 1.0))  # broadband: 16^N entries
+
+
+def test_prep_time_ladder_starts_where_the_initial_state_is_held() -> None:
+    # The T_prep ladder starts at the first truncation whose cut of the source's lab vacuum
+    # (Σ (−tanh s)ⁿ|n, n⟩′ with s = r/4 here, cut at 2n ≤ photons) leaves out at most
+    # N·threshold of its weight tanh^{2(⌊photons/2⌋+1)} s: at r = 1, tanh² s = 0.0600, so
+    # 3.6e-3 at 2 and 3 photons, 2.2e-4 at 4 and 5, 1.3e-5 at 6.
+    from qnet_design.schemes.dual_rail.dynamics import _first_prep_rung
+
+    strong = DualRail(3, 1.0, beta=20.0)
+    assert _first_prep_rung(strong, 3e-3) == 4
+    assert _first_prep_rung(strong, 4e-3) == 2
+    assert _first_prep_rung(strong, 1e-4) == 6
+    assert _first_prep_rung(DualRail(1, 0.4, beta=20.0), 1e-3) == 2  # tanh² 0.1 = 0.0099
+    assert _first_prep_rung(strong, 1e-300) == dr.FOCK_LIMIT - 1  # two rungs remain
 
 
 def test_a_wider_rung_that_does_not_fit_is_refused_before_it_is_solved(

@@ -39,8 +39,9 @@ PREP_TIME_TOLERANCE = 0.05
 #: Tolerance on the largest change of any entry of ρ_q(t) between successive truncations.
 EVOLVE_TOLERANCE = 1e-4
 #: Krylov time step (1/γ) and the length of the chunks after which settling is checked
-#: (broadband); the finite-bandwidth propagation checks its rigorous bound every SETTLE_CHECK.
-STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 1.0
+#: (broadband); the finite-bandwidth propagation checks its rigorous bound every SETTLE_CHECK
+#: (0.5/γ: the stop comes 0.25/γ earlier on average than at 1/γ, for a few block eigenvalues).
+STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 0.5
 #: Local error per Krylov step of the finite-bandwidth T_prep propagation: ~80 steps leave
 #: ρ(t) within 1e-6 of the exact propagation, far below the figure's threshold (N·1e-3); three
 #: twpa pairs: T_prep moves by 2e-6/γ against 1e-10 per step, for 13 % fewer products.
@@ -101,11 +102,13 @@ def prep_time(
     long before ρ_q arrives (see :class:`PrepTime`), the trace distance cannot.
     The state is propagated on the real parameters of its Hermitian charge blocks (ℒ maps
     Hermitian operators to Hermitian ones), and the propagation stops, checked every
-    SETTLE_CHECK = 1/γ, once D = ‖ρ(t) − ρ_ss‖₁ gives D(λ_max − λ_min + D/2) < N·threshold
+    SETTLE_CHECK = 0.5/γ, once D = ‖ρ(t) − ρ_ss‖₁ gives D(λ_max − λ_min + D/2) < N·threshold
     (λ the eigenvalues of ρ_q,ss) and
     D/2 < N·threshold: D never grows and bounds both figures at every later time (see
-    ``_settled``), so no later crossing exists. The source truncation is widened
-    from ``DYNAMICS_FOCK_START`` until T_prep moves by at most ``time_tolerance`` (1/γ).
+    ``_settled``), so no later crossing exists. The source truncation is widened until T_prep
+    moves by at most ``time_tolerance`` (1/γ), from the first truncation from
+    ``DYNAMICS_FOCK_START`` on that holds the initial source state to N·threshold of its
+    weight (``_first_prep_rung``).
     ``pairs`` = k < N (finite bandwidth only) gives T_prep of the layout's first k pairs: the
     qubits A₁…A_k, B₁…B_k with the source, whose reduced dynamics is exact (a node never acts
     on earlier nodes); the figures are then divided by k.
@@ -119,11 +122,11 @@ def prep_time(
     form is known to us; the tests check the trend, not a law).
 
     Cost (ℒ assembled once as a real sparse matrix on the charge blocks, Krylov steps on it;
-    CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.3–0.7 s per source
-    truncation (the whole twpa ladder 2 → 5 photons 1.7 s); three pairs (dual_rail_twpa,
-    β = 21) 1.4, 3.6, 8.3, 14.6 s at 2, 3, 4, 5 photons, 28 s for the ladder and 670 MiB,
-    a fifth of each rung the steady state of the same truncation, most of the rest the Krylov
-    products (benchmarks/results/dual_rail.md). The size guard refuses networks whose ℒ and
+    CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.4–0.7 s per source
+    truncation (the twpa ladder 4 → 5 photons 1.1 s); three pairs (dual_rail_twpa, β = 21)
+    7.7 and 13.5 s at 4 and 5 photons, 21 s for the ladder and 650 MiB, a fifth of each rung
+    the steady state of the same truncation, most of the rest the Krylov products
+    (benchmarks/results/dual_rail.md). The size guard refuses networks whose ℒ and
     Krylov basis would not fit in memory.
     """
     return _prep_time_run(model, threshold, time_tolerance, pairs)[0]
@@ -157,7 +160,7 @@ def _prep_time_run(
             compute,
             lambda pt: pt.t_prep,
             parameter="source_photons",
-            start=DYNAMICS_FOCK_START,
+            start=_first_prep_rung(model, thr * k),
             step=lambda m: m + 1,
             limit=_fock_limit(),
             tolerance=tol,
@@ -232,6 +235,27 @@ def _vacuum_source(model: DualRail, photons: int) -> np.ndarray:
     t = -math.tanh(_source_frame(model))
     psi = np.array([t**i if i == j else 0.0 for i, j in _source_basis(photons)], dtype=complex)
     return psi / np.linalg.norm(psi)
+
+
+def _first_prep_rung(model: DualRail, weight: float) -> int:
+    """First source truncation of the T_prep ladder: the smallest from DYNAMICS_FOCK_START
+    whose cut of the initial source state (the lab vacuum Σ (−tanh s)ⁿ|n, n⟩′, cut at
+    2n ≤ photons) leaves out at most ``weight`` = N·threshold of it, capped one below the
+    limit so that two rungs remain.
+
+    A rung that drops more of ρ(0) than the figure's threshold is not a candidate answer, only
+    evidence for the next one, which the rung after that gives as well: three twpa pairs
+    (r = 1, tanh s = 0.245, left out 3.6e-3 at 2 and 3 photons, 2.2e-4 at 4 and 5) have
+    T_prep 9.8 and 13.9/γ at 2 and 3 photons against 14.29 and 14.33/γ at 4 and 5, where the
+    ladder stops either way; skipping 2 and 3 saves a fifth of the ladder. The ladder's own
+    convergence test is unchanged, so a later start can only end at the same or a wider
+    truncation.
+    """
+    t2 = math.tanh(_source_frame(model)) ** 2
+    photons = DYNAMICS_FOCK_START
+    while t2 ** (photons // 2 + 1) > weight and photons < _fock_limit() - 1:
+        photons += 1
+    return photons
 
 
 def _block_trace_norm(lay: Blocks, flat: np.ndarray) -> float:
