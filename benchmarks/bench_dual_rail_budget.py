@@ -7,7 +7,10 @@ and by commit b87a6df, side by side in one run.
   extracted with ``git archive`` into a temporary directory and imported from there;
 * exact-prep (``--exact-prep``): this checkout with ``FINITE_PREP_PAIRS`` raised to the
   setup's number of pairs, i.e. the finite-bandwidth T_prep of the whole layout instead of its
-  first pairs (what that figure would cost in the budget).
+  first pairs (what that figure would cost in the budget);
+* exact-prep@COMMIT (``--before COMMIT``, with ``--exact-prep``): the same route at an earlier
+  commit, so that a change's speed-up and the identity of its figures show in one run (the
+  figures are also printed to ten digits).
 
 Both read the same setup file of this checkout, so the inputs are identical. Each budget runs
 as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time
@@ -16,7 +19,8 @@ repeats). The load average before and after each run is recorded: on a shared ma
 time is inflated by the load, the CPU time much less, so both are given.
 
 Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]
-[--exact-prep]``; prints a markdown section for ``benchmarks/results/dual_rail.md``.
+[--exact-prep [--before COMMIT]]``; prints a markdown section for
+``benchmarks/results/dual_rail.md``.
 """
 
 from __future__ import annotations
@@ -53,16 +57,34 @@ out = {"code": code, "wall_s": wall, "cpu_s": cpu, "peak_mib": use.ru_maxrss / 1
 print(json.dumps(out), file=sys.stderr)
 """
 
+_WARM_UP = (
+    "from qnet_design.schemes import dual_rail as dr; "
+    "dr.steady_state(dr.DualRail(2, 1.0, beta=10.0), fock_start=4, fock_tolerance=1e-2)"
+)
 
-def extract_old(dest: Path) -> Path:
-    """The tree of OLD_COMMIT under ``dest`` (git archive | tar, no worktree bookkeeping)."""
+
+def extract_old(dest: Path, commit: str = OLD_COMMIT) -> Path:
+    """The tree of ``commit`` under ``dest`` (git archive | tar, no worktree bookkeeping)."""
+    dest.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", OLD_COMMIT],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit],
         check=True,
         capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
+
+
+def warm_up(tree: Path) -> None:
+    """Compile (and cache) a tree's numba kernels before it is timed: a small Krylov solve of
+    two pairs, untimed (the first call of a kernel in a fresh tree costs ~5 CPU-s)."""
+    if (tree / "qnet_design" / "solvers" / "_block_kernels.py").exists():
+        subprocess.run(
+            [sys.executable, "-c", _WARM_UP],
+            cwd=tree,
+            env=dict(ENV, PYTHONPATH=str(tree)),
+            check=True,
+        )
 
 
 def run_budget(tree: Path, setup: Path, prep_pairs: int | None = None) -> dict:
@@ -133,6 +155,17 @@ def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
     for route, i, r in rows:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items())
         lines.append(f"  - run {i} {route}: {stages}")
+    lines += [
+        "- figures to ten digits (last run of each route):",
+        "",
+        "| route | " + " | ".join(cols) + " |",
+        "|---" * (1 + len(cols)) + "|",
+    ]
+    for route in routes:
+        last = [r for rt, _, r in rows if rt == route][-1]["figures"]
+        cells = [f"{last[c]['value']:.10g}" if c in last else "–" for c in cols]
+        lines.append(f"| {route} | " + " | ".join(cells) + " |")
+    lines.append("")
     lines.append("- what each t_prep is (method text of the last run of each route):")
     for route in routes:
         last = [r for rt, _, r in rows if rt == route][-1]
@@ -150,17 +183,29 @@ def main() -> None:
         action="store_true",
         help="also run this checkout with the whole layout's finite-bandwidth T_prep",
     )
+    ap.add_argument(
+        "--before",
+        metavar="COMMIT",
+        help="with --exact-prep: also run COMMIT's exact-prep route (speed-up, same figures)",
+    )
     args = ap.parse_args()
     setup = args.setup.resolve()
     rows: list[tuple[str, int, dict]] = []
     pairs = int(tomllib.loads(setup.read_text())["layout"]["pairs"]) if args.exact_prep else 0
     order = ["old", "new"] + ["exact-prep"] * args.exact_prep
+    before = f"exact-prep@{args.before}" if args.before and args.exact_prep else None
+    order += [before] if before else []
     with tempfile.TemporaryDirectory(prefix="qnet-old-") as tmp:
-        trees = {"old": extract_old(Path(tmp)), "new": ROOT, "exact-prep": ROOT}
+        trees = {"old": extract_old(Path(tmp) / "old"), "new": ROOT, "exact-prep": ROOT}
+        if before:
+            trees[before] = extract_old(Path(tmp) / "before", args.before)
+        for tree in set(trees.values()):
+            warm_up(tree)
         for i in range(1, args.repeats + 1):
             for route in order if i % 2 else order[::-1]:
                 print(f"run {i}: {route} budget ...", file=sys.stderr, flush=True)
-                result = run_budget(trees[route], setup, pairs if route == "exact-prep" else None)
+                exact = route.startswith("exact-prep")
+                result = run_budget(trees[route], setup, pairs if exact else None)
                 print(
                     f"  {result['wall_s']:.1f} s wall, {result['cpu_s']:.1f} s CPU, "
                     f"{result['peak_mib']:.0f} MiB",
