@@ -97,8 +97,6 @@ if not FAST:
     b = qd.budget(spec)
     print(b)
     print(b.error_frame().to_string(index=False))
-    n_ent_frame = b.error_frame()
-    n_ent_frame = n_ent_frame[n_ent_frame["figure"] == "n_ent"]
     fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     plot_error_budget(b, ax=ax)
     nbtools.savefig(fig, "11_error_budget")

@@ -261,6 +261,28 @@ def test_dual_rail_budget_of_more_pairs_than_its_finite_prep_limit(monkeypatch):
     assert any("first 1 of 2 pairs" in w for w in b.warnings)
 
 
+@pytest.mark.slow
+def test_dual_rail_budget_takes_the_largest_prefix_the_size_guard_allows(monkeypatch):
+    # a memory limit between the two- and three-pair estimates (326 and 400 MiB at 7 photons):
+    # the three-pair layout's budget reports its first two pairs exactly, n_ent_direct as a
+    # lower bound of those, and warns that C_ij of all three was not computed (~1 min)
+    from qnet_design.schemes import dual_rail as dr
+    from qnet_design.schemes.dual_rail.steady import steady_state_bytes
+
+    limit = 370 * 2**20
+    assert steady_state_bytes(2, 7) < limit < steady_state_bytes(3, 7)
+    monkeypatch.setenv("QNET_DESIGN_MAX_MEMORY", str(limit))
+    setup = load_setup(SETUPS / "dual_rail_twpa.toml")
+    b = budget(setup)
+    figs = {f.name: f for f in b.figures}
+    assert {"C_11", "C_22"} <= set(figs) and "C_33" not in figs
+    assert "first 2 pairs" in figs["C_22"].method
+    assert figs["n_ent_direct"].method.startswith("lower bound")
+    assert figs["n_ent_direct"].value == dr.count_entangled([b["C_11"], b["C_22"]])
+    assert any("C_ij of all 3 pairs not computed" in w for w in b.warnings)
+    assert "C_ij computed (finite bandwidth), first 2 of 3 pairs" in b.profiles
+
+
 def test_cv_routing_budget_agrees_with_scheme():
     from qnet_design.schemes import cv_routing as cr
 

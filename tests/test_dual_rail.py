@@ -272,6 +272,16 @@ def test_analytic_state_is_the_steady_state_for_every_permutation(n: int) -> Non
         assert _overlap(analytic_state(model), steady_state(model).rho) > 1 - 1e-8
 
 
+def test_analytic_concurrences_are_those_of_the_numerical_steady_state() -> None:
+    # C_ij reduced from the Eq. 9 ket against concurrence_matrix of the numerical broadband
+    # steady state (ptrace of the full ρ), reversed three-pair layout with δ of order γ so that
+    # off-diagonal pairs carry entanglement; both exact: 1e-8
+    model = DualRail(3, 0.9, delta_a=[0.0, 0.7, 1.9], permutation=(2, 1, 0))
+    analytic = dr.analytic_concurrences(model)
+    assert analytic == pytest.approx(concurrence_matrix(model).matrix, abs=1e-8)
+    assert analytic[2, 0] > 0.1 and analytic[0, 1] > 0.1  # not a diagonal-only test
+
+
 @pytest.mark.parametrize("delta", [0.0, 0.4, 1.0, 3.0])
 def test_eq10_state(delta: float) -> None:
     # Eq. 10 for N = 2, P = P_12, Δ = δ_A1 − δ_A2: (γ|Φ11⟩|Φ22⟩ + iΔ|Φ12⟩|Φ21⟩)/√(γ² + Δ²),

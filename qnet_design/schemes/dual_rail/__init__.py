@@ -55,7 +55,7 @@ Numerics
   by less than ``FOCK_TOLERANCE`` (at β = 10, r = 1: 7 photons, 36 states).
 """
 
-from .analytic import analytic_state
+from .analytic import analytic_concurrences, analytic_state
 from .dynamics import evolve, prep_time
 from .model import DualRail
 
@@ -95,6 +95,7 @@ __all__ = [
     "NEnt",
     "PrepTime",
     "SteadyState",
+    "analytic_concurrences",
     "analytic_state",
     "concurrence_matrix",
     "count_entangled",
