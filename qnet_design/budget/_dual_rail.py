@@ -205,7 +205,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         estimate = math.nan
     computed = [c for c in ckk if not math.isnan(c)]
     direct = dr.count_entangled(computed)
-    if full and state.pairs == n:
+    if state.pairs == n:
         figures.append(
             Figure(
                 "n_ent_direct",
