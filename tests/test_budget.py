@@ -279,6 +279,9 @@ def test_dual_rail_budget_takes_the_largest_prefix_the_size_guard_allows(monkeyp
     assert "first 2 pairs" in figs["C_22"].method
     assert figs["n_ent_direct"].method.startswith("lower bound")
     assert figs["n_ent_direct"].value == dr.count_entangled([b["C_11"], b["C_22"]])
+    # counted from truncated states: the count and the rate carry their truncations' evidence
+    assert figs["n_ent_direct"].evidence == figs["C_11"].evidence != ""
+    assert figs["pair_rate"].evidence == figs["t_prep"].evidence != ""
     assert any("C_ij of all 3 pairs not computed" in w for w in b.warnings)
     assert "C_ij computed (finite bandwidth), first 2 of 3 pairs" in b.profiles
 

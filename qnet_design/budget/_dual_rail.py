@@ -205,33 +205,23 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         estimate = math.nan
     computed = [c for c in ckk if not math.isnan(c)]
     direct = dr.count_entangled(computed)
-    if state.pairs == n:
+    if state.pairs == n or full:
+        whole = state.pairs == n
+        direct_method = (
+            f"computed: number of the setup's {n} pairs with C > {dr.ENTANGLED_CONCURRENCE:g} "
+            "(exact steady state)"
+            if whole
+            else f"lower bound: number of the {len(computed)} computed of the setup's {n} "
+            f"pairs with C > {dr.ENTANGLED_CONCURRENCE:g} (exact steady state of the first "
+            f"{state.pairs} nodes; the size guard refuses more)"
+        )
         figures.append(
-            Figure(
-                "n_ent_direct",
-                float(direct),
-                "",
-                f"computed: number of the setup's {n} pairs with C > "
-                f"{dr.ENTANGLED_CONCURRENCE:g} (exact steady state)",
-                ok,
-            )
+            Figure("n_ent_direct", float(direct), "", direct_method, ok, evidence=evidence)
         )
-        profiles[PROFILE_COMPUTED] = np.asarray(state.concurrences())
-    elif full:
-        figures.append(
-            Figure(
-                "n_ent_direct",
-                float(direct),
-                "",
-                f"lower bound: number of the {len(computed)} computed of the setup's {n} pairs "
-                f"with C > {dr.ENTANGLED_CONCURRENCE:g} (exact steady state of the first "
-                f"{state.pairs} nodes; the size guard refuses more)",
-                ok,
-            )
+        panel = (
+            PROFILE_COMPUTED if whole else f"{PROFILE_COMPUTED}, first {state.pairs} of {n} pairs"
         )
-        profiles[f"{PROFILE_COMPUTED}, first {state.pairs} of {n} pairs"] = np.asarray(
-            state.concurrences()
-        )
+        profiles[panel] = np.asarray(state.concurrences())
 
     if prep is not None:
         t_prep_s = tr.to_time(prep.t_prep, "s")
@@ -260,6 +250,8 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 "1/s",
                 rate_note
                 + f"min(N, max(#{{pairs with C > {dr.ENTANGLED_CONCURRENCE:g}}}, ⌊N_ent⌋))/T_prep",
+                converged(prep) and ok,
+                evidence=str(prep.convergence or ""),  # T_prep's; the count's is the C_kk's
             ),
         ]
         if prep.t_trace is not None:
