@@ -276,8 +276,11 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
         i = n - 1 - ii if backward else ii
         gi = glob[g0 + i]
         si = sb[i]
-        for j in range(i, n):  # the terms of ℒX from other rows, before this row's updates
-            y[j] = diag[o + i * n + j] * x[o + i * n + j]
+        if exact:  # row i holds zeros still (base entries aside, which are not unknowns)
+            y[i:n] = 0.0
+        else:
+            for j in range(i, n):  # the terms of ℒX from other rows, before this row's updates
+                y[j] = diag[o + i * n + j] * x[o + i * n + j]
         if exact:
             _row_h_lean(x, y, o, n, i, i + 1 if backward else i, ops, hr, sb, skip)
         else:

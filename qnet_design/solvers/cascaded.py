@@ -473,7 +473,7 @@ def _krylov_extension(
 
     if kern.exact_split:  # Eisenstat's form of the same preconditioner
         split = (through(kern.split_apply), through(kern.lower), through(kern.upper))
-        u, products = split_solve(matvec, split, rhs, x0, rtol, stage=stage, hint=hint)
+        u, products = split_solve(matvec, split, rhs, x0, rtol, prec=prec, stage=stage, hint=hint)
     else:
         u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
     return _embed(u, xbuf, index), products
