@@ -444,7 +444,9 @@ def _krylov_extension(
     :class:`~._block_kernels.HermitianKernels`: a symmetric Gauss–Seidel sweep (forward, then
     backward, in the storage order of the blocks) instead of Jacobi cuts the products 3–6×
     (more on the later stages: 98 → 28 on the last of two pairs, 242 → … of four) for about
-    two ℒ-products of work.
+    two ℒ-products of work. Where the sweeps split R ℒ E exactly (the dual rail) the same
+    preconditioner runs in Eisenstat's form (:func:`.krylov.split_solve`): a preconditioned
+    product then costs a backward and a forward solve, no ℒ-product.
     """
     lay = op.lay
     base, unknown = index[:2]
