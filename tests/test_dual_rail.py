@@ -187,8 +187,10 @@ def test_warm_start_from_a_smaller_truncation_gives_the_same_state() -> None:
     # Krylov tolerance (rtol 1e-10 → 1e-8 on ρ), and the warm start must save iterations.
     model = DualRail(2, 1.0, beta=10.0)
     cold = dr._run_cascade(model, 2, 5)
-    warm = dr._run_cascade(model, 2, 5, dr._run_cascade(model, 2, 4))
+    smaller = dr._run_cascade(model, 2, 4)
+    warm = dr._run_cascade(model, 2, 5, smaller, release=True)
     assert np.max(np.abs(cold.rho_q - warm.rho_q)) < 1e-8
+    assert smaller.stages == ()  # given up as used (the ladder's evidence rung), not kept
     assert sum(s.iterations for s in warm.solves) < sum(s.iterations for s in cold.solves)
     # the embedding keeps the trace and puts nothing in the new top photon shell
     widened = dr._widen_source(cold.stages[0], 5, 6)

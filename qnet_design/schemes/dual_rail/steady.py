@@ -90,7 +90,7 @@ def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float
     return concurrence(q.ptrace([i, j]).full())
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Run:
     rho_q: np.ndarray
     solves: tuple[CascadedSolveInfo, ...]
@@ -111,17 +111,29 @@ def _widen_source(state: BlockState, old: int, new: int) -> BlockState:
 
 class _Widened(Sequence[BlockState | None]):
     """The prefix states of a run at fewer photons, each widened only when its stage asks for
-    it (one widened copy alive at a time instead of all of them)."""
+    it (one widened copy alive at a time instead of all of them).
 
-    def __init__(self, warm: _Run, photons: int) -> None:
-        self.warm, self.photons = warm, photons
+    ``release``: the run gives its states up (``warm.stages`` becomes empty) and each is dropped
+    once widened, so that the evidence rung's states are not alive during the next rung's last
+    stage (at five pairs, 6 photons, ~1.4 GB).
+    """
+
+    def __init__(self, warm: _Run, photons: int, release: bool = False) -> None:
+        assert warm.photons is not None
+        self.stages: list[BlockState | None] = list(warm.stages)
+        self.source, self.photons, self.release = warm.photons, photons, release
+        if release:
+            warm.stages = ()
 
     def __len__(self) -> int:
-        return len(self.warm.stages)
+        return len(self.stages)
 
     def __getitem__(self, m: int) -> BlockState | None:  # type: ignore[override]
-        assert isinstance(m, int) and self.warm.photons is not None
-        return _widen_source(self.warm.stages[m], self.warm.photons, self.photons)
+        assert isinstance(m, int)
+        state = self.stages[m]
+        if self.release:
+            self.stages[m] = None
+        return None if state is None else _widen_source(state, self.source, self.photons)
 
 
 def _run_cascade(
@@ -130,17 +142,19 @@ def _run_cascade(
     photons: int | None,
     warm: _Run | None = None,
     rtol: float = 1e-10,
+    release: bool = False,
 ) -> _Run:
     """Cascade the source and the first ``pairs`` pairs; ``warm`` is a run at fewer photons.
 
     The warm run's prefix states, embedded in the wider source space, start the Krylov
-    iterations (the change between successive truncations is ~1e-5, so few iterations remain).
+    iterations (the change between successive truncations is ~1e-5, so few iterations remain);
+    with ``release`` the warm run gives them up as they are used (:class:`_Widened`).
     States stay on their charge blocks (:class:`~qnet_design.solvers.cascaded.BlockState`);
     only the qubits' reduced state is formed densely.
     """
     guesses: _Widened | None = None
     if warm is not None and photons is not None and warm.photons is not None:
-        guesses = _Widened(warm, photons)
+        guesses = _Widened(warm, photons, release)
     solves = []
     stages: list[BlockState] = []
     top = 0.0
@@ -239,7 +253,9 @@ def steady_state(
 
     def compute(photons: int) -> _Run:
         rtol = FIRST_RUNG_RTOL if photons == start else FINAL_RUNG_RTOL
-        run = _run_cascade(model, k, photons, last[-1] if last else None, rtol)
+        prev = last[-1] if last else None
+        # the ladder's own runs are only evidence once widened: their states go as they are used
+        run = _run_cascade(model, k, photons, prev, rtol, release=prev is not warm)
         last[:] = [run]
         return run
 
