@@ -210,8 +210,8 @@ def test_steady_state_started_from_a_prep_time_run_is_the_same_state(
     products: list[int] = []  # of every rung solved, in order
     real = module._run_cascade
 
-    def counted(*args: object) -> dr._Run:
-        run = real(*args)  # type: ignore[arg-type]
+    def counted(*args: object, **options: object) -> dr._Run:
+        run = real(*args, **options)  # type: ignore[arg-type]
         products.append(sum(s.iterations for s in run.solves))
         return run
 
