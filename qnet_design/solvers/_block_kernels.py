@@ -25,6 +25,7 @@ product instead of two sweeps and an ℒ-product; S. C. Eisenstat, SIAM J. Sci. 
 from __future__ import annotations
 
 import os
+import threading
 from typing import TYPE_CHECKING
 
 import numba
@@ -34,6 +35,9 @@ from numba import njit, prange
 if "NUMBA_THREADING_LAYER" not in os.environ:
     # numba's own pool: its idle threads sleep. The OpenMP layer's spin between the parallel
     # sweeps and cost ~40 % more CPU time (measured, three pairs' last stage) for no speed.
+    # The pool may not be entered from two Python threads at once (it aborts the process), so
+    # solves outside the main thread (a thread pool, Dask's worker threads) sweep serially:
+    # the same blocks in the same order, the same result (HermitianKernels._solve).
     numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
 
 if TYPE_CHECKING:
@@ -522,20 +526,15 @@ class HermitianKernels:
 
     def _solve(self, v: np.ndarray, backward: bool) -> None:
         """work = (D + L)⁻¹V (forward) or (D + U)⁻¹V (backward), embedded by E; needs
-        :attr:`exact_split`."""
+        :attr:`exact_split`. Two threads from the main thread, else one (same result: the
+        chains do not touch, so sweeping them one after the other changes nothing)."""
         self.work[:] = 0.0
-        exact_sweep(
-            self.work,
-            v,
-            self.ys,
-            self.zs,
-            backward,
-            self.order,
-            self.rank,
-            self.cut,
-            self._layout(),
-            self._args(),
-        )
+        lay, ops, order, rank = self._layout(), self._args(), self.order, self.rank
+        if threading.current_thread() is threading.main_thread():
+            exact_sweep(self.work, v, self.ys, self.zs, backward, order, rank, self.cut, lay, ops)
+        else:  # numba's workqueue pool must not be entered from two threads at once
+            y, z = self.ys[0], self.zs[0]
+            gauss_seidel(self.work, v, y, z, backward, True, order, rank, lay, ops)
 
     def lower(self, v: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = D (D + L)⁻¹ v, packed (the right side of the split system, :meth:`split_apply`)."""
