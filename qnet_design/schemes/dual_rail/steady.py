@@ -77,10 +77,13 @@ def steady_state_bytes(pairs: int, photons: int | None) -> float:
     The last stage dominates, ~207 bytes per stored entry: IDR(2)'s ~11 real vectors on the
     unknowns (8 bytes each, ¾ of the entries), the kernels' complex iterate and two real
     buffers, ℒ's diagonal (complex) and the pivots (complex64), the state, the layout's index
-    arrays (int32) and the previous truncation's states for the warm start; plus the
-    interpreter with numpy/scipy/qutip/numba (321 MiB). Fitted to the peaks of one run
-    (benchmarks/results/dual_rail.md, 7 photons): 400 MiB at three pairs (4.0·10⁵ entries),
-    1563 MiB at four (6.3·10⁶); five pairs: 19.4 GiB (9.9·10⁷ entries).
+    arrays (int32) and the earlier stages of the returned truncation (the evidence rung's
+    states are given up as they are widened); plus the interpreter with
+    numpy/scipy/qutip/numba (321 MiB). Fitted to the peaks of one run (benchmarks/results/
+    dual_rail.md, 7 photons): 400 MiB at three pairs (4.0·10⁵ entries), 1563 MiB at four
+    (6.3·10⁶); five pairs: 19.4 GiB (9.9·10⁷ entries). Re-measured after the Eisenstat
+    kernels and the release of the evidence rung (one process each): 408 and 1576 MiB, i.e.
+    208 bytes per entry + 329 MiB, within 1 % of this estimate.
     """
     return 207.0 * _block_entries(pairs, photons) + 321 * 2**20
 
