@@ -912,6 +912,9 @@ def test_krylov_failure_says_what_to_change(monkeypatch: pytest.MonkeyPatch) -> 
         assert knob in text
     with pytest.raises(ConvergenceError, match="fock_tolerance"):
         dr.evolve(DualRail(1, 1.0, beta=10.0), [1.0], source_photons=2)
+    with pytest.raises(ConvergenceError, match="use fewer pairs") as err:
+        prep_time(DualRail(1, 1.0))  # broadband: no truncation to loosen
+    assert "source_photons" not in str(err.value)
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,10 @@ STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 0.5
 PREP_KRYLOV_TOLERANCE = 1e-8
 #: Krylov tolerance of the steady state the T_prep figures are measured against (see below).
 PREP_STEADY_RTOL = 1e-8
+_BROADBAND_HINT = (
+    "broadband dual-rail network: use fewer pairs (T_prep is roughly independent of N when the "
+    "pairs are detuned, paper 000 Fig. 4c)"
+)
 _KRYLOV_HINT = (
     "dual-rail network at this source truncation: loosen the truncation tolerance (prep_time's "
     "`time_tolerance`, evolve's `fock_tolerance`, or a smaller `source_photons`), lower beta, "
@@ -62,6 +66,7 @@ def _krylov_propagate(
     steps: int,
     label: str = "",
     tolerance: float = 1e-10,
+    hint: str = _KRYLOV_HINT,
 ) -> np.ndarray:
     """exp(ℒ t)v on the grid t = 0, dt, …, steps·dt (rows), by the Krylov method of
     :func:`qnet_design.solvers.propagate.propagate` (local error < ``tolerance`` per step; a
@@ -69,9 +74,7 @@ def _krylov_propagate(
     short steps); a ``label`` reports every step as progress (a step of three pairs takes
     seconds)."""
     grid = dt * np.arange(steps + 1)
-    return propagate(
-        lv, v, grid, method="krylov", tolerance=tolerance, hint=_KRYLOV_HINT, label=label
-    )
+    return propagate(lv, v, grid, method="krylov", tolerance=tolerance, hint=hint, label=label)
 
 
 def prep_time(
@@ -200,7 +203,7 @@ def _prep_time_run(
     imp: list[np.ndarray] = [np.zeros(1)]
     while True:
         label = f"dual-rail T_prep (broadband), {n} pairs, t = {t0:g}/gamma"
-        traj = _krylov_propagate(lv, v, dt, steps, label=label)
+        traj = _krylov_propagate(lv, v, dt, steps, label, hint=_BROADBAND_HINT)
         pur = np.real(np.einsum("ki,ki->k", traj, traj.conj()))  # Tr ρ² = Σ|ρ_ij|² (ρ = ρ†)
         times.append(t0 + np.linspace(0.0, chunk, steps + 1)[1:])
         imp.append(((1 - pur) / n)[1:])
