@@ -7,6 +7,7 @@ import math
 import numpy as np
 import qutip
 
+from ...guard import check_size
 from ...metrics.density import concurrence
 from .model import DualRail
 
@@ -69,6 +70,11 @@ def analytic_concurrences(model: DualRail) -> np.ndarray:
     where the numerical broadband cascade takes minutes.
     """
     n = model.pairs
+    check_size(  # the ket (16 bytes per amplitude), its Kronecker build and one reshaped copy
+        f"ideal dual-rail target state (Eq. 9) of {n} pairs",
+        memory_bytes=64.0 * 4.0 ** min(n, 200),
+        change="use fewer pairs (the size guard of every dual-rail solve)",
+    )
     psi = analytic_state(model).full().reshape((2,) * (2 * n))
     out = np.empty((n, n))
     for i in range(n):
