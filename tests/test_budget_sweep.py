@@ -307,7 +307,10 @@ _CLI_SCRIPT = textwrap.dedent(
 @pytest.mark.parametrize("workers", [pytest.param(1, marks=pytest.mark.slow), 2])
 def test_ctrl_c_prints_one_line_exits_130_and_resumes(tmp_path: Path, workers: int) -> None:
     env = {**os.environ, "QNET_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    args = ["sweep", str(THERMAL), "--param", "channel.insertion_loss=0 dB:1 dB:12"]
+    # 40 points of >= 0.4 s each: a window of seconds for the signal even on a loaded machine
+    # (with 12 the sweep sometimes finished before the first stored point was seen: exit 0)
+    points = 40
+    args = ["sweep", str(THERMAL), "--param", f"channel.insertion_loss=0 dB:1 dB:{points}"]
     cmd = [sys.executable, "-c", _CLI_SCRIPT, *args, "--workers", str(workers)]
     # own session: the signal goes to the whole group, as a terminal's Ctrl-C does
     proc = subprocess.Popen(
@@ -337,10 +340,10 @@ def test_ctrl_c_prints_one_line_exits_130_and_resumes(tmp_path: Path, workers: i
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     done = int(lines[0].split()[2])
-    assert lines[0] == f"interrupted after {done} of 12 points; rerun to resume"
+    assert lines[0] == f"interrupted after {done} of {points} points; rerun to resume"
     with ResultStore(path) as store:
         assert store.integrity_check() == "ok"
-        assert done <= store.count() < 12
+        assert done <= store.count() < points
         stored = store.count()
     # the rerun resumes: every stored point is read back
     df = qd.sweep(THERMAL, [args[-1]], store=path, progress=False)
