@@ -83,7 +83,8 @@ def steady_state_bytes(pairs: int, photons: int | None) -> float:
     dual_rail.md, 7 photons): 400 MiB at three pairs (4.0·10⁵ entries), 1563 MiB at four
     (6.3·10⁶); five pairs: 19.4 GiB (9.9·10⁷ entries). Re-measured after the Eisenstat
     kernels and the release of the evidence rung (one process each): 408 and 1576 MiB, i.e.
-    208 bytes per entry + 329 MiB, within 1 % of this estimate.
+    208 bytes per entry + 329 MiB, within 1 % of this estimate; five pairs measured 16.2 GiB
+    (float32 shadow vectors since), so the estimate is an upper bound there.
     """
     return 207.0 * _block_entries(pairs, photons) + 321 * 2**20
 
@@ -213,7 +214,7 @@ def steady_state(
     ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
     γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (CPU time k = 3 pairs
-    8 s, k = 4 pairs 146 s and 1.6 GiB at the default; wall times on the shared machine 2–2.5×).
+    6 s, k = 4 pairs 88 s and 1.4 GiB, k = 5 pairs 35 min and 16.2 GiB at the default).
     ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (the last
     rung of :func:`prep_time`'s ladder, in the budget), starts the first rung's Krylov solves
     instead of zero: the same answer for fewer products.
