@@ -971,6 +971,8 @@ def test_too_large_network_is_refused_before_it_starts() -> None:
         dr.evolve(DualRail(6, 1.0, beta=10.0), [1.0])
     with pytest.raises(SizeError, match="fewer pairs"):
         prep_time(DualRail(12, 1.0))  # broadband: 16^N entries
+    with pytest.raises(SizeError, match="fewer pairs"):
+        dr.entropies(DualRail(40, 1.0))  # the ideal ket Eq. 9: 4^N amplitudes
 
 
 def test_prep_time_ladder_starts_where_the_initial_state_is_held() -> None:

@@ -43,9 +43,15 @@ def analytic_state(model: DualRail) -> qutip.Qobj:
     ordering that makes Eq. 9 the steady state of Eq. 1, checked numerically in the tests).
 
     This is the target state of the ideal model: β, γ_φ, γ′ and p_loss are ignored.
-    Returns a ket with tensor factors A₁, B₁, A₂, B₂, …
+    Returns a ket with tensor factors A₁, B₁, A₂, B₂, …; a ket too large for the machine is
+    refused by the size guard before it is built.
     """
     n = model.pairs
+    check_size(  # the ket (16 bytes per amplitude), its Kronecker build and one reshaped copy
+        f"ideal dual-rail target state (Eq. 9) of {n} pairs",
+        memory_bytes=64.0 * 4.0 ** min(n, 200),
+        change="use fewer pairs (the size guard of every dual-rail solve)",
+    )
     psi = _pair_ket(model.r)
     for _ in range(n - 1):
         psi = np.kron(psi, _pair_ket(model.r))
@@ -70,11 +76,6 @@ def analytic_concurrences(model: DualRail) -> np.ndarray:
     where the numerical broadband cascade takes minutes.
     """
     n = model.pairs
-    check_size(  # the ket (16 bytes per amplitude), its Kronecker build and one reshaped copy
-        f"ideal dual-rail target state (Eq. 9) of {n} pairs",
-        memory_bytes=64.0 * 4.0 ** min(n, 200),
-        change="use fewer pairs (the size guard of every dual-rail solve)",
-    )
     psi = analytic_state(model).full().reshape((2,) * (2 * n))
     out = np.empty((n, n))
     for i in range(n):
