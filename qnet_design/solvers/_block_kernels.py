@@ -404,11 +404,12 @@ def eisenstat_rhs(
                     w[o + j * n + i] -= val.imag
 
 
-class HermitianKernels:
-    """The arrays of a :class:`.cascaded.BlockLiouvillian` laid out for the kernels above, and
-    the operations the Krylov stages need: ℒ on packed Hermitian operators, the symmetric
-    Gauss–Seidel preconditioner (a forward then a backward sweep from zero) and, when the sweeps
-    split R ℒ E exactly (:attr:`exact_split`), Eisenstat's form of it."""
+class BlockStructure:
+    """The layout of a :class:`.cascaded.BlockLiouvillian` for compiled kernels: block sizes
+    and offsets, the basis states of every block and their state of the new factor (``sub``),
+    H and the jump blocks as stacked CSR (complex), whether the sweeps split R ℒ E exactly and
+    the sweep order of the blocks. Shared by :class:`HermitianKernels` and the real route
+    (:class:`._real_kernels.SymmetricKernels`)."""
 
     def __init__(self, op: BlockLiouvillian, d: int) -> None:
         lay = op.lay
@@ -420,12 +421,6 @@ class HermitianKernels:
         self.sub = (self.glob % d).astype(np.int64)
         self.block = lay.block.astype(np.int64)
         self.local = lay.local.astype(np.int64)
-        self.diag = op.diag
-        self.work = np.zeros(lay.size, dtype=complex)  # X as complex blocks
-        dg = op.diag + op.jump_diag
-        dg[np.abs(dg) < 1e-12] = 1.0
-        self.dinv = np.reciprocal(dg).astype(np.complex64)  # a preconditioner: 8 bytes do
-        del dg
         self.h = (*_stack(op.h), self.bstart[:-1].copy())
         order = sorted(range(len(op.jumps)), key=lambda q: op.jumps[q][0])
         jumps = [op.jumps[q] for q in order]
@@ -435,19 +430,15 @@ class HermitianKernels:
         blocks = [c for _, _, c, _ in jumps]
         j_row0 = np.concatenate([[0], np.cumsum([c.shape[0] for c in blocks])])[:-1]
         self.c = (jl_ptr, j_src, j_row0.astype(np.int64), *_stack(blocks))
-        big = int(self.sizes.max())
-        self.row = np.zeros(big, dtype=complex)
-        self.k = np.zeros(big * big + big, dtype=complex)  # −i H X of one block, and a row
+        self.big = int(self.sizes.max())
         zsize = np.zeros(self.sizes.size, dtype=np.int64)
         for t, src, *_ in jumps:
             zsize[t] += self.sizes[t] * self.sizes[src]
-        self.z = np.zeros(int(zsize.max(initial=0)), dtype=complex)  # X C† of one block
+        self.zsize = int(zsize.max(initial=0))  # X C† of one block
         self.exact_split = self._splits_exactly(jumps)
         self.natural = np.arange(self.sizes.size, dtype=np.int64)
         self.order, self.cut = self._chains(jumps)
         self.rank = np.argsort(self.order).astype(np.int64)
-        self.ys = np.zeros((2, big), dtype=complex)  # row scratch of the two threads
-        self.zs = np.zeros((2, self.z.size), dtype=complex) if self.exact_split else self.z[None]
 
     def _splits_exactly(self, jumps: list) -> bool:
         """Whether a sweep from zero solves a triangular part of R ℒ E exactly.
@@ -499,6 +490,28 @@ class HermitianKernels:
         c = int(np.argmin(wall))
         order = np.concatenate([nat[:c], nat[c + 1 :][::-1], [c]]).astype(np.int64)
         return order, np.array([c, nb - 1], dtype=np.int64)
+
+
+class HermitianKernels(BlockStructure):
+    """The arrays of a :class:`.cascaded.BlockLiouvillian` laid out for the kernels above, and
+    the operations the Krylov stages need: ℒ on packed Hermitian operators, the symmetric
+    Gauss–Seidel preconditioner (a forward then a backward sweep from zero) and, when the sweeps
+    split R ℒ E exactly (:attr:`exact_split`), Eisenstat's form of it."""
+
+    def __init__(self, op: BlockLiouvillian, d: int) -> None:
+        super().__init__(op, d)
+        self.diag = op.diag
+        self.work = np.zeros(op.lay.size, dtype=complex)  # X as complex blocks
+        dg = op.diag + op.jump_diag
+        dg[np.abs(dg) < 1e-12] = 1.0
+        self.dinv = np.reciprocal(dg).astype(np.complex64)  # a preconditioner: 8 bytes do
+        del dg
+        big = self.big
+        self.row = np.zeros(big, dtype=complex)
+        self.k = np.zeros(big * big + big, dtype=complex)  # −i H X of one block, and a row
+        self.z = np.zeros(self.zsize, dtype=complex)  # X C† of one block
+        self.ys = np.zeros((2, big), dtype=complex)  # row scratch of the two threads
+        self.zs = np.zeros((2, self.z.size), dtype=complex) if self.exact_split else self.z[None]
 
     def _args(self) -> tuple:
         h_ptr, h_idx, h_val, h_row0 = self.h

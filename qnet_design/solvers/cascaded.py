@@ -50,9 +50,10 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..progress import progress
-from ._block_kernels import HermitianKernels
+from ._real_kernels import SymmetricKernels, is_real
 from .blas import serial_blas
-from .krylov import IDR_S, krylov_solve, split_solve
+from .block_krylov import _embed, hermitian_extension, real_extension
+from .krylov import IDR_S
 from .steady import steady_density_matrix
 
 __all__ = [
@@ -370,18 +371,6 @@ def _extension(
     return base, unknown, diag_type, targets, values
 
 
-def _embed(
-    u: np.ndarray, flat: np.ndarray, index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-) -> np.ndarray:
-    """ρ′ = E u into ``flat``: the unknowns, diagonal-type ones also entering their base entry
-    with −1 (``index`` = base, unknown, diag_type, targets of :func:`_extension`)."""
-    base, unknown, diag_type, targets = index
-    flat[base] = 0.0
-    flat[unknown] = u
-    flat[targets] -= flat[diag_type]  # one diagonal-type entry per base entry for d = 2
-    return flat
-
-
 def _extend(
     model: LindbladModel,
     prev: BlockState,
@@ -391,94 +380,49 @@ def _extend(
     rtol: float,
     guess: BlockState | None,
     hint: str,
+    real: bool = True,
 ) -> tuple[BlockState, CascadedSolveInfo]:
-    """One extension step: the steady state of prefix m from that of prefix m − 1."""
+    """One extension step: the steady state of prefix m from that of prefix m − 1; a Krylov
+    step takes the real route (:mod:`.block_krylov`) where ℒ is real and ``real`` is set."""
     t0 = time.perf_counter()
     lay = Blocks(model.charges, model.dim)
     op = BlockLiouvillian(model, lay)
     base, unknown, diag_type, targets, base_values = _extension(model, prev, lay)
-    index = (base, unknown, diag_type, targets)
     n = unknown.size
     d = model.dims[-1]
-    if (d * d - 1) * prev.dim**2 <= direct_limit:  # as many unknowns as ker Tr_s without charges
+    direct = (d * d - 1) * prev.dim**2 <= direct_limit  # ker Tr_s's dimension without charges
+    route = "real symmetric" if real and not direct and is_real(op) else "Hermitian"
+    method = f"idr({IDR_S})+gauss-seidel, {route}" + (
+        "" if model.charges is None else ", charge blocks"
+    )
+    if direct:
         method, iterations = "splu", 0
         rho = np.zeros(lay.size, dtype=complex)
         rho[base] = base_values
         rhs = -op.apply(rho)[unknown]
         u = spla.splu(_assembled(model, lay, unknown, diag_type, targets)).solve(rhs)
-        rho += _embed(u, np.zeros(lay.size, dtype=complex), index)
-    else:
-        method = f"idr({IDR_S})+gauss-seidel, Hermitian" + (
-            "" if model.charges is None else ", charge blocks"
-        )
+        rho += _embed(u, np.zeros(lay.size, dtype=complex), (base, unknown, diag_type, targets))
+    elif route == "Hermitian":
         x0 = None if guess is None else lay.pack(guess.flat, np.empty(lay.size))[unknown]
         guess = None  # drop the widened guess (16 bytes per entry) before the Krylov vectors
-        real, iterations = _krylov_extension(
+        index = (base, unknown, diag_type, targets)
+        packed, iterations = hermitian_extension(
             op, base_values, x0, index, rtol, stage=stage, hint=hint
         )
-        rho = lay.unpack(real, np.empty(lay.size, dtype=complex))
-        del real
+        rho = lay.unpack(packed, np.empty(lay.size, dtype=complex))
+        del packed
         rho[base] += base_values
+    else:  # half the unknowns, real arithmetic (solvers/_real_kernels.py)
+        del unknown, diag_type, targets
+        kern = SymmetricKernels(op, d)
+        x0 = None if guess is None else kern.gather(guess.flat)
+        guess = None
+        n = kern.size
+        rho, iterations = real_extension(kern, base, base_values, x0, rtol, stage=stage, hint=hint)
+        del kern
     state = BlockState(lay, _hermitian(lay, rho))
     res = float(np.linalg.norm(op.apply(state.flat)) / np.linalg.norm(state.flat))
     return state, CascadedSolveInfo(stage, n, method, iterations, res, time.perf_counter() - t0)
-
-
-def _krylov_extension(
-    op: BlockLiouvillian,
-    base_values: np.ndarray,
-    x0: np.ndarray | None,
-    index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    rtol: float,
-    *,
-    stage: int,
-    hint: str,
-) -> tuple[np.ndarray, int]:
-    """Krylov solution of R ℒ E u = −R ℒ ρ₀ (ρ₀ = ``base_values`` on the base entries, ``x0``
-    an optional packed guess of u); returns ρ′ = E u packed (:meth:`Blocks.pack`) and the
-    number of ℒ-products.
-
-    The unknowns are the real parameters of a Hermitian ρ′ (:meth:`Blocks.pack`): ℒ maps
-    Hermitian operators to Hermitian ones, so the solve is real and its vectors hold 8 bytes per
-    stored entry instead of 16. ℒ and the preconditioner are the compiled kernels of
-    :class:`~._block_kernels.HermitianKernels`: a symmetric Gauss–Seidel sweep (forward, then
-    backward, in the storage order of the blocks) instead of Jacobi cuts the products 3–6×
-    (more on the later stages: 98 → 28 on the last of two pairs, 242 → … of four) for about
-    two ℒ-products of work. Where the sweeps split R ℒ E exactly (the dual rail) the same
-    preconditioner runs in Eisenstat's form (:func:`.krylov.split_solve`): a preconditioned
-    product then costs a backward and a forward solve, no ℒ-product.
-    """
-    lay = op.lay
-    base, unknown = index[:2]
-    kern = HermitianKernels(op, op.d)
-    kern.work[:] = 0.0
-    kern.work[base] = base_values
-    xbuf = lay.pack(kern.work, np.zeros(lay.size))  # embedded, packed X (matvec in, GS iterate)
-    vbuf = kern.apply(xbuf, np.zeros(lay.size))  # packed ℒX (matvec output, GS right side)
-    rhs = -vbuf[unknown]
-
-    def prec(v: np.ndarray) -> np.ndarray:
-        vbuf[unknown] = v
-        v[:] = kern.sweeps(vbuf, xbuf)[unknown]
-        return v
-
-    def matvec(u: np.ndarray) -> np.ndarray:
-        return kern.apply(_embed(u, xbuf, index), vbuf)[unknown]
-
-    def through(f: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable:
-        def g(v: np.ndarray) -> np.ndarray:  # f on the unknowns (other entries of xbuf: 0)
-            xbuf[base] = 0.0
-            xbuf[unknown] = v
-            return f(xbuf, vbuf)[unknown]
-
-        return g
-
-    if kern.exact_split:  # Eisenstat's form of the same preconditioner
-        split = (through(kern.split_apply), through(kern.lower), through(kern.upper))
-        u, products = split_solve(matvec, split, rhs, x0, rtol, prec=prec, stage=stage, hint=hint)
-    else:
-        u, products = krylov_solve(matvec, rhs, prec, x0, rtol, stage=stage, hint=hint)
-    return _embed(u, xbuf, index), products
 
 
 def _hermitian(lay: Blocks, flat: np.ndarray) -> np.ndarray:
@@ -517,6 +461,7 @@ def cascaded_block_states(
     guesses: Sequence[BlockState | None] | None = None,
     hint: str = "",
     label: str = "cascade",
+    real: bool = True,
 ) -> Iterator[tuple[BlockState, CascadedSolveInfo]]:
     """Yield the steady state of every prefix of a cascaded network on its charge blocks.
 
@@ -539,6 +484,9 @@ def cascaded_block_states(
         What the caller's user can change if a Krylov solve fails (appended to the error).
     label
         Name of the solve in the progress lines.
+    real
+        Let a Krylov stage whose ℒ is real (:func:`._real_kernels.is_real`) take the real route
+        (half the unknowns, real arithmetic); ``False`` keeps every stage on the Hermitian route.
 
     Yields
     ------
@@ -568,6 +516,7 @@ def cascaded_block_states(
                 rtol=rtol,
                 guess=None if guesses is None else guesses[m],  # no reference kept here
                 hint=hint,
+                real=real,
             )
         yield state, info
 
