@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from ._block_kernels import BlockStructure
+from ._block_kernels import BlockStructure, _stack
 
 if TYPE_CHECKING:
     from .cascaded import BlockLiouvillian
@@ -181,21 +181,37 @@ def _row_k(x, y, o, n, i, j0, ops, hr, sub, skip):
 
 @njit(cache=True, fastmath=True)
 def _col_k(x, o, n, i, ops, hr):
-    """(K X)_ii read now."""
+    """(K X)_ii read now, from row i (X_ki = X_ik: a row instead of a strided column)."""
     k_ptr, k_idx, k_val = ops[3], ops[4], ops[5]
     s = 0.0
     for t in range(k_ptr[hr + i], k_ptr[hr + i + 1]):
-        s += k_val[t] * x[o + k_idx[t] * n + i]
+        s += k_val[t] * x[o + i * n + k_idx[t]]
     return s
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _right_k(x, o, n, i, j, ops, hr):
-    """(X Kᵀ)_ij of block (o, n)."""
+def _right_k(x, o, n, i, j, ops, hr, sub, skip, kmid):
+    """(X Kᵀ)_ij of block (o, n); with ``skip`` ≠ 0 (a sweep from zero) without the entries
+    X_il still zero: l after j in the sweep direction (``skip`` = 1: l > j, −1: l < j) unless
+    X_il is a base entry (those may have changed while other blocks were swept). K's rows have
+    sorted columns, ``kmid`` the first of each row after its diagonal."""
     k_ptr, k_idx, k_val = ops[3], ops[4], ops[5]
+    lo, hi = k_ptr[hr + j], k_ptr[hr + j + 1]
     s = 0.0
-    for t in range(k_ptr[hr + j], k_ptr[hr + j + 1]):
+    if skip == 0:
+        for t in range(lo, hi):
+            s += x[o + i * n + k_idx[t]] * k_val[t]
+        return s
+    mid = kmid[hr + j]
+    a, b = (lo, mid) if skip > 0 else (mid, hi)  # the entries l before j in the sweep
+    for t in range(a, b):
         s += x[o + i * n + k_idx[t]] * k_val[t]
+    if sub[i] == 0:  # base entries on the other side
+        a, b = (mid, hi) if skip > 0 else (lo, mid)
+        for t in range(a, b):
+            m = k_idx[t]
+            if sub[m] == 0:
+                s += x[o + i * n + m] * k_val[t]
     return s
 
 
@@ -249,21 +265,22 @@ def symmetric_apply(x: np.ndarray, out: np.ndarray, y: np.ndarray, z: np.ndarray
 
 
 @njit(cache=True, fastmath=True)
-def gauss_seidel(x, v, y, z, backward, exact, order, rank, starts, layout, ops) -> None:
+def gauss_seidel(x, v, y, z, backward, exact, order, rank, rows, layout, ops) -> None:
     """One Gauss–Seidel sweep for R ℒ E u = v in place on the real symmetric X = E u in ``x``
-    (``v`` on the unknowns, ``starts`` from :func:`row_starts`): :func:`._block_kernels.
-    gauss_seidel` with real numbers, the blocks in ``order``."""
+    (``v`` on the unknowns; ``rows`` = :func:`row_starts` and :attr:`SymmetricKernels.kmid`):
+    :func:`._block_kernels.gauss_seidel` with real numbers, the blocks in ``order``."""
     nb = order.size
     for bi in range(nb):
         b = order[nb - 1 - bi] if backward else order[bi]
-        _sweep_block(x, v, y, z, b, backward, exact, rank, starts, layout, ops)
+        _sweep_block(x, v, y, z, b, backward, exact, rank, rows, layout, ops)
 
 
 @njit(cache=True, fastmath=True)
-def _sweep_block(x, v, y, z, b, backward, exact, rank, starts, layout, ops):
+def _sweep_block(x, v, y, z, b, backward, exact, rank, rows, layout, ops):
     """The sweep of :func:`gauss_seidel` through block b (as :func:`._block_kernels.
-    _sweep_block`; the unknown of entry (i, j) is found by a counter from ``starts``)."""
+    _sweep_block`; the unknown of entry (i, j) is found by a counter from the row starts)."""
     glob, bstart, block, local, dinv, sub = layout
+    starts, kmid = rows
     sizes, offsets, diag, k_row0 = ops[0], ops[1], ops[2], ops[6]
     skip = 0
     if exact:
@@ -294,7 +311,7 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, starts, layout, ops):
             if si == 0 and sj == 0:
                 continue  # a base entry: not an unknown
             p = o + i * n + j
-            yv = y[j] + _right_k(x, o, n, i, j, ops, hr)
+            yv = y[j] + _right_k(x, o, n, i, j, ops, hr, sb, skip, kmid)
             if exact and backward and j == i:
                 yv += _col_k(x, o, n, i, ops, hr)
             delta = (v[t] - yv) * dinv[p]
@@ -314,22 +331,22 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, starts, layout, ops):
 
 
 @njit(cache=True, fastmath=True, parallel=True)
-def exact_sweep(x, v, ys, zs, backward, order, rank, cut, starts, layout, ops) -> None:
+def exact_sweep(x, v, ys, zs, backward, order, rank, cut, rows, layout, ops) -> None:
     """:func:`gauss_seidel` with ``exact``, two chains on two threads, then the rest (as
     :func:`._block_kernels.exact_sweep`; the same result on one or two threads)."""
     nb = order.size
     if backward:
         for bi in range(nb - 1, cut[1] - 1, -1):
-            _sweep_block(x, v, ys[0], zs[0], order[bi], True, True, rank, starts, layout, ops)
+            _sweep_block(x, v, ys[0], zs[0], order[bi], True, True, rank, rows, layout, ops)
     for t in prange(2):
         lo = 0 if t == 0 else cut[0]
         hi = cut[0] if t == 0 else cut[1]
         for bi in range(hi - lo):
             b = order[hi - 1 - bi] if backward else order[lo + bi]
-            _sweep_block(x, v, ys[t], zs[t], b, backward, True, rank, starts, layout, ops)
+            _sweep_block(x, v, ys[t], zs[t], b, backward, True, rank, rows, layout, ops)
     if not backward:
         for bi in range(cut[1], nb):
-            _sweep_block(x, v, ys[0], zs[0], order[bi], False, True, rank, starts, layout, ops)
+            _sweep_block(x, v, ys[0], zs[0], order[bi], False, True, rank, rows, layout, ops)
 
 
 @njit(cache=True, fastmath=True)
@@ -368,8 +385,13 @@ class SymmetricKernels(BlockStructure):
         dg[np.abs(dg) < 1e-12] = 1.0
         self.dinv = np.reciprocal(dg).astype(np.float32)  # a preconditioner: 4 bytes do
         del dg
-        h_ptr, h_idx, h_val, h_row0 = self.h
-        self.kr = (h_ptr, h_idx, np.ascontiguousarray(h_val.imag), h_row0)  # K = −iH = Im H
+        h_ptr, h_idx, h_val = _stack([h.sorted_indices() for h in op.h])
+        self.kr = (h_ptr, h_idx, np.ascontiguousarray(h_val.imag), self.h[3])  # K = −iH = Im H
+        # first entry after the diagonal in every row of K (the exact sweeps' lean X Kᵀ)
+        local = np.concatenate([np.arange(n) for n in self.sizes])
+        row = np.repeat(np.arange(local.size), np.diff(h_ptr))
+        before = np.bincount(row[h_idx < local[row]], minlength=local.size)
+        self.kmid = (h_ptr[:-1] + before).astype(np.int64)
         self.cr = (*self.c[:-1], np.ascontiguousarray(self.c[-1].real))
         self.starts = row_starts(self.sizes, self.bstart, self.sub)
         self.size = int(self.starts[-1])
@@ -410,7 +432,7 @@ class SymmetricKernels(BlockStructure):
         """out = M⁻¹v for the symmetric Gauss–Seidel M of R ℒ E (a forward and a backward
         sweep from zero)."""
         self.work[:] = 0.0
-        args = (self.natural, self.natural, self.starts, self._layout(), self._args())
+        args = (self.natural, self.natural, (self.starts, self.kmid), self._layout(), self._args())
         gauss_seidel(self.work, v, self.k, self.z, False, False, *args)
         gauss_seidel(self.work, v, self.k, self.z, True, False, *args)
         return self._scaled(out, add=False, pivots=False)
@@ -428,14 +450,14 @@ class SymmetricKernels(BlockStructure):
         :attr:`exact_split`. Two threads from the main thread, else one (same result)."""
         self.work[:] = 0.0
         lay, ops, order, rank = self._layout(), self._args(), self.order, self.rank
+        rows = (self.starts, self.kmid)
         if threading.current_thread() is threading.main_thread():
             exact_sweep(
-                self.work, v, self.ys, self.zs, backward, order, rank, self.cut, self.starts,
-                lay, ops,
-            )  # fmt: skip
+                self.work, v, self.ys, self.zs, backward, order, rank, self.cut, rows, lay, ops
+            )
         else:  # numba's workqueue pool must not be entered from two threads at once
             y, z = self.ys[0], self.zs[0]
-            gauss_seidel(self.work, v, y, z, backward, True, order, rank, self.starts, lay, ops)
+            gauss_seidel(self.work, v, y, z, backward, True, order, rank, rows, lay, ops)
 
     def lower(self, v: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = D (D + L)⁻¹ v."""
