@@ -81,3 +81,53 @@ def test_krylov_reports_each_step_under_its_label(monkeypatch: pytest.MonkeyPatc
         gen, np.eye(4)[0].astype(complex), np.arange(4) * 0.5, method="krylov", label="T_prep"
     )
     assert seen == [("T_prep", f"step {k}/3") for k in (1, 2, 3)]
+
+
+def test_krylov_grid_serves_many_grid_points_from_one_basis() -> None:
+    # A slowly relaxing generator (a 40-site chain with hopping 1 and decay 0.05 per site):
+    # late bases reach several grid points; every state equals expm to the step tolerance, and
+    # fewer products are spent than one basis per grid point would need.
+    from qnet_design.solvers.propagate import krylov_grid
+
+    n = 40
+    gen = -1j * (np.eye(n, k=1) + np.eye(n, k=-1)) - 0.05 * np.eye(n)
+    x0 = np.exp(-0.5 * (np.arange(n) - 20.0) ** 2).astype(complex)
+    calls = [0]
+
+    def apply(v: np.ndarray) -> np.ndarray:
+        calls[0] += 1
+        return gen @ v
+
+    grid = krylov_grid(apply, x0, 0.25, 1e-10, count=40)
+    got = np.array(list(grid))
+    want = np.array([sla.expm(gen * 0.25 * k) @ x0 for k in range(1, 41)])
+    np.testing.assert_allclose(got, want, atol=1e-8)
+    single = propagate(gen, x0, np.array([0.0, 0.25]), method="krylov")  # one basis, one point
+    assert np.allclose(single[-1], want[0], atol=1e-10)
+    assert calls[0] < 40 * 8  # one basis per grid point takes ≥ 8 products here
+
+
+def test_two_halves_give_the_serial_result_bitwise() -> None:
+    # the product and the Gram–Schmidt pass split in two halves on two threads add the same
+    # numbers in the same order as without the split (MIN_SPLIT patched): bitwise equal
+    from qnet_design.solvers import _halves
+
+    rng = np.random.default_rng(3)
+    rows, cols = rng.integers(0, 30_000, (2, 300_000))
+    mat = sp.csr_matrix((rng.standard_normal(300_000), (rows, cols)), shape=(30_000, 30_000))
+    x = rng.standard_normal(30_000)
+    basis = rng.standard_normal((12, 30_000))
+    prod = _halves.RealCsrProduct(mat)
+    out = {}
+    for split in (1, 10**9):
+        _halves.MIN_SPLIT, old = split, _halves.MIN_SPLIT
+        try:
+            w = x.copy()
+            coef = _halves.project(basis, 12, w)
+            out[split] = (prod(x), w, coef)
+        finally:
+            _halves.MIN_SPLIT = old
+    for a, b in zip(out[1], out[10**9], strict=True):
+        assert np.array_equal(a, b)
+    np.testing.assert_allclose(out[1][0], mat @ x, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(out[1][2], basis @ x, rtol=1e-12)

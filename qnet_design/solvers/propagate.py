@@ -7,7 +7,8 @@ One entry point, :func:`propagate`, with the method as an option:
   estimates, which dominate the cost for the ~10³-dimensional thermal-link hierarchies.
 * ``"expm"`` — a uniform grid is done in one call of scipy's ``expm_multiply`` (Al-Mohy &
   Higham 2011: double precision with sparse mat-vecs only; the norm estimates are shared).
-* ``"krylov"`` — Arnoldi steps from one time to the next (:func:`_krylov_steps`); the
+* ``"krylov"`` — Arnoldi steps from one time to the next (:func:`_krylov_steps`); on a
+  uniform grid from 0 one basis serves as many grid points as pays (:func:`krylov_grid`). The
   generator may be a callable v ↦ Gv, so ℒ need never be assembled (dual rail).
 
 On a non-uniform grid ``"taylor"`` and ``"expm"`` apply ``expm_multiply`` from one time to the
@@ -17,7 +18,7 @@ next. Times are in the generator's inverse units.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,9 @@ import scipy.sparse.linalg as spla
 
 from ..errors import ConvergenceError, ParameterError
 from ..progress import progress
+from ._halves import MIN_SPLIT, project
 
-__all__ = ["KRYLOV_VECTORS", "METHODS", "propagate"]
+__all__ = ["KRYLOV_VECTORS", "METHODS", "krylov_grid", "propagate"]
 
 METHODS = ("taylor", "expm", "krylov")
 #: Largest Krylov basis of one step; a step needing more is halved (at most ten times).
@@ -38,6 +40,13 @@ KRYLOV_VECTORS = 80
 #: at most ~100 eps here (the dual rail's bases stay orthogonal to 6e-14 with one pass; the
 #: second pass cost a tenth of the propagation).
 REORTHOGONALIZE = 1e-2
+#: Cost of orthogonalising one new vector against one basis vector, in generator products:
+#: classical Gram–Schmidt reads the basis vector twice (16 B per entry), a product of the dual
+#: rail's real generator reads ~41 nonzeros per row (12 B each): 16/500 ≈ 0.03. It only steers
+#: how many grid points one basis serves (:func:`_arnoldi_grid`), never the accuracy.
+GRAM_SCHMIDT_COST = 0.03
+#: Most grid points one Arnoldi basis serves (:func:`krylov_grid`).
+GRID_POINTS = 16
 
 #: G as a (sparse) matrix or, for the Krylov method, a callable v ↦ Gv
 Generator = Any
@@ -80,7 +89,16 @@ def propagate(
         tol = 1e-10 if tolerance is None else tolerance
         # real arithmetic only for a real x₀ and a real matrix (a callable answers for itself)
         dtype = np.result_type(x0, np.float64, getattr(generator, "dtype", np.float64))
-        return _krylov_steps(apply, np.asarray(x0, dtype=dtype), times, tol, hint, label)
+        v = np.asarray(x0, dtype=dtype)
+        steps = np.diff(times)
+        if len(times) > 1 and times[0] == 0 and steps[0] > 0 and np.all(steps == steps[0]):
+            out = np.empty((len(times), v.size), dtype=dtype)
+            out[0] = v
+            grid = krylov_grid(apply, v, float(steps[0]), tol, hint, label, len(times) - 1)
+            for k, state in enumerate(grid, start=1):
+                out[k] = state
+            return out
+        return _krylov_steps(apply, v, times, tol, hint, label)
     mat = sp.csr_matrix(generator)
     x = np.asarray(x0, dtype=np.result_type(x0, mat.dtype))
     n = len(times)
@@ -170,6 +188,127 @@ def _krylov_steps(
     return out
 
 
+def _orthogonalize(
+    basis: np.ndarray, m: int, w: np.ndarray, column: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """w orthogonalised against the first ``m`` basis vectors by classical Gram–Schmidt (a
+    second pass only after a cancellation below REORTHOGONALIZE), its coefficients added to
+    ``column``; returns w and its norm. A real basis of MIN_SPLIT entries or more is projected
+    in two halves on two threads (:func:`._halves.project`)."""
+    norm = float(np.linalg.norm(w))
+    split = basis.dtype == np.float64 and w.size >= MIN_SPLIT
+    if split and not (w.flags.c_contiguous and w.flags.writeable and w.base is None):
+        w = np.array(w, dtype=np.float64)  # projected in place: never the caller's buffer
+    for _ in range(2):
+        if split:
+            coef = project(basis, m, w)
+        else:
+            coef = (basis[:m] @ w.conj()).conj()  # no conjugated copy of the basis
+            w = w - coef @ basis[:m]
+        column[:m] += coef
+        norm, before = float(np.linalg.norm(w)), norm
+        if norm > REORTHOGONALIZE * before:
+            break
+    return w, norm
+
+
+def krylov_grid(
+    apply: Callable[[np.ndarray], np.ndarray],
+    v: np.ndarray,
+    dt: float,
+    tol: float,
+    hint: str = "",
+    label: str = "",
+    count: int | None = None,
+) -> Iterator[np.ndarray]:
+    """exp(G k·dt)v for k = 1, 2, … (``count`` of them, or without end: the caller stops).
+
+    One Arnoldi basis of v serves every grid point it reaches, each with the a-posteriori
+    error estimate of :func:`_krylov_steps` below ``tol`` (:func:`_arnoldi_grid`): a basis
+    twice as long reaches much more than twice as far once the fast modes have decayed
+    (dual rail, three pairs, 4 source photons, state at 8/γ: 16 products reach 0.25/γ, 46
+    reach 2/γ). A grid step that no basis of KRYLOV_VECTORS reaches is taken by halving, as
+    in :func:`_krylov_steps`. ``label`` reports every grid point as progress.
+    """
+    basis = np.empty((KRYLOV_VECTORS + 1, v.size), dtype=v.dtype)
+    k = 0
+    while count is None or k < count:
+        left = GRID_POINTS if count is None else min(GRID_POINTS, count - k)
+        states = _arnoldi_grid(apply, v, dt, left, basis, tol)
+        if states is None:  # not even one grid step: halve it
+            states = _arnoldi_step(apply, v, dt, basis, tol, hint)[None, :]
+        for state in states:
+            k += 1
+            if label:
+                progress(label, f"step {k}" + ("" if count is None else f"/{count}"))
+            yield state
+        v = states[-1]
+
+
+def _arnoldi_grid(
+    apply: Callable[[np.ndarray], np.ndarray],
+    v: np.ndarray,
+    dt: float,
+    points: int,
+    basis: np.ndarray,
+    tol: float,
+) -> np.ndarray | None:
+    """Rows exp(G i·dt)v, i = 1 … r ≤ ``points``, from one Arnoldi basis of v (None when no
+    basis of ``basis``' size reaches i = 1).
+
+    The basis grows while it pays: after each vector the farthest grid point whose error
+    estimate β h_{m+1,m} |[exp(τ H_m)]_{m,0}| τ is below ``tol`` is found (every nearer one
+    passed at this or a shorter basis). From the second grid point on, the basis stops when
+    the next one, predicted at the basis growth the last one needed, would cost more per grid
+    point than those reached now, the cost of m vectors being m(1 + GRAM_SCHMIDT_COST·m)
+    products (the first grid point costs the most vectors, so a second is always tried).
+    """
+    m_max = basis.shape[0] - 1
+    beta = np.linalg.norm(v)
+    if beta == 0:
+        return np.repeat(v[None, :], points, axis=0)
+    hess = np.zeros((m_max + 1, m_max), dtype=basis.dtype)
+    basis[0] = v / beta
+    reach, needed = 0, [0]  # needed[i]: the basis size at which grid point i was reached
+
+    def cost(m: float) -> float:
+        return m * (1.0 + GRAM_SCHMIDT_COST * m)
+
+    for j in range(m_max):
+        w = apply(basis[j])
+        w, norm = _orthogonalize(basis, j + 1, w, hess[:, j])
+        hess[j + 1, j] = norm
+        m = j + 1
+        exact = norm < 1e-14  # an invariant subspace: every time is exact
+        while reach < points:
+            tau = (reach + 1) * dt
+            small = sla.expm(tau * hess[:m, :m])
+            if not (exact or beta * norm * abs(small[m - 1, 0]) * tau < tol):
+                break
+            reach += 1
+            needed.append(m)
+        if reach and (reach == points or exact or m == m_max):
+            break
+        if reach > 1:  # (the first grid point costs the most vectors: always try a second)
+            nxt = max(m + 1, 2 * needed[-1] - needed[-2])
+            if cost(nxt) / (reach + 1) >= cost(m) / reach:
+                break
+        if m < m_max:
+            basis[m] = w / norm
+    else:
+        return None
+    if reach == 0:
+        return None
+    one = sla.expm(dt * hess[:m, :m])  # exp(i·dt·H) e₀ by repeated products with exp(dt·H)
+    coef = np.empty((m, reach), dtype=one.dtype)
+    col = np.zeros(m, dtype=one.dtype)
+    col[0] = beta
+    for i in range(reach):
+        col = one @ col
+        coef[:, i] = col
+    return np.asarray(coef.T @ basis[:m])
+
+
 def _arnoldi_step(
     apply: Callable[[np.ndarray], np.ndarray],
     v: np.ndarray,
@@ -189,14 +328,7 @@ def _arnoldi_step(
     basis[0] = v / beta
     for j in range(m_max):
         w = apply(basis[j])
-        norm = np.linalg.norm(w)
-        for _ in range(2):  # classical Gram-Schmidt, again only after a large cancellation
-            coef = (basis[: j + 1] @ w.conj()).conj()  # no conjugated copy of the basis
-            w = w - coef @ basis[: j + 1]
-            hess[: j + 1, j] += coef
-            norm, before = np.linalg.norm(w), norm
-            if norm > REORTHOGONALIZE * before:
-                break
+        w, norm = _orthogonalize(basis, j + 1, w, hess[:, j])
         hess[j + 1, j] = norm
         small = sla.expm(h * hess[: j + 1, : j + 1])
         err = beta * abs(hess[j + 1, j]) * abs(small[j, 0]) * h

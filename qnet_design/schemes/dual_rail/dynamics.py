@@ -16,9 +16,10 @@ from ...errors import ConvergenceError, ParameterError
 from ...guard import check_size
 from ...metrics import crossing_time, purity
 from ...progress import progress
+from ...solvers._halves import RealCsrProduct
 from ...solvers.cascaded import Blocks, LindbladModel, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
-from ...solvers.propagate import KRYLOV_VECTORS, propagate
+from ...solvers.propagate import KRYLOV_VECTORS, krylov_grid, propagate
 from .analytic import analytic_state
 from .model import DualRail
 from .operators import _block_entries, _prefix_model, _source_basis, _source_frame
@@ -396,7 +397,7 @@ class _Network:
         full = _prefix_model(model, n_q, photons)
         self.lay = Blocks(full.charges, full.dim)
         unpack = _unpack_matrix(self.lay)
-        self.apply = _real_generator(full, self.lay, unpack).__matmul__
+        self.apply = RealCsrProduct(_real_generator(full, self.lay, unpack))
         src = np.ones(1, dtype=complex) if photons is None else _vacuum_source(model, photons)
         # ρ(0) = |ψ_src⟩⟨ψ_src| ⊗ |0…0⟩⟨0…0|: full index of (s, qubits 0…0) is s·2^{n_q}
         idx = np.nonzero(src)[0] * 2**n_q
@@ -485,18 +486,16 @@ def _finite_prep_run(
     # the spread λ_max − λ_min of ρ_q,ss bounds the purity figure (see _settled)
     eig = np.linalg.eigvalsh(ss_q)
     spread = float(eig[-1] - eig[0])
-    steps = round(SETTLE_CHECK / STEP)
-    t0 = 0.0
-    while True:
-        label = f"dual-rail T_prep, {n} pairs, {photons} source photons, t = {t0:g}/gamma"
-        traj = _krylov_propagate(net.apply, v, STEP, steps, label, PREP_KRYLOV_TOLERANCE)
-        for row in traj[1:]:
-            record(row)
-        times.extend(t0 + STEP * np.arange(1, steps + 1))
-        v, t0 = traj[-1], t0 + SETTLE_CHECK
-        if _settled(net.trace_norm(v - ss_x), spread) < thr * n:
+    check = round(SETTLE_CHECK / STEP)
+    label = f"dual-rail T_prep, {n} pairs, {photons} source photons"
+    grid = krylov_grid(net.apply, v, STEP, PREP_KRYLOV_TOLERANCE, _KRYLOV_HINT)
+    for k, v in enumerate(grid, 1):
+        record(v)
+        times.append(k * STEP)
+        progress(label, f"t = {k * STEP:g}/gamma")
+        if k % check == 0 and _settled(net.trace_norm(v - ss_x), spread) < thr * n:
             break
-        if t0 >= 1e4:
+        if k * STEP >= 1e4:
             raise ConvergenceError(
                 f"the state did not settle within t = 1e4/gamma (N = {n}); raise `threshold`"
             )
