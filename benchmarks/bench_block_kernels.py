@@ -37,8 +37,12 @@ def main() -> None:
     parser.add_argument("--qubits", type=int, default=6)
     parser.add_argument("--photons", type=int, default=7)
     parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument(
+        "--delta", type=float, default=0.0, help="detuning step: δ_A,i = i·step (units of γ)"
+    )
     args = parser.parse_args()
-    network = dr.DualRail(4, 1.0, beta=10.0, gamma_phi=0.01)
+    step = args.delta
+    network = dr.DualRail(4, 1.0, [step * i for i in range(4)], beta=10.0, gamma_phi=0.01)
     model = dr._prefix_model(network, args.qubits, args.photons)
     lay = Blocks(model.charges, model.dim)
     kern = HermitianKernels(BlockLiouvillian(model, lay), model.dims[-1])

@@ -11,6 +11,7 @@ from dataclasses import replace
 import numba
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from qnet_design.schemes import dual_rail as dr
 from qnet_design.solvers._block_kernels import HermitianKernels
@@ -38,13 +39,33 @@ MODEL = dr.DualRail(
 )
 
 
-def _stage(qubits: int, photons: int, charges: bool = True):  # type: ignore[no-untyped-def]
+def _stage(qubits: int, photons: int, charges: bool = True, gauge: bool = False):  # type: ignore[no-untyped-def]
     model = dr._prefix_model(MODEL, qubits, photons)
     if not charges:
         model = replace(model, charges=None)
+    if gauge:
+        model = _gauged(model)
     lay = Blocks(model.charges, model.dim)
     op = BlockLiouvillian(model, lay)
     return model, lay, op, HermitianKernels(op, model.dims[-1])
+
+
+def _gauged(model):  # type: ignore[no-untyped-def]
+    """The model in the basis U|g⟩, U = ⊗ diag(e^(iφ)) a product of random phases per factor:
+    H and the jumps get complex entries off the diagonal (the dual rail's are real or
+    imaginary), the kernels' complex-coefficient route; charges and factors stay."""
+    rng = np.random.default_rng(11)
+    phase = np.ones(1, dtype=complex)
+    for d in model.dims:
+        phase = np.kron(phase, np.exp(2j * np.pi * rng.random(d)))
+    u = sp.diags(phase)
+
+    def conj(a: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.csr_matrix(u @ a @ u.conj())
+
+    return replace(
+        model, hamiltonian=conj(model.hamiltonian), jumps=tuple(conj(c) for c in model.jumps)
+    )
 
 
 def _hermitian(lay: Blocks, rng: np.random.Generator) -> np.ndarray:
@@ -54,11 +75,18 @@ def _hermitian(lay: Blocks, rng: np.random.Generator) -> np.ndarray:
     return flat
 
 
-@pytest.mark.parametrize("charges", [True, False], ids=["charge-blocks", "one-block"])
-def test_kernel_liouvillian_matches_sparse_products(charges: bool) -> None:
+@pytest.mark.parametrize(
+    ("charges", "gauge"),
+    [(True, False), (False, False), (True, True)],
+    ids=["charge-blocks", "one-block", "complex-coefficients"],
+)
+def test_kernel_liouvillian_matches_sparse_products(charges: bool, gauge: bool) -> None:
     # Same ℒ, two implementations: entry-wise compiled kernel on the packed real parameters vs
     # sparse × dense products on complex blocks. Sums of ~50 terms of size O(1): round-off.
-    _, lay, op, kern = _stage(4, 2, charges)
+    # The kernels run on real K = −i H and jumps where they are real (the dual rail), complex
+    # ones otherwise (the gauged model).
+    _, lay, op, kern = _stage(4, 2, charges, gauge)
+    assert (kern.h[2].dtype == complex) == gauge and (kern.c[5].dtype == complex) == gauge
     x = _hermitian(lay, np.random.default_rng(3))
     ref = lay.pack(op.apply(x), np.empty(lay.size))
     got = kern.apply(lay.pack(x, np.empty(lay.size)), np.empty(lay.size))
@@ -110,14 +138,15 @@ def _matrix(f, unknown: np.ndarray, size: int) -> np.ndarray:  # type: ignore[no
     return np.array(cols).T
 
 
-def test_eisenstat_product_is_the_split_preconditioned_operator() -> None:
+@pytest.mark.parametrize("gauge", [False, True], ids=["real-coefficients", "complex-coefficients"])
+def test_eisenstat_product_is_the_split_preconditioned_operator(gauge: bool) -> None:
     # Eisenstat's trick holds only if the forward and backward solves split A = R ℒ E exactly:
     # A = (D + L) + (D + U) − (2D − Dg). Then split_apply = D (D + L)⁻¹ A (D + U)⁻¹ with the
     # three maps built independently (lower, the ℒ kernel, upper), as matrices, to round-off;
     # any term a sweep reads too early or too late breaks it (reading (ℒX)_ii of the backward
     # sweep before its row has changed, as the right-preconditioned sweep does: off by 0.45
     # relative). The blocks are swept as two chains and a middle block (the two-thread order).
-    model, lay, _, kern = _stage(4, 2)
+    model, lay, _, kern = _stage(4, 2, gauge=gauge)
     assert kern.exact_split and 0 < kern.cut[0] < kern.cut[1] < lay.sizes.size
     *_, (prev, _) = cascaded_block_states(lambda m: dr._prefix_model(MODEL, m, 2), 3)
     base, unknown, diag_type, targets, _ = _extension(model, prev, lay)

@@ -72,10 +72,14 @@ def pack(x: np.ndarray, r: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -
                 r[o + j * n + i] = z.imag
 
 
-# ``ops`` (HermitianKernels._args): sizes, offsets, diag, then H as stacked CSR (h_ptr, h_idx,
-# h_val; block b's rows from row h_row0[b]), then the jump blocks: those ending in block b are
-# jl_ptr[b] … jl_ptr[b + 1] − 1, jump q starts from block j_src[q], its rows from row j_row0[q]
-# of the stacked CSR (c_ptr, c_idx, c_val). Column indices are block-local.
+# ``ops`` (HermitianKernels._args): sizes, offsets, diag, then K = −i H as stacked CSR (h_ptr,
+# h_idx, h_val; block b's rows from row h_row0[b]), then the jump blocks: those ending in block b
+# are jl_ptr[b] … jl_ptr[b + 1] − 1, jump q starts from block j_src[q], its rows from row
+# j_row0[q] of the stacked CSR (c_ptr, c_idx, c_val). Column indices are block-local. h_val and
+# c_val are float64 when real (every dual-rail model: its H off the diagonal is imaginary, its
+# jumps real; a detuning sits on the diagonal): numba compiles the same kernels for them with
+# real × complex products, half the arithmetic of complex ones (three pairs' last stage,
+# detuned: 95 → 74 ns per stored entry and Eisenstat product).
 
 
 @njit(cache=True, fastmath=True)
@@ -114,19 +118,18 @@ def _jump_products(x, z, b, ops, skip, rank, sub, bstart):
                     continue
                 acc = 0j
                 for u in range(c_ptr[cr + j], c_ptr[cr + j + 1]):
-                    acc += x[row + c_idx[u]] * c_val[u].conjugate()
+                    acc += x[row + c_idx[u]] * np.conj(c_val[u])
                 z[zo + k * n + j] = acc
         zo += ns * n
 
 
 @njit(cache=True, fastmath=True)
 def _row_h(x, y, o, n, i, j0, ops, hr):
-    """y[j] += (−i H X)_ij for j ≥ j0, row i of the block at offset o (size n, rows of H from
-    row hr)."""
+    """y[j] += (K X)_ij for j ≥ j0 (K = −i H), row i of the block at offset o (size n, rows
+    of K from row hr)."""
     h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
     for t in range(h_ptr[hr + i], h_ptr[hr + i + 1]):
         c = h_val[t]
-        c = complex(c.imag, -c.real)  # −i h
         row = o + h_idx[t] * n
         for j in range(j0, n):
             y[j] += c * x[row + j]
@@ -142,7 +145,6 @@ def _row_h_lean(x, y, o, n, i, j0, ops, hr, sub, skip):
         if sub[k] != 0 and (k - i) * skip > 0:
             continue
         c = h_val[t]
-        c = complex(c.imag, -c.real)  # −i h
         row = o + k * n
         for j in range(j0, n):
             y[j] += c * x[row + j]
@@ -150,12 +152,13 @@ def _row_h_lean(x, y, o, n, i, j0, ops, hr, sub, skip):
 
 @njit(cache=True, fastmath=True)
 def _col_h(x, o, n, i, ops, hr):
-    """(−i H X)_ii read now (the entries X_ki = X̄_ik of row i may have changed in the sweep)."""
+    """(K X)_ii = (−i H X)_ii read now (the entries X_ki = X̄_ik of row i may have changed in
+    the sweep)."""
     h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
     s = 0j
     for t in range(h_ptr[hr + i], h_ptr[hr + i + 1]):
         s += h_val[t] * x[o + h_idx[t] * n + i]
-    return complex(s.imag, -s.real)
+    return s
 
 
 @njit(cache=True, fastmath=True)
@@ -182,12 +185,12 @@ def _row_jumps(y, z, b, i, ops, skip, rank):
 
 @njit(cache=True, fastmath=True, inline="always")
 def _right_h(x, o, n, i, j, ops, hr):
-    """(i X H†)_ij of block (o, n)."""
+    """(i X H†)_ij = (X K†)_ij of block (o, n)."""
     h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
     s = 0j
     for t in range(h_ptr[hr + j], h_ptr[hr + j + 1]):
-        s += x[o + i * n + h_idx[t]] * h_val[t].conjugate()
-    return complex(-s.imag, s.real)
+        s += x[o + i * n + h_idx[t]] * np.conj(h_val[t])
+    return s
 
 
 @njit(cache=True, fastmath=True)
@@ -199,8 +202,8 @@ def hermitian_apply(
     ops: tuple,
 ) -> None:
     """out = pack(ℒX) for the Hermitian complex X in ``x`` (all blocks; ``ops`` as
-    :meth:`HermitianKernels._args`). ``y`` holds K = −i H X of one block (then i X H† = K†, as
-    X = X†), ``z`` the X C† of one block."""
+    :meth:`HermitianKernels._args`). ``y`` holds K X = −i H X of one block (then i X H† = (K X)†,
+    as X = X†), ``z`` the X C† of one block."""
     sizes, offsets, diag, h_row0 = ops[0], ops[1], ops[2], ops[6]
     for b in range(sizes.size):
         n = sizes[b]
@@ -407,7 +410,7 @@ def eisenstat_rhs(
 class BlockStructure:
     """The layout of a :class:`.cascaded.BlockLiouvillian` for compiled kernels: block sizes
     and offsets, the basis states of every block and their state of the new factor (``sub``),
-    H and the jump blocks as stacked CSR (complex), whether the sweeps split R ℒ E exactly and
+    K = −i H and the jump blocks as stacked CSR (float64 where real), whether the sweeps split R ℒ E exactly and
     the sweep order of the blocks. Shared by :class:`HermitianKernels` and the real route
     (:class:`._real_kernels.SymmetricKernels`)."""
 
@@ -421,7 +424,7 @@ class BlockStructure:
         self.sub = (self.glob % d).astype(np.int64)
         self.block = lay.block.astype(np.int64)
         self.local = lay.local.astype(np.int64)
-        self.h = (*_stack(op.h), self.bstart[:-1].copy())
+        self.h = (*_stack([-1j * h for h in op.h]), self.bstart[:-1].copy())  # K = −i H
         order = sorted(range(len(op.jumps)), key=lambda q: op.jumps[q][0])
         jumps = [op.jumps[q] for q in order]
         counts = np.bincount([t for t, *_ in jumps], minlength=self.sizes.size)
@@ -580,7 +583,8 @@ class HermitianKernels(BlockStructure):
 
 
 def _stack(mats: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row pointers, column indices and values of CSR matrices stacked on top of each other."""
+    """Row pointers, column indices and values of CSR matrices stacked on top of each other
+    (values float64 if all are real)."""
     if not mats:
         return np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, complex)
     nnz = np.cumsum([0] + [m.nnz for m in mats])
@@ -589,4 +593,6 @@ def _stack(mats: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ).astype(np.int64)
     idx = np.concatenate([m.indices for m in mats]).astype(np.int32)
     val = np.concatenate([m.data for m in mats]).astype(complex)
+    if not np.any(val.imag):
+        val = val.real.copy()
     return ptr, idx, val
