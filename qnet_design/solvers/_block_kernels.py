@@ -75,7 +75,8 @@ def pack(x: np.ndarray, r: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -
 # ``ops`` (HermitianKernels._args): sizes, offsets, diag, then K = −i H as stacked CSR (h_ptr,
 # h_idx, h_val; block b's rows from row h_row0[b]), then the jump blocks: those ending in block b
 # are jl_ptr[b] … jl_ptr[b + 1] − 1, jump q starts from block j_src[q], its rows from row
-# j_row0[q] of the stacked CSR (c_ptr, c_idx, c_val). Column indices are block-local. h_val and
+# j_row0[q] of the stacked CSR (c_ptr, c_idx, c_val), then h_mid (row r of K: its columns < r
+# from h_ptr[r], the others from h_mid[r]). Column indices are block-local. h_val and
 # c_val are float64 when real (every dual-rail model: its H off the diagonal is imaginary, its
 # jumps real; a detuning sits on the diagonal): numba compiles the same kernels for them with
 # real × complex products, half the arithmetic of complex ones (three pairs' last stage,
@@ -99,7 +100,7 @@ def _jump_products(x, z, b, ops, skip, rank, sub, bstart):
     entries of X_src and reach only base entries of block b (not unknowns), so no base entry of
     a source block is read (another thread may be changing them)."""
     sizes, offsets = ops[0], ops[1]
-    jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:]
+    jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:13]
     n = sizes[b]
     zo = 0
     for q in range(jl_ptr[b], jl_ptr[b + 1]):
@@ -166,7 +167,7 @@ def _row_jumps(y, z, b, i, ops, skip, rank):
     """y[j] += (Σ C X C†)_ij for j ≥ i in row i of block b, Z = X C† from
     :func:`_jump_products` in ``z`` (the same ``skip``)."""
     sizes = ops[0]
-    jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:]
+    jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:13]
     n = sizes[b]
     zo = 0
     for q in range(jl_ptr[b], jl_ptr[b + 1]):
@@ -184,11 +185,11 @@ def _row_jumps(y, z, b, i, ops, skip, rank):
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _right_h(x, o, n, i, j, ops, hr):
-    """(i X H†)_ij = (X K†)_ij of block (o, n)."""
-    h_ptr, h_idx, h_val = ops[3], ops[4], ops[5]
+def _right_h(x, o, n, i, t0, t1, ops):
+    """(i X H†)_ij = (X K†)_ij of block (o, n), the terms t0 … t1 − 1 of row j of K."""
+    h_idx, h_val = ops[4], ops[5]
     s = 0j
-    for t in range(h_ptr[hr + j], h_ptr[hr + j + 1]):
+    for t in range(t0, t1):
         s += x[o + i * n + h_idx[t]] * np.conj(h_val[t])
     return s
 
@@ -269,7 +270,7 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
     """The sweep of :func:`gauss_seidel` through block b (``rank``: the blocks' positions in
     the sweep order)."""
     glob, bstart, block, local, dinv, sub = layout
-    sizes, offsets, diag, h_row0 = ops[0], ops[1], ops[2], ops[6]
+    sizes, offsets, diag, h_ptr, h_row0, h_mid = ops[0], ops[1], ops[2], ops[3], ops[6], ops[13]
     skip = 0
     if exact:
         skip = -1 if backward else 1
@@ -299,7 +300,13 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
             if si == 0 and sj == 0:
                 continue  # a base entry: not an unknown
             p = o + i * n + j
-            yv = y[j] + _right_h(x, o, n, i, j, ops, hr)
+            t0, t1 = h_ptr[hr + j], h_ptr[hr + j + 1]
+            if exact and si != 0:  # X_il = 0 on the unvisited side of j (no base entries)
+                if backward:
+                    t0 = h_mid[hr + j]
+                else:
+                    t1 = h_mid[hr + j]
+            yv = y[j] + _right_h(x, o, n, i, t0, t1, ops)
             if exact and backward and j == i:
                 yv += _col_h(x, o, n, i, ops, hr)
             if j > i:
@@ -425,6 +432,12 @@ class BlockStructure:
         self.block = lay.block.astype(np.int64)
         self.local = lay.local.astype(np.int64)
         self.h = (*_stack([-1j * h for h in op.h]), self.bstart[:-1].copy())  # K = −i H
+        # row r of K: its columns < r from h_ptr[r], the others from h_mid[r] (sorted columns)
+        h_ptr, h_idx = self.h[0], self.h[1]
+        row = np.arange(self.glob.size) - np.repeat(self.bstart[:-1], self.sizes)
+        before = h_idx < np.repeat(row, np.diff(h_ptr))
+        cum = np.concatenate([[0], np.cumsum(before)])
+        self.h_mid = (h_ptr[:-1] + cum[h_ptr[1:]] - cum[h_ptr[:-1]]).astype(np.int64)
         order = sorted(range(len(op.jumps)), key=lambda q: op.jumps[q][0])
         jumps = [op.jumps[q] for q in order]
         counts = np.bincount([t for t, *_ in jumps], minlength=self.sizes.size)
@@ -518,7 +531,8 @@ class HermitianKernels(BlockStructure):
 
     def _args(self) -> tuple:
         h_ptr, h_idx, h_val, h_row0 = self.h
-        return (self.sizes, self.offsets, self.diag, h_ptr, h_idx, h_val, h_row0, *self.c)
+        head = (self.sizes, self.offsets, self.diag, h_ptr, h_idx, h_val, h_row0)
+        return (*head, *self.c, self.h_mid)
 
     def _layout(self) -> tuple:
         return (self.glob, self.bstart, self.block, self.local, self.dinv, self.sub)
@@ -587,6 +601,7 @@ def _stack(mats: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     (values float64 if all are real)."""
     if not mats:
         return np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, complex)
+    mats = [m.sorted_indices() for m in mats]
     nnz = np.cumsum([0] + [m.nnz for m in mats])
     ptr = np.concatenate(
         [mats[0].indptr[:1]] + [m.indptr[1:] + nnz[q] for q, m in enumerate(mats)]
