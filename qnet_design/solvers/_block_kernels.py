@@ -12,7 +12,7 @@ lets a Gauss–Seidel sweep update the entries in place; it also avoids the comp
 of sparse × dense products.
 
 Packing of a Hermitian block (row-major, local indices): r_ij = Re X_ij for i ≤ j and
-r_ij = Im X_ji for i > j.
+r_ij = Im X_ji for i > j (:mod:`._block_passes`: packing and the element-wise passes).
 
 Where the sweeps split R ℒ E = L + Dg + U exactly (the dual-rail cascade,
 :meth:`HermitianKernels._splits_exactly`), the symmetric Gauss–Seidel preconditioner is applied
@@ -40,36 +40,10 @@ if "NUMBA_THREADING_LAYER" not in os.environ:
     # the same blocks in the same order, the same result (HermitianKernels._solve).
     numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
 
+from ._block_passes import eisenstat_middle, pack, scaled_pack, unpack
+
 if TYPE_CHECKING:
     from .cascaded import BlockLiouvillian
-
-
-@njit(cache=True, fastmath=True)
-def unpack(r: np.ndarray, x: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -> None:
-    """x = the Hermitian complex blocks of the packed real ``r``."""
-    for b in range(sizes.size):
-        n = sizes[b]
-        o = offsets[b]
-        for i in range(n):
-            x[o + i * n + i] = r[o + i * n + i]
-            for j in range(i + 1, n):
-                z = complex(r[o + i * n + j], r[o + j * n + i])
-                x[o + i * n + j] = z
-                x[o + j * n + i] = z.conjugate()
-
-
-@njit(cache=True, fastmath=True)
-def pack(x: np.ndarray, r: np.ndarray, sizes: np.ndarray, offsets: np.ndarray) -> None:
-    """r = the packed real parameters of the complex blocks ``x`` (upper triangles read)."""
-    for b in range(sizes.size):
-        n = sizes[b]
-        o = offsets[b]
-        for i in range(n):
-            r[o + i * n + i] = x[o + i * n + i].real
-            for j in range(i + 1, n):
-                z = x[o + i * n + j]
-                r[o + i * n + j] = z.real
-                r[o + j * n + i] = z.imag
 
 
 # ``ops`` (HermitianKernels._args): sizes, offsets, diag, then K = −i H as stacked CSR (h_ptr,
@@ -360,65 +334,12 @@ def exact_sweep(
             _sweep_block(x, v, ys[0], zs[0], order[bi], False, True, rank, layout, ops)
 
 
-@njit(cache=True, fastmath=True)
-def scaled_pack(
-    x: np.ndarray, out: np.ndarray, add: bool, layout: tuple, sizes: np.ndarray, offs: np.ndarray
-) -> None:
-    """out (+)= pack(D X) on the unknowns, D the pivots of :func:`gauss_seidel` (1/``dinv``;
-    base entries: 0)."""
-    bstart, dinv, sub = layout[1], layout[4], layout[5]
-    for b in range(sizes.size):
-        n = sizes[b]
-        o = offs[b]
-        g0 = bstart[b]
-        for i in range(n):
-            for j in range(i, n):
-                p = o + i * n + j
-                if sub[g0 + i] == 0 and sub[g0 + j] == 0:
-                    val = 0j
-                elif j == i:
-                    val = complex(x[p].real / dinv[p].real, 0.0)
-                else:
-                    val = x[p] / complex(dinv[p])
-                if add:
-                    out[p] += val.real
-                    if j > i:
-                        out[o + j * n + i] += val.imag
-                else:
-                    out[p] = val.real
-                    if j > i:
-                        out[o + j * n + i] = val.imag
-
-
-@njit(cache=True, fastmath=True)
-def eisenstat_rhs(
-    w: np.ndarray, x: np.ndarray, layout: tuple, sizes: np.ndarray, offs: np.ndarray, diag
-) -> None:
-    """w −= pack((2D − Dg) X) on the unknowns, in place (D the pivots, Dg the diagonal of
-    R ℒ E): the right side of the forward solve in Eisenstat's product."""
-    bstart, dinv, sub = layout[1], layout[4], layout[5]
-    for b in range(sizes.size):
-        n = sizes[b]
-        o = offs[b]
-        g0 = bstart[b]
-        for i in range(n):
-            for j in range(i, n):
-                p = o + i * n + j
-                if sub[g0 + i] == 0 and sub[g0 + j] == 0:
-                    continue
-                if j == i:
-                    w[p] -= (2.0 / dinv[p].real - diag[p].real) * x[p].real
-                else:
-                    val = (2.0 / complex(dinv[p]) - diag[p]) * x[p]
-                    w[p] -= val.real
-                    w[o + j * n + i] -= val.imag
-
-
 class BlockStructure:
     """The layout of a :class:`.cascaded.BlockLiouvillian` for compiled kernels: block sizes
     and offsets, the basis states of every block and their state of the new factor (``sub``),
-    K = −i H and the jump blocks as stacked CSR (float64 where real), whether the sweeps split R ℒ E exactly and
-    the sweep order of the blocks. Shared by :class:`HermitianKernels` and the real route
+    K = −i H and the jump blocks as stacked CSR (float64 where real; K's rows sorted, split at
+    the diagonal by ``h_mid``), whether the sweeps split R ℒ E exactly and the sweep order of
+    the blocks. Shared by :class:`HermitianKernels` and the real route
     (:class:`._real_kernels.SymmetricKernels`)."""
 
     def __init__(self, op: BlockLiouvillian, d: int) -> None:
@@ -589,8 +510,7 @@ class HermitianKernels(BlockStructure):
         """
         lay = self._layout()
         self._solve(w, True)
-        scaled_pack(self.work, out, False, lay, self.sizes, self.offsets)
-        eisenstat_rhs(w, self.work, lay, self.sizes, self.offsets, self.diag)
+        eisenstat_middle(self.work, out, w, lay, self.sizes, self.offsets, self.diag)
         self._solve(w, False)
         scaled_pack(self.work, out, True, lay, self.sizes, self.offsets)
         return out
