@@ -842,7 +842,8 @@ def test_dynamics_generator_on_real_parameters_is_the_liouvillian() -> None:
     # real matrix must be pack ∘ ℒ ∘ unpack of the complex block ℒ, and the packed initial
     # state must unpack to ρ(0). Two detuned pairs with every imperfection, 2 photons; exact
     # arithmetic up to rounding (1e-12 of entries of order ‖ℒ‖ ~ 50).
-    from qnet_design.schemes.dual_rail.dynamics import _block_matrix, _Network, _prefix_model
+    from qnet_design.schemes.dual_rail.dynamics import _Network, _prefix_model
+    from qnet_design.schemes.dual_rail.generator import _block_matrix
     from qnet_design.solvers.cascaded import liouvillian
 
     model = DualRail(

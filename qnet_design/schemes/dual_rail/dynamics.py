@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -17,10 +17,11 @@ from ...guard import check_size
 from ...metrics import crossing_time, purity
 from ...progress import progress
 from ...solvers._halves import RealCsrProduct
-from ...solvers.cascaded import Blocks, LindbladModel, liouvillian
+from ...solvers.cascaded import Blocks, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
 from ...solvers.propagate import KRYLOV_VECTORS, krylov_grid, propagate
 from .analytic import analytic_state
+from .generator import _real_generator, _unpack_matrix
 from .model import DualRail
 from .operators import _block_entries, _prefix_model, _source_basis, _source_frame
 from .results import Evolution, PrepTime
@@ -106,7 +107,9 @@ def prep_time(
     own last crossing ``t_trace``: with a mixed ρ_q,ss the purity figure can pass through zero
     long before ρ_q arrives (see :class:`PrepTime`), the trace distance cannot.
     The state is propagated on the real parameters of its Hermitian charge blocks (ℒ maps
-    Hermitian operators to Hermitian ones), and the propagation stops, checked every
+    Hermitian operators to Hermitian ones; Krylov bases that each serve as many 0.25/γ grid
+    points as pays, :func:`qnet_design.solvers.propagate.krylov_grid`, products and
+    Gram–Schmidt on two threads), and the propagation stops, checked every
     SETTLE_CHECK = 0.5/γ, once D = ‖ρ(t) − ρ_ss‖₁ gives D(λ_max − λ_min + D/2) < N·threshold
     (λ the eigenvalues of ρ_q,ss) and
     D/2 < N·threshold: D never grows and bounds both figures at every later time (see
@@ -129,10 +132,11 @@ def prep_time(
     Cost (ℒ assembled once as a real sparse matrix on the charge blocks, Krylov steps on it;
     CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.4–0.7 s per source
     truncation (the twpa ladder 4 → 5 photons 1.1 s); three pairs (dual_rail_twpa, β = 21)
-    7.7 and 13.5 s at 4 and 5 photons, 21 s for the ladder and 650 MiB, a fifth of each rung
-    the steady state of the same truncation, most of the rest the Krylov products
-    (benchmarks/results/dual_rail.md). The size guard refuses networks whose ℒ and
-    Krylov basis would not fit in memory.
+    ~7 and ~13 CPU-s at 4 and 5 photons (852 and 967 products of the real ℒ, 4.2·10⁶ and
+    7.5·10⁶ nonzeros, memory-bound), 20 CPU-s for the ladder and 700 MiB, a sixth of each rung
+    the steady state of the same truncation; on a quiet machine the two threads make it ~14 s
+    (benchmarks/results/dual_rail.md). The size guard refuses networks whose ℒ and Krylov basis
+    would not fit in memory.
     """
     return _prep_time_run(model, threshold, time_tolerance, pairs)[0]
 
@@ -293,95 +297,6 @@ def _broadband_bytes(pairs: int) -> float:
     )
 
 
-def _block_rows(full: LindbladModel, lay: Blocks) -> Iterator[sp.csr_matrix]:
-    """ℒ of ``full`` on the flat charge-block vector of ``lay``, one block row at a time (the
-    rows of block t, every column).
-
-    ℒρ = −i H_eff ρ + i ρ H_eff† + Σ_k C_k ρ C_k†, and a row-major block obeys
-    vec(A X B) = (A ⊗ Bᵀ) vec(X): block b gets −i H_b ⊗ 1 + i 1 ⊗ H̄_b, and the jumps taking
-    block s to block t add Σ_k C_k,ts ⊗ C̄_k,ts. That sum is formed on the union pattern of
-    the C_k,ts (entries p = (i, a), values V_pk): its entry ((i, j), (a, b)) for p = (i, a),
-    q = (j, b) is G_pq = Σ_k V_pk V̄_qk, G = V V†, so every entry is written once (the
-    cascaded rails' jumps share one pattern: adding each C_k ⊗ C̄_k on its own wrote 4–5×
-    as many entries, two thirds of the assembly time and most of its peak memory).
-    """
-    heff = sp.csr_matrix(full.effective_hamiltonian())
-    jumps = [sp.csc_matrix(c) for c in full.jumps]
-    into: list[list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in lay.index]
-    for s, ix in enumerate(lay.index):  # the entries of every C_k,ts, by target block t
-        parts = [sp.coo_matrix(c[:, ix]) for c in jumps]
-        row = np.concatenate([m.row for m in parts])
-        col = np.concatenate([m.col for m in parts])
-        val = np.concatenate([m.data for m in parts])
-        which = np.concatenate([np.full(m.nnz, k) for k, m in enumerate(parts)])
-        keep = val != 0
-        row, col, val, which = row[keep], col[keep], val[keep], which[keep]
-        for t in np.unique(lay.block[row]):
-            sel = lay.block[row] == t
-            into[t].append((s, lay.local[row[sel]] * ix.size + col[sel], which[sel], val[sel]))
-    for t, ix in enumerate(lay.index):
-        n_t = ix.size
-        h = heff[ix][:, ix]
-        one = sp.identity(n_t, dtype=complex, format="csr")
-        m = sp.coo_matrix(-1j * sp.kron(h, one) + 1j * sp.kron(one, h.conj()))
-        rows, cols, vals = [m.row], [m.col + lay.offsets[t]], [m.data]
-        for s, key, which, val in into[t]:
-            n_s = int(lay.sizes[s])
-            ks, k_of = np.unique(which, return_inverse=True)
-            pattern, p_of = np.unique(key, return_inverse=True)
-            v = np.zeros((pattern.size, ks.size), dtype=complex)
-            v[p_of, k_of] = val  # each C_k has one entry per (i, a)
-            g = v @ v.conj().T
-            i, a = np.divmod(pattern, n_s)
-            p, q = np.nonzero(g)
-            rows.append(i[p] * n_t + i[q])
-            cols.append(a[p] * n_s + a[q] + lay.offsets[s])
-            vals.append(g[p, q])
-        yield sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(n_t * n_t, lay.size),
-        )
-
-
-def _block_matrix(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
-    """ℒ of ``full`` as one complex sparse matrix on the flat charge-block vector of ``lay``."""
-    return sp.csr_matrix(sp.vstack(list(_block_rows(full, lay)), format="csr"))
-
-
-def _unpack_matrix(lay: Blocks) -> sp.csr_matrix:
-    """:meth:`Blocks.unpack` as a sparse matrix U: the flat complex blocks X = U r of the
-    Hermitian operator whose real parameters (:meth:`Blocks.pack`) are r: X_ii = r_ii,
-    X_ij = r_ij + i r_ji above the diagonal, X_ij = r_ji − i r_ij below it."""
-    rows, cols = lay.rows.astype(np.int64), lay.cols.astype(np.int64)
-    f = np.arange(lay.size)
-    g = lay.positions(cols, rows)  # position of the transposed entry
-    upper, lower = rows < cols, rows > cols
-    tgt = np.concatenate([f, f[upper], f[lower]])
-    src = np.concatenate([np.where(lower, g, f), g[upper], f[lower]])
-    val = np.concatenate([np.ones(f.size), np.full(upper.sum(), 1j), np.full(lower.sum(), -1j)])
-    return sp.csr_matrix((val, (tgt, src)), shape=(lay.size, lay.size))
-
-
-def _real_generator(full: LindbladModel, lay: Blocks, unpack: sp.csr_matrix) -> sp.csr_matrix:
-    """ℒ of ``full`` on the real parameters of a Hermitian block operator: pack ∘ ℒ ∘ unpack.
-
-    ℒ maps Hermitian operators to Hermitian ones, so this real matrix is exact; it has about
-    as many nonzeros as ℒ (three pairs: 2.14·10⁶ against 2.12·10⁶), and the Krylov basis of
-    the propagation is real: a product takes 0.7× and the Gram–Schmidt a quarter of the
-    complex flops (three pairs, 3 photons, 4/γ: 3.2 → 1.1 CPU-s, same states to 5e-13).
-    Formed block row by block row, so that the complex ℒ is never held whole.
-    """
-    lower = lay.rows > lay.cols  # pack keeps Re on and above the diagonal, −Im below it
-    parts = []
-    for t, rows in enumerate(_block_rows(full, lay)):
-        lu = (rows @ unpack).tocsr()
-        low = lower[lay.offsets[t] : lay.offsets[t + 1]]
-        parts.append(sp.diags(np.where(low, 0.0, 1.0)) @ lu.real - sp.diags(1.0 * low) @ lu.imag)
-    real = sp.csr_matrix(sp.vstack(parts, format="csr"))
-    real.eliminate_zeros()
-    return real
-
-
 class _Network:
     """The whole truncated network (source + every qubit) and ℒ on the real parameters of its
     Hermitian charge blocks (:meth:`Blocks.pack`): states here are real packed vectors."""
@@ -494,7 +409,12 @@ def _finite_prep_run(
         record(v)
         times.append(k * STEP)
         progress(label, f"t = {k * STEP:g}/gamma")
-        if k % check == 0 and _settled(net.trace_norm(v - ss_x), spread) < thr * n:
+        # D/2 ≥ ½‖ρ_q − ρ_q,ss‖₁ = N·tdist: no stop before tdist < threshold (skips ‖·‖₁)
+        if (
+            k % check == 0
+            and tdist[-1] < thr
+            and _settled(net.trace_norm(v - ss_x), spread) < thr * n
+        ):
             break
         if k * STEP >= 1e4:
             raise ConvergenceError(
