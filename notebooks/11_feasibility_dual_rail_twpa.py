@@ -122,8 +122,8 @@ else:
 # The linear extrapolation C₁₁/(C₁₁ − C₂₂) is only a rough guide once the decay of C_kk with k
 # is set by loss rather than by filtering (here it says 2.4 while C_33 = 0.22 is computed).
 # T_prep of the real network with finite bandwidth and every imperfection is 0.29 µs for the
-# layout's first two pairs, labelled approximate for three (the three-pair ladder costs ~21
-# CPU-s, more than the rest of the budget; `dr.prep_time(model)` gives it: 14.3/γ ≈ 0.24 µs by the
+# layout's first two pairs, labelled approximate for three (the three-pair ladder costs ~18
+# CPU-s, ~15 s on two cores, more than the rest of the budget; `dr.prep_time(model)` gives it: 14.3/γ ≈ 0.24 µs by the
 # purity figure, whose dip through zero makes it shorter than the trace-distance version,
 # 16.2/γ ≈ 0.27 µs). The ideal broadband T_prep, 0.65 µs, leaves every imperfection out.
 

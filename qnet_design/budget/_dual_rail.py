@@ -30,10 +30,10 @@ Full budget (``full=True``) adds, from the N-pair solve when the size guard allo
   and ``t_prep_trace``, the same with the trace distance ½‖ρ_q − ρ_q,ss‖₁/N (a distance: the
   purity figure can pass through zero early when ρ_q,ss is mixed). For N ≤
   ``FINITE_PREP_PAIRS`` they are the whole layout's. For more pairs the N-pair truncation
-  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: 7.7
-  and 13.5 CPU-s at 4 and 5 source photons, where it converges; ~21 CPU-s inside the budget
-  against ~1 for two pairs and ~10 for the rest of it, 2.2× b87a6df's whole proxy budget:
-  benchmarks/results/dual_rail.md),
+  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: ~6
+  and ~12 CPU-s at 4 and 5 source photons, where it converges; ~15 s wall inside the budget on
+  the quiet 2-core machine against ~1 s for two pairs and ~6 s for the rest of it, ~1.8×
+  b87a6df's whole proxy budget: benchmarks/results/dual_rail.md),
   so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
   of those qubits), labelled approximate, with a warning. dual_rail_twpa: 17.6/γ (trace
   distance 17.5/γ) for its first two pairs against 14.3/γ (16.2/γ) for all three — still far
@@ -73,7 +73,7 @@ FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
     "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
-    "(three pairs of dual_rail_twpa: ~21 CPU-s against ~10 for the rest; 7.7, 13.5 CPU-s "
+    "(three pairs of dual_rail_twpa: ~15 s wall against ~6 for the rest; ~6, ~12 CPU-s "
     "at 4, 5 source photons; 17.6/gamma for its first two pairs against "
     "14.3/gamma for all three, 17.5 against 16.2 by the trace distance). Closest when the "
     "pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too "
