@@ -65,40 +65,6 @@ def _skipped(src, b, skip):
 
 
 @njit(cache=True, fastmath=True)
-def _jump_products(x, z, b, ops, skip, rank, sub, bstart):
-    """Z_q = X_src C_q† (n_src × n_b, row-major, one after the other in ``z``) for every jump
-    block q ending in block b (those :func:`_skipped` by ``skip`` are not computed).
-
-    With ``skip`` ≠ 0 (an exact sweep, :attr:`HermitianKernels.exact_split`) the entries
-    (k, j) with the new factor in state 0 on both sides are left out: they carry only the base
-    entries of X_src and reach only base entries of block b (not unknowns), so no base entry of
-    a source block is read (another thread may be changing them)."""
-    sizes, offsets = ops[0], ops[1]
-    jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:13]
-    n = sizes[b]
-    zo = 0
-    for q in range(jl_ptr[b], jl_ptr[b + 1]):
-        src = j_src[q]
-        ns = sizes[src]
-        os_ = offsets[src]
-        cr = j_row0[q]
-        if _skipped(rank[src], rank[b], skip):
-            zo += ns * n
-            continue
-        for k in range(ns):
-            row = os_ + k * ns
-            base_row = skip != 0 and sub[bstart[src] + k] == 0
-            for j in range(n):
-                if base_row and sub[bstart[b] + j] == 0:
-                    continue
-                acc = 0j
-                for u in range(c_ptr[cr + j], c_ptr[cr + j + 1]):
-                    acc += x[row + c_idx[u]] * np.conj(c_val[u])
-                z[zo + k * n + j] = acc
-        zo += ns * n
-
-
-@njit(cache=True, fastmath=True)
 def _row_h(x, y, o, n, i, j0, ops, hr):
     """y[j] += (K X)_ij for j ≥ j0 (K = −i H), row i of the block at offset o (size n, rows
     of K from row hr)."""
@@ -137,35 +103,60 @@ def _col_h(x, o, n, i, ops, hr):
 
 
 @njit(cache=True, fastmath=True)
-def _row_jumps(y, z, b, i, ops, skip, rank):
-    """y[j] += (Σ C X C†)_ij for j ≥ i in row i of block b, Z = X C† from
-    :func:`_jump_products` in ``z`` (the same ``skip``)."""
-    sizes = ops[0]
+def _row_jumps(x, y, w, b, i, ops, skip, rank, sub, bstart):
+    """y[j] += (Σ_C C X_src C†)_ij for j ≥ i in row i of block b, over the jump blocks not
+    :func:`_skipped` by ``skip``: W = (C X_src)_i (a few rows of X_src, contiguous) into ``w``,
+    then (W C†)_ij from row j of C (``sub``, ``bstart`` as in the layout; only read with
+    ``skip`` ≠ 0).
+
+    With ``skip`` ≠ 0 (an exact sweep, :attr:`HermitianKernels.exact_split`) a row i of the new
+    factor's state 0 leaves out the base entries of X_src: they reach only base entries of
+    block b (not unknowns), and another thread may be changing them. Rows of state ≠ 0 meet no
+    base entries (jumps carry base entries only into base entries)."""
+    sizes, offsets = ops[0], ops[1]
     jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val = ops[7:13]
     n = sizes[b]
-    zo = 0
+    base_i = skip != 0 and sub[bstart[b] + i] == 0
     for q in range(jl_ptr[b], jl_ptr[b + 1]):
-        ns = sizes[j_src[q]]
-        cr = j_row0[q]
-        if _skipped(rank[j_src[q]], rank[b], skip):
-            zo += ns * n
+        src = j_src[q]
+        if _skipped(rank[src], rank[b], skip):
             continue
+        ns = sizes[src]
+        os_ = offsets[src]
+        cr = j_row0[q]
+        w[:ns] = 0.0
         for t in range(c_ptr[cr + i], c_ptr[cr + i + 1]):
             c = c_val[t]
-            row = zo + c_idx[t] * n
-            for j in range(i, n):
-                y[j] += c * z[row + j]
-        zo += ns * n
+            row = os_ + c_idx[t] * ns
+            if base_i and sub[bstart[src] + c_idx[t]] == 0:
+                for l in range(ns):
+                    if sub[bstart[src] + l] != 0:
+                        w[l] += c * x[row + l]
+            else:
+                for l in range(ns):
+                    w[l] += c * x[row + l]
+        for j in range(i, n):
+            acc = 0j
+            for u in range(c_ptr[cr + j], c_ptr[cr + j + 1]):
+                acc += w[c_idx[u]] * np.conj(c_val[u])
+            y[j] += acc
 
 
 @njit(cache=True, fastmath=True, inline="always")
 def _right_h(x, o, n, i, t0, t1, ops):
     """(i X H†)_ij = (X K†)_ij of block (o, n), the terms t0 … t1 − 1 of row j of K."""
     h_idx, h_val = ops[4], ops[5]
-    s = 0j
-    for t in range(t0, t1):
-        s += x[o + i * n + h_idx[t]] * np.conj(h_val[t])
-    return s
+    r = o + i * n
+    s0 = 0j  # two sums, two dependency chains (the loop is too short for vector gathers)
+    s1 = 0j
+    t = t0
+    while t + 1 < t1:
+        s0 += x[r + h_idx[t]] * np.conj(h_val[t])
+        s1 += x[r + h_idx[t + 1]] * np.conj(h_val[t + 1])
+        t += 2
+    if t < t1:
+        s0 += x[r + h_idx[t]] * np.conj(h_val[t])
+    return s0 + s1
 
 
 @njit(cache=True, fastmath=True)
@@ -178,13 +169,12 @@ def hermitian_apply(
 ) -> None:
     """out = pack(ℒX) for the Hermitian complex X in ``x`` (all blocks; ``ops`` as
     :meth:`HermitianKernels._args`). ``y`` holds K X = −i H X of one block (then i X H† = (K X)†,
-    as X = X†), ``z`` the X C† of one block."""
+    as X = X†), ``z`` a row of C X_src (:func:`_row_jumps`)."""
     sizes, offsets, diag, h_row0 = ops[0], ops[1], ops[2], ops[6]
     for b in range(sizes.size):
         n = sizes[b]
         o = offsets[b]
         hr = h_row0[b]
-        _jump_products(x, z, b, ops, 0, sizes, sizes, sizes)
         for i in range(n):
             k = y[i * n : (i + 1) * n]
             k[:] = 0.0
@@ -194,7 +184,7 @@ def hermitian_apply(
             for j in range(i, n):
                 row[j] = diag[o + i * n + j] * x[o + i * n + j] + y[i * n + j]
                 row[j] += y[j * n + i].conjugate()
-            _row_jumps(row, z, b, i, ops, 0, sizes)
+            _row_jumps(x, row, z, b, i, ops, 0, sizes, sizes, sizes)
             for j in range(i, n):
                 out[o + i * n + j] = row[j].real
                 if j > i:
@@ -220,9 +210,9 @@ def gauss_seidel(
     Visits the unknowns (i, j), i ≤ j, row by row and block by block, the blocks in ``order``
     (``rank`` = its inverse; ``backward``: all reversed) and sets
     X_ij += (V_ij − (ℒX)_ij)/ℒ_(ij),(ij) (pivots ``dinv``), X_ji = X̄_ij. The terms of ℒX from
-    other rows (H X, C X C†) are formed once per row (per block for X C†), i X H† entry by
-    entry, so the entries of a row see each other's updates. The base entry |p0⟩⟨q0| of a
-    diagonal-type unknown |pa⟩⟨qa| is kept at minus their sum, as E does. ``glob`` is the
+    other rows (H X, C X C†) are formed once per row, i X H† entry by entry, so the entries of
+    a row see each other's updates. The base entry |p0⟩⟨q0| of a diagonal-type unknown
+    |pa⟩⟨qa| is kept at minus their sum, as E does. ``glob`` is the
     global basis index of every block-local state (block b from ``bstart[b]``), ``sub`` its
     state of the new factor; ``block``/``local`` locate a global index (``layout`` = glob,
     bstart, block, local, dinv, sub).
@@ -253,7 +243,6 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
     g0 = bstart[b]
     hr = h_row0[b]
     sb = sub[g0 : g0 + n]
-    _jump_products(x, z, b, ops, skip, rank, sub, bstart)
     for ii in range(n):
         i = n - 1 - ii if backward else ii
         gi = glob[g0 + i]
@@ -267,7 +256,7 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, layout, ops):
             _row_h_lean(x, y, o, n, i, i + 1 if backward else i, ops, hr, sb, skip)
         else:
             _row_h(x, y, o, n, i, i, ops, hr)
-        _row_jumps(y, z, b, i, ops, skip, rank)
+        _row_jumps(x, y, z, b, i, ops, skip, rank, sub, bstart)
         for jj in range(n - i):
             j = n - 1 - jj if backward else i + jj
             sj = sb[j]
@@ -446,7 +435,7 @@ class HermitianKernels(BlockStructure):
         big = self.big
         self.row = np.zeros(big, dtype=complex)
         self.k = np.zeros(big * big + big, dtype=complex)  # −i H X of one block, and a row
-        self.z = np.zeros(self.zsize, dtype=complex)  # X C† of one block
+        self.z = np.zeros(self.big, dtype=complex)  # a row of C X_src
         self.ys = np.zeros((2, big), dtype=complex)  # row scratch of the two threads
         self.zs = np.zeros((2, self.z.size), dtype=complex) if self.exact_split else self.z[None]
 
