@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from ._block_kernels import BlockStructure, _stack
+from ._block_kernels import BlockStructure
 
 if TYPE_CHECKING:
     from .cascaded import BlockLiouvillian
@@ -190,28 +190,23 @@ def _col_k(x, o, n, i, ops, hr):
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _right_k(x, o, n, i, j, ops, hr, sub, skip, kmid):
+def _right_k(x, o, n, i, j, ops, hr, sub, skip, ksplit):
     """(X Kᵀ)_ij of block (o, n); with ``skip`` ≠ 0 (a sweep from zero) without the entries
     X_il still zero: l after j in the sweep direction (``skip`` = 1: l > j, −1: l < j) unless
-    X_il is a base entry (those may have changed while other blocks were swept). K's rows have
-    sorted columns, ``kmid`` the first of each row after its diagonal."""
+    X_il is a base entry (those may have changed while other blocks were swept). Row j of K
+    holds its columns l < j (base columns last), then l > j (base columns first), split at
+    ``ksplit`` = (first base column before j, first column after j, end of the base columns
+    after j), so that no term is tested."""
     k_ptr, k_idx, k_val = ops[3], ops[4], ops[5]
-    lo, hi = k_ptr[hr + j], k_ptr[hr + j + 1]
+    r = hr + j
+    lo, hi = k_ptr[r], k_ptr[r + 1]
+    if skip > 0:
+        hi = ksplit[2, r] if sub[i] == 0 else ksplit[1, r]
+    elif skip < 0:
+        lo = ksplit[0, r] if sub[i] == 0 else ksplit[1, r]
     s = 0.0
-    if skip == 0:
-        for t in range(lo, hi):
-            s += x[o + i * n + k_idx[t]] * k_val[t]
-        return s
-    mid = kmid[hr + j]
-    a, b = (lo, mid) if skip > 0 else (mid, hi)  # the entries l before j in the sweep
-    for t in range(a, b):
+    for t in range(lo, hi):
         s += x[o + i * n + k_idx[t]] * k_val[t]
-    if sub[i] == 0:  # base entries on the other side
-        a, b = (mid, hi) if skip > 0 else (lo, mid)
-        for t in range(a, b):
-            m = k_idx[t]
-            if sub[m] == 0:
-                s += x[o + i * n + m] * k_val[t]
     return s
 
 
@@ -267,7 +262,7 @@ def symmetric_apply(x: np.ndarray, out: np.ndarray, y: np.ndarray, z: np.ndarray
 @njit(cache=True, fastmath=True)
 def gauss_seidel(x, v, y, z, backward, exact, order, rank, rows, layout, ops) -> None:
     """One Gauss–Seidel sweep for R ℒ E u = v in place on the real symmetric X = E u in ``x``
-    (``v`` on the unknowns; ``rows`` = :func:`row_starts` and :attr:`SymmetricKernels.kmid`):
+    (``v`` on the unknowns; ``rows`` = :func:`row_starts` and :attr:`SymmetricKernels.ksplit`):
     :func:`._block_kernels.gauss_seidel` with real numbers, the blocks in ``order``."""
     nb = order.size
     for bi in range(nb):
@@ -280,7 +275,7 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, rows, layout, ops):
     """The sweep of :func:`gauss_seidel` through block b (as :func:`._block_kernels.
     _sweep_block`; the unknown of entry (i, j) is found by a counter from the row starts)."""
     glob, bstart, block, local, dinv, sub = layout
-    starts, kmid = rows
+    starts, ksplit = rows
     sizes, offsets, diag, k_row0 = ops[0], ops[1], ops[2], ops[6]
     skip = 0
     if exact:
@@ -311,7 +306,7 @@ def _sweep_block(x, v, y, z, b, backward, exact, rank, rows, layout, ops):
             if si == 0 and sj == 0:
                 continue  # a base entry: not an unknown
             p = o + i * n + j
-            yv = y[j] + _right_k(x, o, n, i, j, ops, hr, sb, skip, kmid)
+            yv = y[j] + _right_k(x, o, n, i, j, ops, hr, sb, skip, ksplit)
             if exact and backward and j == i:
                 yv += _col_k(x, o, n, i, ops, hr)
             delta = (v[t] - yv) * dinv[p]
@@ -385,13 +380,7 @@ class SymmetricKernels(BlockStructure):
         dg[np.abs(dg) < 1e-12] = 1.0
         self.dinv = np.reciprocal(dg).astype(np.float32)  # a preconditioner: 4 bytes do
         del dg
-        h_ptr, h_idx, h_val = _stack([h.sorted_indices() for h in op.h])
-        self.kr = (h_ptr, h_idx, np.ascontiguousarray(h_val.imag), self.h[3])  # K = −iH = Im H
-        # first entry after the diagonal in every row of K (the exact sweeps' lean X Kᵀ)
-        local = np.concatenate([np.arange(n) for n in self.sizes])
-        row = np.repeat(np.arange(local.size), np.diff(h_ptr))
-        before = np.bincount(row[h_idx < local[row]], minlength=local.size)
-        self.kmid = (h_ptr[:-1] + before).astype(np.int64)
+        self.kr, self.ksplit = self._k_rows()
         self.cr = (*self.c[:-1], np.ascontiguousarray(self.c[-1].real))
         self.starts = row_starts(self.sizes, self.bstart, self.sub)
         self.size = int(self.starts[-1])
@@ -401,6 +390,24 @@ class SymmetricKernels(BlockStructure):
         self.z = np.zeros(self.zsize)  # X Cᵀ of one block
         self.ys = np.zeros((2, big))  # row scratch of the two threads
         self.zs = np.zeros((2, self.z.size)) if self.exact_split else self.z[None]
+
+    def _k_rows(self) -> tuple[tuple, np.ndarray]:
+        """K = −iH = Im H (stacked CSR) with every row ordered as :func:`_right_k` reads it, and
+        its split points."""
+        h_ptr, h_idx, h_val, h_row0 = self.h
+        row = np.repeat(np.arange(h_ptr.size - 1), np.diff(h_ptr))  # = the global basis position
+        local = row - self.bstart[self.block[self.glob[row]]]  # j, the row within its block
+        after = h_idx > local
+        base = self.sub[row - local + h_idx] == 0
+        order = np.lexsort((h_idx, after != base, after, row))  # base last before j, first after
+        count = np.bincount
+        rows = h_ptr.size - 1
+        lo = h_ptr[:-1]
+        mid = lo + count(row[~after], minlength=rows)
+        ksplit = np.array([mid - count(row[~after & base], minlength=rows), mid, mid])
+        ksplit[2] += count(row[after & base], minlength=rows)
+        kr = (h_ptr, h_idx[order], np.ascontiguousarray(h_val.imag[order]), h_row0)
+        return kr, ksplit.astype(np.int64)
 
     def _args(self) -> tuple:
         return (self.sizes, self.offsets, self.diag, *self.kr, *self.cr)
@@ -432,7 +439,8 @@ class SymmetricKernels(BlockStructure):
         """out = M⁻¹v for the symmetric Gauss–Seidel M of R ℒ E (a forward and a backward
         sweep from zero)."""
         self.work[:] = 0.0
-        args = (self.natural, self.natural, (self.starts, self.kmid), self._layout(), self._args())
+        rows = (self.starts, self.ksplit)
+        args = (self.natural, self.natural, rows, self._layout(), self._args())
         gauss_seidel(self.work, v, self.k, self.z, False, False, *args)
         gauss_seidel(self.work, v, self.k, self.z, True, False, *args)
         return self._scaled(out, add=False, pivots=False)
@@ -450,7 +458,7 @@ class SymmetricKernels(BlockStructure):
         :attr:`exact_split`. Two threads from the main thread, else one (same result)."""
         self.work[:] = 0.0
         lay, ops, order, rank = self._layout(), self._args(), self.order, self.rank
-        rows = (self.starts, self.kmid)
+        rows = (self.starts, self.ksplit)
         if threading.current_thread() is threading.main_thread():
             exact_sweep(
                 self.work, v, self.ys, self.zs, backward, order, rank, self.cut, rows, lay, ops
