@@ -345,9 +345,10 @@ def exact_sweep(x, v, ys, zs, backward, order, rank, cut, rows, layout, ops) -> 
 
 
 @njit(cache=True, fastmath=True)
-def scaled_gather(x, out, add, eisenstat, layout, sizes, offsets, diag) -> None:
-    """out (+)= D X on the unknowns (D = 1/``dinv``, the pivots), or with ``eisenstat``
-    out −= (2D − Dg) X (the right side of the forward solve in Eisenstat's product)."""
+def scaled_gather(x, out, w, mode, layout, sizes, offsets, diag) -> None:
+    """On the unknowns, with D = 1/``dinv`` (the pivots): out = D X (``mode`` 0), out += D X (1),
+    or out = D X and w −= (2D − Dg) X (2: after the backward solve of Eisenstat's product, the
+    right side of its forward solve, in the same pass)."""
     bstart, dinv, sub = layout[1], layout[4], layout[5]
     t = 0
     for b in range(sizes.size):
@@ -359,12 +360,13 @@ def scaled_gather(x, out, add, eisenstat, layout, sizes, offsets, diag) -> None:
                 if _base(sub, g, i, j):
                     continue
                 p = o + i * n + j
-                if eisenstat:
-                    out[t] -= (2.0 / dinv[p] - diag[p]) * x[p]
-                elif add:
-                    out[t] += x[p] / dinv[p]
+                d = 1.0 / dinv[p]
+                if mode == 1:
+                    out[t] += d * x[p]
                 else:
-                    out[t] = x[p] / dinv[p]
+                    out[t] = d * x[p]
+                if mode == 2:
+                    w[t] -= (2.0 * d - diag[p]) * x[p]
                 t += 1
 
 
@@ -448,7 +450,7 @@ class SymmetricKernels(BlockStructure):
     def _scaled(self, out: np.ndarray, add: bool, pivots: bool = True) -> np.ndarray:
         if pivots:
             lay = self._layout()
-            scaled_gather(self.work, out, add, False, lay, self.sizes, self.offsets, self.diag)
+            scaled_gather(self.work, out, out, int(add), lay, self.sizes, self.offsets, self.diag)
         else:
             gather(self.work, out, self.sizes, self.offsets, self.bstart, self.sub)
         return out
@@ -480,10 +482,9 @@ class SymmetricKernels(BlockStructure):
     def split_apply(self, w: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = D (D + L)⁻¹ A (D + U)⁻¹ w by Eisenstat's trick (``w`` is overwritten; as
         :meth:`._block_kernels.HermitianKernels.split_apply`)."""
-        lay = self._layout()
+        lay, sizes, offsets = self._layout(), self.sizes, self.offsets
         self._solve(w, True)
-        scaled_gather(self.work, out, False, False, lay, self.sizes, self.offsets, self.diag)
-        scaled_gather(self.work, w, False, True, lay, self.sizes, self.offsets, self.diag)
+        scaled_gather(self.work, out, w, 2, lay, sizes, offsets, self.diag)
         self._solve(w, False)
-        scaled_gather(self.work, out, True, False, lay, self.sizes, self.offsets, self.diag)
+        scaled_gather(self.work, out, w, 1, lay, sizes, offsets, self.diag)
         return out
