@@ -298,7 +298,7 @@ class BlockLiouvillian:
         diag_jumps: list[np.ndarray] = []
         self.jumps: list[tuple[int, int, sp.csr_matrix, sp.csr_matrix]] = []
         self.jump_diag: np.ndarray | float = 0.0  # c_aa c̄_bb of the other jumps (Jacobi only)
-        rows, cols = lay.rows, lay.cols
+        jump_diags: list[np.ndarray] = []
         for c in model.jumps:
             cc = c.tocoo()
             keep = np.abs(cc.data) > 1e-14 * max(1.0, float(np.max(np.abs(cc.data), initial=0.0)))
@@ -310,7 +310,7 @@ class BlockLiouvillian:
                 raise ValueError(f"a jump operator has no definite charge shift: {shifts.tolist()}")
             dc = c.diagonal()
             if np.any(dc):
-                self.jump_diag = self.jump_diag + dc[rows] * dc.conj()[cols]
+                jump_diags.append(dc)
             for src, value in enumerate(lay.values):
                 tgt = np.searchsorted(lay.values, value + shifts[0])
                 if tgt >= lay.values.size or lay.values[tgt] != value + shifts[0]:
@@ -318,9 +318,12 @@ class BlockLiouvillian:
                 blk = sp.csr_matrix(c[lay.index[tgt]][:, lay.index[src]])
                 if blk.nnz:
                     self.jumps.append((int(tgt), src, blk, sp.csr_matrix(blk.conj())))
-        self.diag = -1j * hd[rows] + 1j * hd.conj()[cols]
-        for dc in diag_jumps:
-            self.diag += dc[rows] * dc.conj()[cols]
+        self.diag = np.empty(lay.size, dtype=complex)
+        for ix, blk in zip(lay.index, lay.views(self.diag), strict=True):
+            np.add.outer(-1j * hd[ix], 1j * hd[ix].conj(), out=blk)
+        _add_outer(lay, diag_jumps, self.diag)
+        if jump_diags:
+            self.jump_diag = _add_outer(lay, jump_diags, np.zeros(lay.size, dtype=complex))
         off = sp.csr_matrix(heff - sp.diags(hd))
         off.eliminate_zeros()
         self.h = [sp.csr_matrix(off[ix][:, ix]) for ix in lay.index]
@@ -344,6 +347,17 @@ class BlockLiouvillian:
         for tgt, src, c, cbar in self.jumps:
             o[tgt] += (cbar @ (c @ x[src]).T).T
         return res
+
+
+def _add_outer(lay: Blocks, vecs: list[np.ndarray], out: np.ndarray) -> np.ndarray:
+    """out += Σ_c v_c(a) v̄_c(b) on the blocks (a matrix product per block, not one
+    stored-entry-sized temporary per vector)."""
+    if vecs:
+        m = np.array(vecs)
+        for ix, blk in zip(lay.index, lay.views(out), strict=True):
+            v = m[:, ix]
+            blk += v.T @ v.conj()
+    return out
 
 
 def _extension(
