@@ -1001,7 +1001,7 @@ def test_a_wider_rung_that_does_not_fit_is_refused_before_it_is_solved(
     from qnet_design.guard import ENV_MAX_MEMORY
     from qnet_design.schemes.dual_rail.steady import steady_state_bytes
 
-    limit = 0.5 * (steady_state_bytes(1, 2) + steady_state_bytes(1, 3))
+    limit = 0.5 * (steady_state_bytes(1, 2, True) + steady_state_bytes(1, 3, True))  # δ = 0
     monkeypatch.setenv(ENV_MAX_MEMORY, f"{limit:.0f}")
     with pytest.raises(SizeError, match="1 pairs with 3 source photons"):
         steady_state(DualRail(1, 1.0, beta=10.0), fock_start=1, fock_tolerance=1e-14)

@@ -173,3 +173,16 @@ def test_real_route_equals_the_hermitian_route(pairs: int) -> None:
 def test_detuned_model_takes_the_hermitian_route() -> None:
     _, infos = _cascade(dr.DualRail(1, 1.0, delta_a=[0.5], beta=6.0), 2, True)
     assert all("Hermitian" in i.method for i in infos)
+
+
+def test_the_size_guard_knows_the_route() -> None:
+    # zero detuning: the real route and its smaller estimate; one detuned qubit in the last
+    # pair only (the first pairs' blocks are real): the Hermitian route and its estimate
+    from qnet_design.schemes.dual_rail.steady import steady_state_bytes, takes_real_route
+
+    assert takes_real_route(MODEL, 2)
+    assert takes_real_route(dr.DualRail(3, 1.0, gamma_phi=0.03), 3)  # broadband
+    late = dr.DualRail(2, 1.0, delta_a=[0.0, 0.3], beta=6.0)
+    assert takes_real_route(late, 1) and not takes_real_route(late, 2)
+    assert steady_state_bytes(4, 7, True) < 0.75 * steady_state_bytes(4, 7)
+    assert steady_state_bytes(5, 7, True) < 16 * 2**30 < steady_state_bytes(5, 7)

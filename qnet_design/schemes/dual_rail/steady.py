@@ -13,7 +13,14 @@ from ..._checks import check_int, check_positive
 from ...errors import ParameterError, SizeError
 from ...guard import check_size
 from ...metrics import concurrence, entropy, n_ent_extrapolated
-from ...solvers.cascaded import BlockState, CascadedSolveInfo, cascaded_block_states
+from ...solvers._real_kernels import is_real
+from ...solvers.cascaded import (
+    BlockLiouvillian,
+    Blocks,
+    BlockState,
+    CascadedSolveInfo,
+    cascaded_block_states,
+)
 from ...solvers.convergence import Convergence, widen_until_converged
 from .analytic import analytic_state
 from .model import DualRail
@@ -71,22 +78,45 @@ def check_truncation_reachable(model: DualRail, tolerance: float) -> None:
         )
 
 
-def steady_state_bytes(pairs: int, photons: int | None) -> float:
-    """Estimated peak memory (bytes) of the cascaded solve of ``pairs`` pairs.
+def steady_state_bytes(pairs: int, photons: int | None, real: bool = False) -> float:
+    """Estimated peak memory (bytes) of the cascaded solve of ``pairs`` pairs; ``real``: its
+    Krylov stages take the real route (:func:`takes_real_route`), else the Hermitian one.
 
-    The last stage dominates, ~207 bytes per stored entry: IDR(2)'s ~11 real vectors on the
-    unknowns (8 bytes each, ¾ of the entries), the kernels' complex iterate and two real
-    buffers, ℒ's diagonal (complex) and the pivots (complex64), the state, the layout's index
-    arrays (int32) and the earlier stages of the returned truncation (the evidence rung's
-    states are given up as they are widened); plus the interpreter with
+    Hermitian route: the last stage dominates, ~207 bytes per stored entry: IDR(2)'s ~11 real
+    vectors on the unknowns (8 bytes each, ¾ of the entries), the kernels' complex iterate and
+    two real buffers, ℒ's diagonal (complex) and the pivots (complex64), the state, the
+    layout's index arrays (int32) and the earlier stages of the returned truncation (the
+    evidence rung's states are given up as they are widened); plus the interpreter with
     numpy/scipy/qutip/numba (321 MiB). Fitted to the peaks of one run (benchmarks/results/
     dual_rail.md, 7 photons): 400 MiB at three pairs (4.0·10⁵ entries), 1563 MiB at four
     (6.3·10⁶); five pairs: 19.4 GiB (9.9·10⁷ entries). Re-measured after the Eisenstat
     kernels and the release of the evidence rung (one process each): 408 and 1576 MiB, i.e.
     208 bytes per entry + 329 MiB, within 1 % of this estimate; five pairs measured 16.2 GiB
     (float32 shadow vectors since), so the estimate is an upper bound there.
+
+    Real route: the Krylov vectors hold ~3/8 of the entries (i ≤ j, base entries aside) and
+    the kernels' iterate 8 bytes per entry. Measured (one process each, 7 photons, zero
+    detuning): 376 MiB at three pairs, 1078 MiB at four, i.e. 125 bytes per entry + 328 MiB
+    (the last stage's Krylov solve alone ~77 bytes per entry; the rest is the earlier stages,
+    the evidence rung's state until it is widened and heap growth); estimated as 135 bytes per
+    entry + 330 MiB, so that five pairs at 7 photons (12.8 GiB) fit the default 16 GiB guard.
     """
+    if real:
+        return 135.0 * _block_entries(pairs, photons) + 330 * 2**20
     return 207.0 * _block_entries(pairs, photons) + 321 * 2**20
+
+
+def takes_real_route(model: DualRail, pairs: int) -> bool:
+    """Whether the cascade of the first ``pairs`` pairs takes the real route (ℒ commutes with
+    complex conjugation: zero detuning, :func:`qnet_design.solvers._real_kernels.is_real`).
+
+    Checked exactly on the blocks of all 2·``pairs`` qubits with a one-photon source (the same
+    terms as any truncation); beyond six pairs (a 4¹² space) not checked and taken as False,
+    which only makes :func:`steady_state_bytes` larger (no such network fits a machine)."""
+    if pairs > 6:
+        return False
+    prefix = _prefix_model(model, 2 * pairs, None if model.broadband else 1)
+    return is_real(BlockLiouvillian(prefix, Blocks(prefix.charges, prefix.dim)))
 
 
 def _pair_concurrence(rho_q: np.ndarray, n_qubits: int, i: int, j: int) -> float:
@@ -229,12 +259,13 @@ def steady_state(
         raise ParameterError(f"`pairs` must be <= model.pairs = {model.pairs}, got {k}")
     check_truncation_reachable(model, tol)
     photons = None if model.broadband else start + 1  # the ladder's second rung at least
+    real = takes_real_route(model, k)
 
     def size(photons: int | None, least: str = ">= ") -> None:
         check_size(
             f"dual-rail steady state of {k} pairs"
             + ("" if photons is None else f" with {least}{photons} source photons"),
-            memory_bytes=steady_state_bytes(k, photons),
+            memory_bytes=steady_state_bytes(k, photons, real),
             change="use fewer pairs (C_kk of pair k needs only pairs <= k)",
         )
 
