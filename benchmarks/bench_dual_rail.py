@@ -4,7 +4,9 @@ Model: paper 000, Eq. 11, β = 10, r = 1, γ_φ = 0.01, δ = 0 (units of γ), de
 truncation tolerance (1e-5 in C_kk, 6 then 7 photons).
 
 * new route: :func:`qnet_design.schemes.dual_rail.steady_state` of this checkout (charge-block
-  storage, IDR(2) on the Hermitian unknowns with compiled ℒ and Gauss–Seidel sweeps);
+  storage, IDR(2) with compiled ℒ and Gauss–Seidel sweeps; at δ = 0 ℒ is real and the Krylov
+  stages take the real route, the entries i ≤ j of a real symmetric state: the stage table's
+  method column says which);
 * old route: the same function of commit b87a6df, checked out with ``git archive`` into a
   temporary directory and imported from there (same machine, same run).
 
@@ -159,7 +161,7 @@ def _k5_line() -> str:
     from qnet_design.schemes.dual_rail.operators import _block_entries
     from qnet_design.schemes.dual_rail.steady import steady_state_bytes
 
-    est = steady_state_bytes(5, 7)
+    est = steady_state_bytes(5, 7, real=True)  # δ = 0: the real route
     machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     fits = "fits" if est < machine else "does not fit"
     verdict = (
