@@ -27,7 +27,10 @@ diagonal jumps and the diagonal of H_eff as one diagonal, the rest as sparse blo
 sparse × dense form (:meth:`BlockLiouvillian.apply`) serves the residuals and the small
 stages. The Krylov unknowns are the real parameters of the Hermitian ρ′ (:meth:`Blocks.pack`),
 8 bytes per stored entry; on them ℒ and the Gauss–Seidel sweeps run as compiled loops
-(:mod:`._block_kernels`, numba), entry by entry, so a sweep can update in place.
+(:mod:`._block_kernels`, numba), entry by entry, so a sweep can update in place. Where ℒ
+commutes with complex conjugation (checked exactly on its blocks) the steady state is real
+symmetric and the stages take the real route instead (:mod:`.block_krylov`,
+:mod:`._real_kernels`): the entries i ≤ j, half the unknowns, in real arithmetic.
 
 The Krylov variants and preconditioners measured on these stages (Jacobi, Gauss–Seidel,
 spilu, block and excitation-triangular preconditioners; BiCGSTAB vs IDR(s)) are tabulated in

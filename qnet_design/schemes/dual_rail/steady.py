@@ -243,8 +243,10 @@ def steady_state(
     two pairs: 9e-4 from 4 to 5 photons, 8e-5 from 5 to 6, 6e-6 from 6 to 7), so a looser
     ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
-    γ_φ = 0.01 on the 2-core machine: see benchmarks/results/dual_rail.md (CPU time k = 3 pairs
-    6 s, k = 4 pairs 88 s and 1.4 GiB, k = 5 pairs 35 min and 16.2 GiB at the default).
+    γ_φ = 0.01, zero detuning (the real route, :func:`takes_real_route`) on the 2-core machine:
+    see benchmarks/results/dual_rail.md (CPU time k = 3 pairs 2.4 s, k = 4 pairs 41 s and
+    1.1 GiB; k = 5 estimated 12.8 GiB; detuned, the Hermitian route: k = 4 ~88 s and 1.5 GiB,
+    k = 5 35 min and 16.2 GiB).
     ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (the last
     rung of :func:`prep_time`'s ladder, in the budget), starts the first rung's Krylov solves
     instead of zero: the same answer for fewer products.
