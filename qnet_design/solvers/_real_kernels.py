@@ -394,8 +394,8 @@ class SymmetricKernels(BlockStructure):
         self.zs = np.zeros((2, self.z.size)) if self.exact_split else self.z[None]
 
     def _k_rows(self) -> tuple[tuple, np.ndarray]:
-        """K = −iH = Im H (stacked CSR) with every row ordered as :func:`_right_k` reads it, and
-        its split points."""
+        """K = −iH (stacked CSR, from :class:`._block_kernels.BlockStructure`; real here) with
+        every row ordered as :func:`_right_k` reads it, and its split points."""
         h_ptr, h_idx, h_val, h_row0 = self.h
         row = np.repeat(np.arange(h_ptr.size - 1), np.diff(h_ptr))  # = the global basis position
         local = row - self.bstart[self.block[self.glob[row]]]  # j, the row within its block
@@ -408,7 +408,7 @@ class SymmetricKernels(BlockStructure):
         mid = lo + count(row[~after], minlength=rows)
         ksplit = np.array([mid - count(row[~after & base], minlength=rows), mid, mid])
         ksplit[2] += count(row[after & base], minlength=rows)
-        kr = (h_ptr, h_idx[order], np.ascontiguousarray(h_val.imag[order]), h_row0)
+        kr = (h_ptr, h_idx[order], np.ascontiguousarray(np.real(h_val)[order]), h_row0)
         return kr, ksplit.astype(np.int64)
 
     def _args(self) -> tuple:
