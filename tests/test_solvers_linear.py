@@ -131,3 +131,28 @@ def test_two_halves_give_the_serial_result_bitwise() -> None:
         assert np.array_equal(a, b)
     np.testing.assert_allclose(out[1][0], mat @ x, rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(out[1][2], basis @ x, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_two_halves_work_in_a_forked_child() -> None:
+    # a process-pool sweep forks after the parent has used the halves' worker thread: the
+    # child must start its own (the copied pool's thread does not exist there) — not hang
+    import multiprocessing as mp
+
+    from qnet_design.solvers import _halves
+
+    rng = np.random.default_rng(5)
+    rows, cols = rng.integers(0, 30_000, (2, 100_000))
+    mat = sp.csr_matrix((rng.standard_normal(100_000), (rows, cols)), shape=(30_000, 30_000))
+    x = rng.standard_normal(30_000)
+    want = _halves.RealCsrProduct(mat)(x)  # the parent's worker thread now exists
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        got = pool.apply_async(_product_in_child, (mat, x)).get(timeout=30)  # hung before
+    assert np.array_equal(got, want)
+
+
+def _product_in_child(mat: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
+    from qnet_design.solvers import _halves
+
+    return _halves.RealCsrProduct(mat)(x)

@@ -14,6 +14,7 @@ numba's compiled kernels were slower than scipy's and BLAS on this work (measure
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,6 +31,16 @@ MIN_SPLIT = 20_000
 _T = TypeVar("_T")
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+
+
+def _forget_pool() -> None:
+    """In a forked child (a process-pool sweep) the parent's worker thread does not exist:
+    start a new pool there instead of waiting on the copied one forever."""
+    global _pool, _lock
+    _pool, _lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _both(first: Callable[[], _T], second: Callable[[], _T]) -> tuple[_T, _T]:
