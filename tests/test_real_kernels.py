@@ -121,21 +121,28 @@ def test_real_split_solve_is_the_same_on_one_and_two_threads() -> None:
         lambda v: kern.upper(v, np.empty(n)),
     )
     threads = numba.get_num_threads()
-    solutions = []
+    solutions, products = [], []
+    assert 0 < kern.halves < kern.sizes.size  # ℒ: both threads have blocks
     try:
         for t in (1, 2):
             numba.set_num_threads(t)
             u, _ = split_solve(matvec, split, rhs, None, 1e-10, prec=lambda v: v, stage=4)
             solutions.append(u)
+            products.append(matvec(rhs))
     finally:
         numba.set_num_threads(threads)
     assert np.array_equal(solutions[0], solutions[1])
+    assert np.array_equal(products[0], products[1])
     assert np.linalg.norm(rhs - matvec(solutions[0])) <= 1e-10 * np.linalg.norm(rhs)
     # off the main thread the chains are swept one after the other: the same product
     kerns = [SymmetricKernels(op, 2) for _ in range(2)]
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(k.split_apply, rhs.copy(), np.zeros(n)) for k in kerns]
         ref = kern.split_apply(rhs.copy(), np.zeros(n))
+        for f in futures:
+            assert np.array_equal(f.result(), ref)
+        futures = [pool.submit(k.apply, rhs, np.zeros(n)) for k in kerns]
+        ref = kern.apply(rhs, np.zeros(n))
         for f in futures:
             assert np.array_equal(f.result(), ref)
 

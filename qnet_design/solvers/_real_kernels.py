@@ -16,7 +16,8 @@ column j ≥ i; the kernels hold X as full real symmetric blocks (both triangles
 stored entry instead of 16) and read and write the unknowns by running counters, so no index
 array is stored. The arithmetic is that of :mod:`._block_kernels` with real numbers: the same
 exact split, Eisenstat product, two chains on two threads and block order, so one and two
-threads give identical results.
+threads give identical results. ℒ runs on two threads too, each on its half of the blocks
+(every block writes only its own unknowns: the same result on one or two threads).
 """
 
 from __future__ import annotations
@@ -232,31 +233,51 @@ def _row_jumps(y, z, b, i, ops, skip, rank):
 
 
 @njit(cache=True, fastmath=True)
-def symmetric_apply(x: np.ndarray, out: np.ndarray, y: np.ndarray, z: np.ndarray, layout, ops):
-    """out = R ℒ X: the unknowns of ℒX for the real symmetric X in ``x`` (full blocks). ``y``
-    holds K X of one block (then X Kᵀ = (K X)ᵀ), ``z`` the X Cᵀ of one block."""
+def _apply_block(x, out, y, z, b, layout, ops, starts):
+    """The unknowns of (ℒX) in block b (from ``starts[bstart[b]]`` on in ``out``) for the real
+    symmetric X in ``x`` (full blocks). ``y`` holds K X of the block (then X Kᵀ = (K X)ᵀ)
+    and a row, ``z`` the X Cᵀ of the block."""
     bstart, sub = layout[1], layout[5]
     sizes, offsets, diag, k_row0 = ops[0], ops[1], ops[2], ops[6]
-    t = 0
-    for b in range(sizes.size):
-        n = sizes[b]
-        o = offsets[b]
-        g = bstart[b]
-        hr = k_row0[b]
-        _jump_products(x, z, b, ops, 0, sizes, sub, bstart)
-        for i in range(n):
-            k = y[i * n : (i + 1) * n]
-            k[:] = 0.0
-            _row_k(x, k, o, n, i, 0, ops, hr, sub, 0)
-        row = y[n * n : n * n + n]
-        for i in range(n):
-            for j in range(i, n):
-                row[j] = diag[o + i * n + j] * x[o + i * n + j] + y[i * n + j] + y[j * n + i]
-            _row_jumps(row, z, b, i, ops, 0, sizes)
-            for j in range(i, n):
-                if not _base(sub, g, i, j):
-                    out[t] = row[j]
-                    t += 1
+    n = sizes[b]
+    o = offsets[b]
+    g = bstart[b]
+    hr = k_row0[b]
+    t = starts[g]
+    _jump_products(x, z, b, ops, 0, sizes, sub, bstart)
+    for i in range(n):
+        k = y[i * n : (i + 1) * n]
+        k[:] = 0.0
+        _row_k(x, k, o, n, i, 0, ops, hr, sub, 0)
+    row = y[n * n : n * n + n]
+    for i in range(n):
+        for j in range(i, n):
+            row[j] = diag[o + i * n + j] * x[o + i * n + j] + y[i * n + j] + y[j * n + i]
+        _row_jumps(row, z, b, i, ops, 0, sizes)
+        for j in range(i, n):
+            if not _base(sub, g, i, j):
+                out[t] = row[j]
+                t += 1
+
+
+@njit(cache=True, fastmath=True, parallel=True)
+def symmetric_apply(x, out, ys, zs, halves, layout, ops, starts) -> None:
+    """out = R ℒ X, the blocks in two halves (``halves``: the first block of the second) on two
+    threads: every block writes only its own unknowns, so one or two threads give the same
+    result. ``ys``, ``zs``: the scratch of :func:`_apply_block`, one row per thread."""
+    nb = ops[0].size
+    for h in prange(2):
+        lo = 0 if h == 0 else halves
+        hi = halves if h == 0 else nb
+        for b in range(lo, hi):
+            _apply_block(x, out, ys[h], zs[h], b, layout, ops, starts)
+
+
+@njit(cache=True, fastmath=True)
+def serial_apply(x, out, y, z, layout, ops, starts) -> None:
+    """:func:`symmetric_apply` on the calling thread."""
+    for b in range(ops[0].size):
+        _apply_block(x, out, y, z, b, layout, ops, starts)
 
 
 @njit(cache=True, fastmath=True)
@@ -370,6 +391,12 @@ def scaled_gather(x, out, w, mode, layout, sizes, offsets, diag) -> None:
                 t += 1
 
 
+def _main_thread() -> bool:
+    """Whether the parallel kernels may run: numba's workqueue pool must not be entered from two
+    Python threads at once, so solves outside the main thread stay on one thread."""
+    return threading.current_thread() is threading.main_thread()
+
+
 class SymmetricKernels(BlockStructure):
     """:class:`._block_kernels.HermitianKernels` for a real ℒ (:func:`is_real`) on the real
     symmetric unknowns (module docstring): ℒ, the symmetric Gauss–Seidel sweeps and, where the
@@ -388,10 +415,12 @@ class SymmetricKernels(BlockStructure):
         self.size = int(self.starts[-1])
         self.work = np.zeros(op.lay.size)  # X as full real symmetric blocks
         big = self.big
-        self.k = np.zeros(big * big + big)  # K X of one block, and a row
-        self.z = np.zeros(self.zsize)  # X Cᵀ of one block
+        self.ks = np.zeros((2, big * big + big))  # K X of one block and a row, per thread
+        self.zs = np.zeros((2, self.zsize))  # X Cᵀ of one block, per thread
+        self.k, self.z = self.ks[0], self.zs[0]
         self.ys = np.zeros((2, big))  # row scratch of the two threads
-        self.zs = np.zeros((2, self.z.size)) if self.exact_split else self.z[None]
+        middle = self.offsets[: self.sizes.size] + self.sizes.astype(np.int64) ** 2 // 2
+        self.halves = int(np.searchsorted(middle, op.lay.size // 2))  # blocks of the 2nd thread
 
     def _k_rows(self) -> tuple[tuple, np.ndarray]:
         """K = −iH (stacked CSR, from :class:`._block_kernels.BlockStructure`; real here) with
@@ -429,8 +458,12 @@ class SymmetricKernels(BlockStructure):
         return self.work
 
     def apply_blocks(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """out = R ℒ X for full real symmetric blocks ``x``."""
-        symmetric_apply(x, out, self.k, self.z, self._layout(), self._args())
+        """out = R ℒ X for full real symmetric blocks ``x`` (two threads from the main thread)."""
+        lay, ops = self._layout(), self._args()
+        if _main_thread():
+            symmetric_apply(x, out, self.ks, self.zs, self.halves, lay, ops, self.starts)
+        else:
+            serial_apply(x, out, self.k, self.z, lay, ops, self.starts)
         return out
 
     def apply(self, u: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -461,7 +494,7 @@ class SymmetricKernels(BlockStructure):
         self.work[:] = 0.0
         lay, ops, order, rank = self._layout(), self._args(), self.order, self.rank
         rows = (self.starts, self.ksplit)
-        if threading.current_thread() is threading.main_thread():
+        if _main_thread():
             exact_sweep(
                 self.work, v, self.ys, self.zs, backward, order, rank, self.cut, rows, lay, ops
             )
