@@ -205,6 +205,15 @@ def test_cv_replication_translation_uses_amplitude_rates():
     assert loss == pytest.approx([setup.layout["cavity_linewidth"].m_as("Hz") / f_drive])
 
 
+def test_dual_rail_methods_name_the_part_of_the_layout_they_cover():
+    # "first 1 pairs" was printed for a one-pair layout, "first 3 pairs" for all three
+    from qnet_design.budget._dual_rail import _prefix
+
+    assert _prefix(1, 1) == "the layout's pair"
+    assert _prefix(3, 3) == "the layout's 3 pairs"
+    assert _prefix(2, 3) == "the layout's first 2 of 3 pairs"
+
+
 @pytest.mark.slow
 def test_dual_rail_budget_agrees_with_scheme():
     # full budget of the reversed setup cut to two pairs (override): exact C_ij of the layout,
@@ -222,10 +231,11 @@ def test_dual_rail_budget_agrees_with_scheme():
     # the pairs (A_2, B_1), (A_1, B_2) are the anti-diagonal, named by their elements
     assert [b["C_21"], b["C_12"]] == pytest.approx([computed[1, 0], computed[0, 1]], abs=1e-12)
     assert computed[0, 1] > computed[0, 0]  # reversed pairing: A_1 with B_2
+    figs = {f.name: f for f in b.figures}
+    assert "steady state of the layout's 2 pairs, computed" in figs["C_21"].method
     assert b["n_ent_direct"] == sum(c > 1e-3 for c in (computed[1, 0], computed[0, 1]))
     assert b["n_ent"] == pytest.approx(b.error_budget[-1].value, rel=1e-9)  # at δ = 0
     assert {s.figure for s in b.error_budget} == {"n_ent (two pairs, δ = 0)"}
-    figs = {f.name: f for f in b.figures}
     assert "finite bandwidth" in figs["t_prep"].method and figs["t_prep"].converged
     # ideal broadband network first: N_ent = ∞; every imperfection can only lower it (Fig. 4b)
     values = [s.value for s in b.error_budget]
@@ -276,7 +286,7 @@ def test_dual_rail_budget_takes_the_largest_prefix_the_size_guard_allows(monkeyp
     b = budget(setup)
     figs = {f.name: f for f in b.figures}
     assert {"C_11", "C_22"} <= set(figs) and "C_33" not in figs
-    assert "first 2 pairs" in figs["C_22"].method
+    assert "first 2 of 3 pairs" in figs["C_22"].method
     assert figs["n_ent_direct"].method.startswith("lower bound")
     assert figs["n_ent_direct"].value == dr.count_entangled([b["C_11"], b["C_22"]])
     # counted from truncated states: the count and the rate carry their truncations' evidence

@@ -88,6 +88,13 @@ PROFILE_IDEAL = "C_ij ideal broadband"
 ERROR_BUDGET_FIGURE = "n_ent (two pairs, δ = 0)"
 
 
+def _prefix(k: int, n: int) -> str:
+    """'the layout's 3 pairs' for the whole layout, 'the layout's first 2 of 3 pairs' else."""
+    if k < n:
+        return f"the layout's first {k} of {n} pairs"
+    return "the layout's pair" if n == 1 else f"the layout's {n} pairs"
+
+
 def _two_pairs_at_zero_detuning(model: dr.DualRail) -> dr.DualRail:
     """The first two pairs at δ = 0 with every imperfection of ``model`` (error budget)."""
     return dr.DualRail(
@@ -171,7 +178,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         with timed(timings, "steady_state"):
             state = dr.steady_state(model, pairs=nodes)
     ckk = list(state.pair_concurrences(perm))
-    layout = f"{state.method} steady state of the layout's first {state.pairs} pairs, computed"
+    layout = f"{state.method} steady state of {_prefix(state.pairs, n)}, computed"
     if permuted:
         layout += f"; pair k = (A_P[k], B_k), P = {[p + 1 for p in perm]} (Eq. 9)"
     evidence = str(state.convergence or "")
@@ -208,7 +215,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     if state.pairs == n or full:
         whole = state.pairs == n
         direct_method = (
-            f"computed: number of the setup's {n} pairs with C > {dr.ENTANGLED_CONCURRENCE:g} "
+            f"computed: number of {_prefix(n, n)} with C > {dr.ENTANGLED_CONCURRENCE:g} "
             "(exact steady state)"
             if whole
             else f"lower bound: number of the {len(computed)} computed of the setup's {n} "
