@@ -203,7 +203,7 @@ def test_steady_state_started_from_a_prep_time_run_is_the_same_state(
 ) -> None:
     # steady_state(warm=run): the budget starts the C_ij ladder from the T_prep ladder's last
     # steady-state run (fewer photons, same pairs); same ladder, same answer to the Krylov
-    # tolerance of its first rung (FIRST_RUNG_RTOL, 1e-7: 1e-6 on ρ_q), fewer products on that
+    # tolerance of its first rung (FIRST_RUNG_RTOL; ρ_q to 1e-6), fewer products on that
     # rung. A run of other pairs or of as many photons as the first rung is ignored.
     from qnet_design.schemes.dual_rail import steady as module
 
@@ -231,6 +231,22 @@ def test_steady_state_started_from_a_prep_time_run_is_the_same_state(
         products.clear()
         steady_state(model, warm=runs[other], **kwargs)
         assert products[0] == first_cold
+
+
+def test_the_first_rung_is_accurate_enough_to_be_evidence() -> None:
+    # The first rung's C_kk enters the printed 6 → 7 photon change, whose margin to the 1e-5
+    # tolerance is 1.6e-6 at four pairs: its own error must stay a tenth of that. Two pairs at
+    # zero detuning (the real route), 6 photons, against the same rung at 1e-11: 5.7e-8 at
+    # FIRST_RUNG_RTOL = 3e-8, 5.6e-7 at the former 1e-7 (0.1 s each).
+    from qnet_design.schemes.dual_rail import steady as module
+
+    model = DualRail(2, 1.0, beta=10.0, gamma_phi=0.01)
+
+    def c22(rtol: float) -> float:
+        run = module._run_cascade(model, 2, 6, None, rtol)
+        return module._pair_concurrence(run.rho_q, 4, 2, 3)
+
+    assert abs(c22(module.FIRST_RUNG_RTOL) - c22(1e-11)) < 1.6e-7
 
 
 # ------------------------------------------------------------------------------------------
