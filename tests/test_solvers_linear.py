@@ -156,3 +156,48 @@ def _product_in_child(mat: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
     from qnet_design.solvers import _halves
 
     return _halves.RealCsrProduct(mat)(x)
+
+
+def test_the_halves_worker_and_the_prep_time_run_use_one_blas_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The propagation's products already use both cores (two halves); OpenBLAS's default
+    # threads on top oversubscribed them: the twpa budget took 32 s instead of 11 s on the
+    # idle 2-core machine. The thread-local setter returns the count it replaces.
+    import threading
+
+    from qnet_design.schemes.dual_rail import DualRail, dynamics
+    from qnet_design.solvers import _halves, blas
+
+    setters = blas._thread_local_setters()
+    if not setters:
+        pytest.skip("no OpenBLAS with thread-local thread counts here")
+
+    # a new worker thread starts by setting one BLAS thread for itself
+    started: list[str] = []
+
+    def initializer() -> None:
+        started.append(threading.current_thread().name)
+        blas.one_blas_thread()
+
+    monkeypatch.setattr(_halves, "_pool", None)
+    monkeypatch.setattr(_halves, "one_blas_thread", initializer)
+    _halves._both(lambda: None, lambda: None)
+    assert len(started) == 1 and started[0].startswith("qnet-design-halves")
+
+    # the T_prep run holds one BLAS thread in the calling thread, whatever the user's default
+    seen: list[list[int]] = []
+
+    def first_step(threshold: float) -> float:  # the first thing _prep_time_run does
+        seen.append([int(fn(1)) for fn in setters])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dynamics, "_check_threshold", first_step)
+    before = [int(fn(2)) for fn in setters]  # a user's default on the 2-core machine
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            dynamics._prep_time_run(DualRail(1, 1.0, beta=10.0), 1e-3, 0.05, 1)
+    finally:
+        for fn, n in zip(setters, before, strict=True):
+            fn(n)
+    assert seen == [[1] * len(setters)]

@@ -23,6 +23,8 @@ from typing import TypeVar
 import numpy as np
 import scipy.sparse as sp
 
+from .blas import one_blas_thread
+
 __all__ = ["MIN_SPLIT", "RealCsrProduct", "project"]
 
 #: Vectors shorter than this are not split (the thread hand-off costs ~50 µs).
@@ -48,7 +50,9 @@ def _both(first: Callable[[], _T], second: Callable[[], _T]) -> tuple[_T, _T]:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(1, thread_name_prefix="qnet-design-halves")
+            _pool = ThreadPoolExecutor(
+                1, thread_name_prefix="qnet-design-halves", initializer=one_blas_thread
+            )
     future: Future[_T] = _pool.submit(second)
     try:
         a = first()

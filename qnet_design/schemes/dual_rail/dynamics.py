@@ -17,6 +17,7 @@ from ...guard import check_size
 from ...metrics import crossing_time, purity
 from ...progress import progress
 from ...solvers._halves import RealCsrProduct
+from ...solvers.blas import serial_blas
 from ...solvers.cascaded import Blocks, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
 from ...solvers.propagate import KRYLOV_VECTORS, krylov_grid, propagate
@@ -141,6 +142,9 @@ def prep_time(
     return _prep_time_run(model, threshold, time_tolerance, pairs)[0]
 
 
+# one OpenBLAS thread: the propagation's memory-bound products already use both cores
+# (solvers/_halves.py); OpenBLAS's own threads on top oversubscribe them (budget 8 s → 32 s)
+@serial_blas()
 def _prep_time_run(
     model: DualRail, threshold: float, time_tolerance: float, pairs: int | None
 ) -> tuple[PrepTime, _Run | None]:
@@ -454,6 +458,7 @@ def _check_times(times: Sequence[float] | np.ndarray) -> np.ndarray:
     return t
 
 
+@serial_blas()
 def evolve(
     model: DualRail,
     times: Sequence[float] | np.ndarray,
