@@ -246,9 +246,9 @@ def steady_state(
     ``fock_tolerance`` with a lower ``fock_start`` (e.g. 1e-3 from 4) is a fast choice for plots
     read to ~1e-3; the default is for the benchmarks' 1e-6-level comparisons. Cost at β = 10,
     γ_φ = 0.01, zero detuning (the real route, :func:`takes_real_route`) on the 2-core machine:
-    see benchmarks/results/dual_rail.md (CPU time k = 3 pairs 2.4 s, k = 4 pairs 41 s and
-    1.1 GiB; k = 5 estimated 12.8 GiB; detuned, the Hermitian route: k = 4 ~88 s and 1.5 GiB,
-    k = 5 35 min and 16.2 GiB).
+    see benchmarks/results/dual_rail.md (k = 3 pairs 4 CPU-s; k = 4 pairs 26 s wall, 37 CPU-s,
+    1.0 GiB; k = 5 10 min wall, 14 CPU-min, 9.8 GiB; detuned, the Hermitian route: k = 4
+    ~50 CPU-s and 1.3 GiB, k = 5 estimated 19.4 GiB, above the guard's 16 GiB default).
     ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (the last
     rung of :func:`prep_time`'s ladder, in the budget), starts the first rung's Krylov solves
     instead of zero: the same answer for fewer products.
