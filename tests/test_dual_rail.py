@@ -803,6 +803,7 @@ def test_finite_bandwidth_prep_time_reports_its_truncation() -> None:
     assert at3.t_prep == pytest.approx(_independent_prep_time(model, 3, 1e-3), abs=0.01)
     pt = prep_time(model, time_tolerance=0.1)
     assert pt.convergence is not None and pt.convergence.converged
+    assert "T_prep in units of 1/γ" in str(pt.convergence)  # the change's unit where printed
     assert pt.source_photons is not None and pt.source_photons >= 4
     assert "finite bandwidth" in pt.method and pt.trace_distance is not None
     assert list(pt.to_frame().columns)[-1] == "trace_distance_per_pair"

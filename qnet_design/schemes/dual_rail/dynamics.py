@@ -178,7 +178,11 @@ def _prep_time_run(
             limit=_fock_limit(),
             tolerance=tol,
         )
-        return replace(conv.result, convergence=conv.convergence), runs[-1]
+        # the change is in units of 1/γ, like T_prep itself: say so where it is printed
+        evidence = replace(
+            conv.convergence, detail=f"{conv.convergence.detail}; figure T_prep in units of 1/γ"
+        )
+        return replace(conv.result, convergence=evidence), runs[-1]
     n = model.pairs
     check_size(
         f"broadband dual-rail dynamics of {n} pairs",
