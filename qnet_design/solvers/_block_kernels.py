@@ -325,6 +325,12 @@ def exact_sweep(
             _sweep_block(x, v, ys[0], zs[0], order[bi], False, True, rank, layout, ops)
 
 
+def _main_thread() -> bool:
+    """Whether the parallel kernels may run: numba's workqueue pool must not be entered from two
+    Python threads at once, so solves outside the main thread stay on one thread."""
+    return threading.current_thread() is threading.main_thread()
+
+
 class BlockStructure:
     """The layout of a :class:`.cascaded.BlockLiouvillian` for compiled kernels: block sizes
     and offsets, the basis states of every block and their state of the new factor (``sub``),
@@ -332,6 +338,8 @@ class BlockStructure:
     the diagonal by ``h_mid``), whether the sweeps split R ℒ E exactly and the sweep order of
     the blocks. Shared by :class:`HermitianKernels` and the real route
     (:class:`._real_kernels.SymmetricKernels`)."""
+
+    dinv: np.ndarray  # the pivots 1/diag(R ℒ E), set by each route in its own precision
 
     def __init__(self, op: BlockLiouvillian, d: int) -> None:
         lay = op.lay
@@ -367,6 +375,10 @@ class BlockStructure:
         self.natural = np.arange(self.sizes.size, dtype=np.int64)
         self.order, self.cut = self._chains(jumps)
         self.rank = np.argsort(self.order).astype(np.int64)
+
+    def _layout(self) -> tuple:
+        """The index arrays of the sweeps with the pivots ``dinv`` each route sets."""
+        return (self.glob, self.bstart, self.block, self.local, self.dinv, self.sub)
 
     def _splits_exactly(self, jumps: list) -> bool:
         """Whether a sweep from zero solves a triangular part of R ℒ E exactly.
@@ -446,9 +458,6 @@ class HermitianKernels(BlockStructure):
         head = (self.sizes, self.offsets, self.diag, h_ptr, h_idx, h_val, h_row0)
         return (*head, *self.c, self.h_mid)
 
-    def _layout(self) -> tuple:
-        return (self.glob, self.bstart, self.block, self.local, self.dinv, self.sub)
-
     def apply(self, r: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = pack(ℒX), X the packed Hermitian operator ``r``."""
         unpack(r, self.work, self.sizes, self.offsets)
@@ -472,7 +481,7 @@ class HermitianKernels(BlockStructure):
         chains do not touch, so sweeping them one after the other changes nothing)."""
         self.work[:] = 0.0
         lay, ops, order, rank = self._layout(), self._args(), self.order, self.rank
-        if threading.current_thread() is threading.main_thread():
+        if _main_thread():
             exact_sweep(self.work, v, self.ys, self.zs, backward, order, rank, self.cut, lay, ops)
         else:  # numba's workqueue pool must not be entered from two threads at once
             y, z = self.ys[0], self.zs[0]

@@ -22,13 +22,12 @@ threads give identical results. ℒ runs on two threads too, each on its half of
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit, prange
 
-from ._block_kernels import BlockStructure
+from ._block_kernels import BlockStructure, _main_thread, _skipped
 
 if TYPE_CHECKING:
     from .cascaded import BlockLiouvillian
@@ -127,13 +126,6 @@ def embed(u: np.ndarray, x: np.ndarray, layout: tuple, sizes, offsets) -> None:
 # ``ops`` (SymmetricKernels._args): as in _block_kernels, with real values: sizes, offsets,
 # diag (Dg), K as stacked CSR (k_ptr, k_idx, k_val; block b's rows from row k_row0[b]), then the
 # jump blocks (jl_ptr, j_src, j_row0, c_ptr, c_idx, c_val).
-
-
-@njit(cache=True, fastmath=True)
-def _skipped(src, b, skip):
-    """Whether the jump block from ``src`` into ``b`` (their ranks in the sweep order) is left
-    out: ``skip`` = 1 leaves out the later source blocks, −1 the earlier ones, 0 none."""
-    return (skip > 0 and src > b) or (skip < 0 and src < b)
 
 
 @njit(cache=True, fastmath=True)
@@ -391,12 +383,6 @@ def scaled_gather(x, out, w, mode, layout, sizes, offsets, diag) -> None:
                 t += 1
 
 
-def _main_thread() -> bool:
-    """Whether the parallel kernels may run: numba's workqueue pool must not be entered from two
-    Python threads at once, so solves outside the main thread stay on one thread."""
-    return threading.current_thread() is threading.main_thread()
-
-
 class SymmetricKernels(BlockStructure):
     """:class:`._block_kernels.HermitianKernels` for a real ℒ (:func:`is_real`) on the real
     symmetric unknowns (module docstring): ℒ, the symmetric Gauss–Seidel sweeps and, where the
@@ -442,9 +428,6 @@ class SymmetricKernels(BlockStructure):
 
     def _args(self) -> tuple:
         return (self.sizes, self.offsets, self.diag, *self.kr, *self.cr)
-
-    def _layout(self) -> tuple:
-        return (self.glob, self.bstart, self.block, self.local, self.dinv, self.sub)
 
     def gather(self, flat: np.ndarray) -> np.ndarray:
         """The unknowns of the blocks ``flat`` (real parts of its entries i ≤ j)."""
