@@ -8,18 +8,22 @@ and by commit b87a6df, side by side in one run.
 * exact-prep (``--exact-prep``): this checkout with ``FINITE_PREP_PAIRS`` raised to the
   setup's number of pairs, i.e. the finite-bandwidth T_prep of the whole layout instead of its
   first pairs (what that figure would cost in the budget);
+* exact-prep serial (``--serial``, with ``--exact-prep``): the exact-prep route with every solve
+  in turn in one process (``budget._common.ALONGSIDE = False``) instead of the layout's steady
+  state and the error budget in forked children alongside T_prep: the overlap's effect;
 * exact-prep@COMMIT (``--before COMMIT``, with ``--exact-prep``): the same route at an earlier
   commit, so that a change's speed-up and the identity of its figures show in one run (the
   figures are also printed to ten digits).
 
 Both read the same setup file of this checkout, so the inputs are identical. Each budget runs
-as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time
-CPU time and peak memory (ru_maxrss) are its own; the routes alternate (old first in odd
+as ``qnet-design budget SETUP --json`` in its own subprocess (one BLAS thread) whose wall time,
+CPU time (with that of the children it forks) and peak memory (ru_maxrss; its children's
+largest apart) are its own; the routes alternate (old first in odd
 repeats). The load average before and after each run is recorded: on a shared machine the wall
 time is inflated by the load, the CPU time much less, so both are given.
 
 Usage: ``python benchmarks/bench_dual_rail_budget.py [--setup PATH] [--repeats 1]
-[--exact-prep [--before COMMIT]]``; prints a markdown section for
+[--exact-prep [--serial] [--before COMMIT]]``; prints a markdown section for
 ``benchmarks/results/dual_rail.md``.
 """
 
@@ -42,18 +46,24 @@ SETUP = ROOT / "devices" / "setups" / "dual_rail_twpa.toml"
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 FIGURES = ("C_11", "C_22", "C_33", "n_ent", "n_ent_direct", "t_prep", "t_prep_trace")
 
-# runs the CLI in-process so that ru_maxrss is this budget's own peak
+# runs the CLI in-process so that ru_maxrss is this budget's own peak; the CPU time adds that
+# of the child processes the budget forks (its solves computed alongside T_prep), whose peak is
+# given apart (they share the parent's pages until they write, so the sum overstates)
 _TASK = """
 import importlib, json, resource, sys, time
 from qnet_design.cli import main
-if len(sys.argv) > 2:  # the exact-prep route
+if sys.argv[2] != "-":  # the exact-prep routes
     importlib.import_module("qnet_design.budget._dual_rail").FINITE_PREP_PAIRS = int(sys.argv[2])
+if sys.argv[3] == "serial":  # the solves one after the other, in this process
+    importlib.import_module("qnet_design.budget._common").ALONGSIDE = False
 t0 = time.perf_counter()
 code = main(["budget", sys.argv[1], "--json"])
 wall = time.perf_counter() - t0
 use = resource.getrusage(resource.RUSAGE_SELF)
-cpu = use.ru_utime + use.ru_stime
-out = {"code": code, "wall_s": wall, "cpu_s": cpu, "peak_mib": use.ru_maxrss / 1024}
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = use.ru_utime + use.ru_stime + kids.ru_utime + kids.ru_stime
+out = {"code": code, "wall_s": wall, "cpu_s": cpu, "peak_mib": use.ru_maxrss / 1024,
+       "child_peak_mib": kids.ru_maxrss / 1024}
 print(json.dumps(out), file=sys.stderr)
 """
 
@@ -87,11 +97,13 @@ def warm_up(tree: Path) -> None:
         )
 
 
-def run_budget(tree: Path, setup: Path, prep_pairs: int | None = None) -> dict:
+def run_budget(
+    tree: Path, setup: Path, prep_pairs: int | None = None, serial: bool = False
+) -> dict:
     """One budget in a subprocess importing the package of ``tree`` (``prep_pairs``: the
-    budget's FINITE_PREP_PAIRS)."""
+    budget's FINITE_PREP_PAIRS; ``serial``: its solves in turn, none alongside T_prep)."""
     load_before = os.getloadavg()[0]
-    extra = [] if prep_pairs is None else [str(prep_pairs)]
+    extra = ["-" if prep_pairs is None else str(prep_pairs), "serial" if serial else "-"]
     proc = subprocess.run(
         [sys.executable, "-c", _TASK, str(setup), *extra],
         cwd=tree,
@@ -125,16 +137,18 @@ def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
         "- command: `python benchmarks/bench_dual_rail_budget.py` (full budget, `qnet-design "
         "budget SETUP --json`, each in its own subprocess, routes alternating)",
         "",
-        "| run | route | wall s | CPU s | peak MiB | load before/after | "
+        "| run | route | wall s | CPU s | peak MiB | child peak MiB | load before/after | "
         + " | ".join(cols)
         + " |",
-        "|---" * (6 + len(cols)) + "|",
+        "|---" * (7 + len(cols)) + "|",
     ]
     for route, i, r in rows:
         values = [f"{r['figures'][c]['value']:.4g}" if c in r["figures"] else "–" for c in cols]
         lines.append(
             f"| {i} | {route} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['peak_mib']:.0f} | "
-            f"{r['load'][0]:.1f}/{r['load'][1]:.1f} | " + " | ".join(values) + " |"
+            f"{r.get('child_peak_mib', 0):.0f} | {r['load'][0]:.1f}/{r['load'][1]:.1f} | "
+            + " | ".join(values)
+            + " |"
         )
     routes = list(dict.fromkeys(rt for rt, _, _ in rows))
     mean = {
@@ -151,7 +165,10 @@ def report(rows: list[tuple[str, int, dict]], setup: Path) -> str:
             f"{mean[route][1] / mean['old'][1]:.2f}, peak memory "
             f"{mean[route][2] / mean['old'][2]:.2f} (means over the runs above)"
         )
-    lines.append("- wall time per budget stage (s, the budget's own timings):")
+    lines.append(
+        "- wall time per budget stage (s, the budget's own timings; where the route computes "
+        "steady_state and error_budget alongside prep_time, in forked children, they overlap it):"
+    )
     for route, i, r in rows:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items())
         lines.append(f"  - run {i} {route}: {stages}")
@@ -184,6 +201,11 @@ def main() -> None:
         help="also run this checkout with the whole layout's finite-bandwidth T_prep",
     )
     ap.add_argument(
+        "--serial",
+        action="store_true",
+        help="with --exact-prep: also run it with every solve in turn (none alongside T_prep)",
+    )
+    ap.add_argument(
         "--before",
         metavar="COMMIT",
         help="with --exact-prep: also run COMMIT's exact-prep route (speed-up, same figures)",
@@ -193,10 +215,12 @@ def main() -> None:
     rows: list[tuple[str, int, dict]] = []
     pairs = int(tomllib.loads(setup.read_text())["layout"]["pairs"]) if args.exact_prep else 0
     order = ["old", "new"] + ["exact-prep"] * args.exact_prep
+    order += ["exact-prep serial"] * (args.exact_prep and args.serial)
     before = f"exact-prep@{args.before}" if args.before and args.exact_prep else None
     order += [before] if before else []
     with tempfile.TemporaryDirectory(prefix="qnet-old-") as tmp:
         trees = {"old": extract_old(Path(tmp) / "old"), "new": ROOT, "exact-prep": ROOT}
+        trees["exact-prep serial"] = ROOT
         if before:
             trees[before] = extract_old(Path(tmp) / "before", args.before)
         for tree in set(trees.values()):
@@ -205,7 +229,8 @@ def main() -> None:
             for route in order if i % 2 else order[::-1]:
                 print(f"run {i}: {route} budget ...", file=sys.stderr, flush=True)
                 exact = route.startswith("exact-prep")
-                result = run_budget(trees[route], setup, pairs if exact else None)
+                serial = route.endswith("serial")
+                result = run_budget(trees[route], setup, pairs if exact else None, serial)
                 print(
                     f"  {result['wall_s']:.1f} s wall, {result['cpu_s']:.1f} s CPU, "
                     f"{result['peak_mib']:.0f} MiB",

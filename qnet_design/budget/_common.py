@@ -1,14 +1,21 @@
-"""Helpers shared by the scheme budgets: timing, error-budget stepping, convergence flags."""
+"""Helpers shared by the scheme budgets: timing, error-budget stepping, convergence flags, work
+computed alongside in a forked child process."""
 
 from __future__ import annotations
 
+import math
+import multiprocessing
+import sys
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from typing import Any
 
-from ..progress import progress
+from ..progress import progress, set_enabled
 from ._types import BudgetStep
 
 
@@ -48,3 +55,102 @@ def error_budget(
         progress("error budget", f"+ {label}")  # each step is a solve of its own
         out.append(BudgetStep(f"+ {label}", figure_name, evaluate(model)))
     return tuple(out)
+
+
+#: Whether a full budget may run its solves that do not need T_prep in forked child processes
+#: while the parent computes T_prep (:class:`Alongside`); False runs them in turn, same figures.
+ALONGSIDE = True
+
+
+def can_fork() -> bool:
+    """Whether :class:`Alongside` forks: Linux (fork is the platform's own start method; on
+    macOS the system libraries are not fork-safe), from the process's main thread (forking a
+    thread pool's worker copies one thread of many) and not inside a daemonic worker process
+    (which may not have children)."""
+    return (
+        ALONGSIDE
+        and sys.platform.startswith("linux")
+        and threading.current_thread() is threading.main_thread()
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _child(work: Callable[[], Any], conn: Connection) -> None:
+    """Run ``work`` in the forked child and send ("ok", result, seconds) or ("error", exc)."""
+    set_enabled(False)  # one status line on the terminal: the parent's
+    start = time.perf_counter()
+    try:
+        message: tuple[Any, ...] = ("ok", work(), time.perf_counter() - start)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the parent reports it
+        return
+    except Exception as exc:
+        message = ("error", exc)
+    try:
+        conn.send(message)
+    except Exception:  # an unpicklable result or error: the parent computes it itself
+        conn.send(("lost",))
+    finally:
+        conn.close()
+
+
+class Alongside:
+    """``work()`` in a forked child process, started now, its answer taken by :meth:`result`.
+
+    The child is a copy of the caller (no pickling of the inputs, no import); it runs the same
+    code as the caller would, so the answer is bitwise the same (the cascade's kernels give the
+    same result on one thread or two). Its return value or its error (every error class of the
+    toolkit pickles as itself) comes back through a pipe; if the child dies or its answer does
+    not pickle, :meth:`result` computes ``work()`` in the caller. Without fork
+    (:func:`can_fork`) or with ``fork`` False nothing starts and :meth:`result` computes
+    ``work()`` then, in turn (``forked`` says which).
+    The child writes no progress line. :meth:`cancel` (the caller failed or was interrupted)
+    stops it. ``seconds``: the wall time of ``work()`` where it ran.
+    """
+
+    def __init__(self, work: Callable[[], Any], fork: bool = True) -> None:
+        self.work = work
+        self.seconds = math.nan
+        self._proc: Any = None
+        self.forked = fork and can_fork()
+        if self.forked:
+            ctx = multiprocessing.get_context("fork")
+            self._conn, child_end = ctx.Pipe(duplex=False)
+            with warnings.catch_warnings():
+                # Python ≥ 3.12 warns on any fork of a process with threads; the caller's
+                # threads here are the toolkit's idle pools (fork-safe: solvers/_halves.py
+                # forgets its pool in a child, numba's workqueue layer is fork-safe)
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+                self._proc = ctx.Process(target=_child, args=(work, child_end), daemon=True)
+                self._proc.start()
+            child_end.close()
+
+    def result(self) -> Any:
+        """The answer of ``work()`` (its error raised here, as if it had been called here)."""
+        message: tuple[Any, ...] = ("lost",)
+        if self._proc is not None:
+            try:
+                message = self._conn.recv()
+            except EOFError:  # the child died (killed, out of memory)
+                pass
+            finally:
+                self.cancel()
+        if message[0] == "error":
+            raise message[1]
+        if message[0] == "ok":
+            self.seconds = message[2]
+            return message[1]
+        start = time.perf_counter()
+        try:
+            return self.work()
+        finally:
+            self.seconds = time.perf_counter() - start
+
+    def cancel(self) -> None:
+        """Stop the child (if any) and reap it."""
+        if self._proc is None:
+            return
+        proc, self._proc = self._proc, None
+        self._conn.close()
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()

@@ -58,13 +58,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConvergenceError, SizeError
+from ..guard import max_memory
 from ..metrics import n_ent_extrapolated
 from ..progress import progress
 from ..schemes import dual_rail as dr
-from ..schemes.dual_rail.dynamics import PREP_TIME_TOLERANCE, _prep_time_run
+from ..schemes.dual_rail.dynamics import PREP_TIME_TOLERANCE, _dynamics_bytes, _prep_time_run
+from ..schemes.dual_rail.steady import FOCK_START, steady_state_bytes
 from ..specs.setups import SetupSpec
 from ..translate import Translation
-from ._common import converged, error_budget, timed
+from ._common import Alongside, converged, error_budget, timed
 from ._types import Budget, BudgetStep, Figure
 
 #: Largest number of pairs whose finite-bandwidth T_prep the full budget computes; a larger
@@ -72,12 +74,9 @@ from ._types import Budget, BudgetStep, Figure
 FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
-    "imperfection): the {n}-pair truncation ladder costs more than the rest of the budget "
-    "(three pairs of dual_rail_twpa: ~15 s wall against ~6 for the rest; ~6, ~12 CPU-s "
-    "at 4, 5 source photons; 17.6/gamma for its first two pairs against "
-    "14.3/gamma for all three, 17.5 against 16.2 by the trace distance). Closest when the "
-    "pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: paper 000), too "
-    "short when they form one after another (delta = 0); "
+    "imperfection): the dynamics of all {n} pairs costs far more than the rest of the budget. "
+    "Closest when the pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: "
+    "paper 000), too short when they form one after another (delta = 0); "
     "qnet_design.schemes.dual_rail.prep_time(model) gives the {n}-pair value"
 )
 #: Profile names (the plots title the panels with them).
@@ -114,32 +113,26 @@ def _n_ent(model: dr.DualRail) -> float:
     return dr.n_ent(model).estimate
 
 
-def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
-    timings: dict[str, float] = {}
-    model = tr.model_as(dr.DualRail)
+def _prep(
+    model: dr.DualRail,
+    ideal: dr.DualRail,
+    finite: bool,
+    k_prep: int,
+    warnings: list[str],
+    timings: dict[str, float],
+) -> tuple[dr.PrepTime | None, str, str]:
+    """T_prep of the layout (finite bandwidth: of its first ``k_prep`` pairs), the method text
+    of its figure and how it was computed (for the trace-distance figure's method); a T_prep
+    that cannot be computed is a warning."""
     n = model.pairs
-    warnings: list[str] = []
-    figures: list[Figure] = []
-    profiles: dict[str, Any] = {}
-    perm = tuple(model.permutation or range(n))
-    permuted = perm != tuple(range(n))
-
-    # the layout's ideal target state: the pure state of Eq. 9, milliseconds at any N here
-    ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
-    with timed(timings, "concurrence_matrix"):
-        profiles[PROFILE_IDEAL] = dr.analytic_concurrences(ideal)
-
-    # preparation time, before the steady state: the steady state of the same N pairs starts
-    # its truncation ladder from the T_prep ladder's last steady-state run (``warm``)
-    prep, warm = None, None
-    finite = full and not model.broadband
-    k_prep = min(n, FINITE_PREP_PAIRS)
+    prep, t_method = None, ""
+    permuted = tuple(model.permutation or range(n)) != tuple(range(n))
     which = ""  # how the finite-bandwidth T_prep was computed, for its figures' methods
     with timed(timings, "prep_time"):
         try:
             if finite:
                 progress("dual-rail budget", f"finite-bandwidth T_prep of {k_prep} pairs")
-                prep, warm = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k_prep)
+                prep = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k_prep)[0]
                 which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
                 if permuted and k_prep < n:
                     which = (
@@ -156,27 +149,89 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                 t_method = "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"
         except (ConvergenceError, SizeError) as exc:
             warnings.append(f"T_prep not computed: {exc}")
+    return prep, t_method, which
 
-    # exact steady state: for the full budget all N pairs, or the largest prefix of the layout
-    # the size guard allows (it refuses before any work); else the first two
-    state = None
+
+def _layout_state(model: dr.DualRail, full: bool) -> tuple[dr.SteadyState, list[str]]:
+    """The exact steady state the budget's C figures come from, and its warnings: for the full
+    budget all N pairs, or the largest prefix of the layout the size guard allows (it refuses
+    before any work); else the nodes of the first two pairs."""
+    n = model.pairs
+    warnings: list[str] = []
     if full:
         for k in range(n, 1, -1):
             what = f"all {n} pairs" if k == n else f"the first {k} of {n} pairs"
             progress("dual-rail budget", f"steady state of {what}")
             try:
-                with timed(timings, "steady_state"):
-                    state = dr.steady_state(model, pairs=k, warm=warm)
-                break
+                return dr.steady_state(model, pairs=k), warnings
             except SizeError as exc:
                 if k == n:
                     warnings.append(f"C_ij of all {n} pairs not computed: {exc}")
-    if state is None:
-        # the first two pairs (A_P[0], B_0), (A_P[1], B_1) need the nodes up to max(P[0], P[1])
-        nodes = max(min(2, n), *(p + 1 for p in perm[:2]))
-        progress("dual-rail budget", f"steady state of the first {nodes} nodes of each rail")
-        with timed(timings, "steady_state"):
-            state = dr.steady_state(model, pairs=nodes)
+    # the first two pairs (A_P[0], B_0), (A_P[1], B_1) need the nodes up to max(P[0], P[1])
+    perm = tuple(model.permutation or range(n))
+    nodes = max(min(2, n), *(p + 1 for p in perm[:2]))
+    progress("dual-rail budget", f"steady state of the first {nodes} nodes of each rail")
+    return dr.steady_state(model, pairs=nodes), warnings
+
+
+def _error_budget(model: dr.DualRail) -> tuple[BudgetStep, ...]:
+    """Headline N_ent of two pairs at δ = 0 with the imperfections switched on one at a time."""
+    two = _two_pairs_at_zero_detuning(model)
+    start = replace(two, beta=None, beta_b=None, gamma_phi=0.0, gamma_loss=0.0, p_loss=0.0)
+    plan: list[tuple[str, dict[str, Any]]] = [
+        ("finite bandwidth β", {"beta": two.beta, "beta_b": two.beta_b}),
+        ("dephasing γ_φ", {"gamma_phi": two.gamma_phi}),
+        ("non-guided decay γ′", {"gamma_loss": two.gamma_loss}),
+        ("propagation loss p_loss", {"p_loss": two.p_loss}),
+    ]
+    progress("dual-rail budget", "error budget (two pairs at δ = 0, one step at a time)")
+    return error_budget(start, plan, ERROR_BUDGET_FIGURE, _n_ent)
+
+
+def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
+    timings: dict[str, float] = {}
+    model = tr.model_as(dr.DualRail)
+    n = model.pairs
+    warnings: list[str] = []
+    figures: list[Figure] = []
+    profiles: dict[str, Any] = {}
+    perm = tuple(model.permutation or range(n))
+    permuted = perm != tuple(range(n))
+
+    # the layout's ideal target state: the pure state of Eq. 9, milliseconds at any N here
+    ideal = dr.DualRail(n, model.r, model.delta_a, model.permutation)
+    with timed(timings, "concurrence_matrix"):
+        profiles[PROFILE_IDEAL] = dr.analytic_concurrences(ideal)
+
+    # the solves that do not need T_prep (the layout's steady state, the error budget) run in
+    # forked children while this process computes T_prep, when the platform forks and both
+    # fit in memory at once (Alongside; else in turn, after it): the same figures either way
+    finite = full and not model.broadband
+    k_prep = min(n, FINITE_PREP_PAIRS)
+    together = steady_state_bytes(n, FOCK_START + 1) + (
+        _dynamics_bytes(k_prep, FOCK_START) if finite else 0
+    )
+    layout_work = Alongside(
+        lambda: _layout_state(model, full), fork=full and together <= max_memory()
+    )
+    steps_work = Alongside(lambda: _error_budget(model), fork=full) if full else None
+    try:
+        prep, t_method, which = _prep(model, ideal, finite, k_prep, warnings, timings)
+        if layout_work.forked:
+            progress("dual-rail budget", f"steady state of all {n} pairs (computed alongside)")
+        state, state_warnings = layout_work.result()
+        timings["steady_state"] = layout_work.seconds
+        warnings += state_warnings
+        steps: tuple[BudgetStep, ...] = ()
+        if steps_work is not None:
+            alongside = " (computed alongside)" * steps_work.forked
+            progress("dual-rail budget", f"error budget (two pairs at δ = 0){alongside}")
+            steps = steps_work.result()
+            timings["error_budget"] = steps_work.seconds
+    finally:
+        layout_work.cancel()
+        if steps_work is not None:
+            steps_work.cancel()
     ckk = list(state.pair_concurrences(perm))
     layout = f"{state.method} steady state of {_prefix(state.pairs, n)}, computed"
     if permuted:
@@ -192,7 +247,9 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         if permuted:
             # paper 000 extrapolates along an unpermuted cascade at δ = 0 (Fig. 4b), where the
             # permutation has no effect: the layout's own pairs (not ordered by C) would not do
-            estimate = _n_ent(_two_pairs_at_zero_detuning(model))
+            # the error budget's last step is this very model (every imperfection switched on)
+            two = _two_pairs_at_zero_detuning(model)
+            estimate = steps[-1].value if steps else _n_ent(two)
             ext = "two pairs at δ = 0 with every imperfection (the permutation needs δ ≠ 0)"
         else:
             estimate = n_ent_extrapolated(ckk[0], ckk[1])
@@ -273,19 +330,6 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
                     evidence=str(prep.convergence or ""),
                 )
             )
-    steps: tuple[BudgetStep, ...] = ()
-    if full:
-        two = _two_pairs_at_zero_detuning(model)
-        start = replace(two, beta=None, beta_b=None, gamma_phi=0.0, gamma_loss=0.0, p_loss=0.0)
-        plan: list[tuple[str, dict[str, Any]]] = [
-            ("finite bandwidth β", {"beta": two.beta, "beta_b": two.beta_b}),
-            ("dephasing γ_φ", {"gamma_phi": two.gamma_phi}),
-            ("non-guided decay γ′", {"gamma_loss": two.gamma_loss}),
-            ("propagation loss p_loss", {"p_loss": two.p_loss}),
-        ]
-        progress("dual-rail budget", "error budget (two pairs at δ = 0, one step at a time)")
-        with timed(timings, "error_budget"):
-            steps = error_budget(start, plan, ERROR_BUDGET_FIGURE, _n_ent)
     return Budget(
         "dual_rail", setup.name, tuple(figures), steps, tuple(warnings), timings, profiles
     )
