@@ -45,6 +45,12 @@ Full budget (``full=True``) adds, from the N-pair solve when the size guard allo
   δ_A = 0, where the state forms slowest); its figure is named ``n_ent (two pairs, δ = 0)``,
   since for a detuned or permuted layout it is not the headline ``n_ent``.
 
+The full budget's solves that do not need T_prep — the layout's steady state and the error
+budget — run in two forked child processes while the budget computes T_prep (Linux, from the
+main thread, when both fit the memory limit together; else one after the other), with the same
+figures either way (:class:`qnet_design.budget._common.Alongside`); the stage timings are then
+those of each process and overlap.
+
 Profiles for plots: ``C_ij computed (finite bandwidth)`` (full budget) and
 ``C_ij ideal broadband`` (the pure state Eq. 9 of the layout, β, γ_φ, γ′, p_loss left out).
 """
