@@ -271,6 +271,27 @@ def test_dual_rail_budget_of_more_pairs_than_its_finite_prep_limit(monkeypatch):
     assert any("first 1 of 2 pairs" in w for w in b.warnings)
 
 
+def test_dual_rail_budget_takes_t_prep_of_the_largest_prefix_the_size_guard_allows(monkeypatch):
+    # a memory limit between the one- and two-pair dynamics estimates (270 and 281 MiB at 4
+    # source photons): T_prep of the first pair instead of none, labelled approximate, and the
+    # warning says why (the guard, not the cost); the same figure as prep_time(pairs=1) (~1 s)
+    from qnet_design.budget._dual_rail import _prep
+    from qnet_design.schemes import dual_rail as dr
+    from qnet_design.schemes.dual_rail.dynamics import _dynamics_bytes
+
+    limit = 278 * 2**20
+    assert _dynamics_bytes(1, 6) < limit < _dynamics_bytes(2, 4)
+    monkeypatch.setenv("QNET_DESIGN_MAX_MEMORY", str(limit))
+    setup = with_overrides(load_setup(SETUPS / "dual_rail_twpa.toml"), {"layout.pairs": 2})
+    model = translate(setup).model_as(dr.DualRail)
+    warnings: list[str] = []
+    prep, method, _, pairs = _prep(model, model, True, 2, warnings, {})
+    assert pairs == 1 and prep is not None
+    assert prep.t_prep == dr.prep_time(model, pairs=1).t_prep
+    assert method.startswith("approximate: the layout's first 1 of 2 pairs")
+    assert len(warnings) == 1 and "the size guard refuses 2 pairs" in warnings[0]
+
+
 @pytest.mark.slow
 def test_dual_rail_budget_takes_the_largest_prefix_the_size_guard_allows(monkeypatch):
     # a memory limit between the two- and three-pair estimates (326 and 400 MiB at 7 photons):

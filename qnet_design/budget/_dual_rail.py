@@ -35,7 +35,8 @@ Full budget (``full=True``) adds, from the N-pair solve when the size guard allo
   the quiet 2-core machine against ~1 s for two pairs and ~6 s for the rest of it, ~1.8×
   b87a6df's whole proxy budget: benchmarks/results/dual_rail.md),
   so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
-  of those qubits), labelled approximate, with a warning. dual_rail_twpa: 17.6/γ (trace
+  of those qubits; fewer when the size guard refuses that many), labelled approximate, with a
+  warning that says why. dual_rail_twpa: 17.6/γ (trace
   distance 17.5/γ) for its first two pairs against 14.3/γ (16.2/γ) for all three — still far
   closer than the ideal broadband T_prep of the three pairs, 38.9/γ, which leaves out every
   imperfection;
@@ -80,11 +81,11 @@ from ._types import Budget, BudgetStep, Figure
 FINITE_PREP_PAIRS = 2
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
-    "imperfection): the dynamics of all {n} pairs costs far more than the rest of the budget. "
-    "Closest when the pairs prepare in parallel (detuning steps >~ gamma, delta_max < kappa: "
-    "paper 000), too short when they form one after another (delta = 0); "
+    "imperfection): {why}. Closest when the pairs prepare in parallel (detuning steps >~ gamma, "
+    "delta_max < kappa: paper 000), too short when they form one after another (delta = 0); "
     "qnet_design.schemes.dual_rail.prep_time(model) gives the {n}-pair value"
 )
+_COSTLY_PREP = "the dynamics of all {n} pairs costs far more than the rest of the budget"
 #: Profile names (the plots title the panels with them).
 PROFILE_COMPUTED = "C_ij computed (finite bandwidth)"
 PROFILE_IDEAL = "C_ij ideal broadband"
@@ -126,36 +127,46 @@ def _prep(
     k_prep: int,
     warnings: list[str],
     timings: dict[str, float],
-) -> tuple[dr.PrepTime | None, str, str]:
-    """T_prep of the layout (finite bandwidth: of its first ``k_prep`` pairs), the method text
-    of its figure and how it was computed (for the trace-distance figure's method); a T_prep
-    that cannot be computed is a warning."""
+) -> tuple[dr.PrepTime | None, str, str, int]:
+    """T_prep of the layout (finite bandwidth: of its first ``k_prep`` pairs, or of the largest
+    prefix the size guard allows), the method text of its figure, how it was computed (for the
+    trace-distance figure's method) and its number of pairs; a T_prep that cannot be computed
+    is a warning."""
     n = model.pairs
-    prep, t_method = None, ""
     permuted = tuple(model.permutation or range(n)) != tuple(range(n))
-    which = ""  # how the finite-bandwidth T_prep was computed, for its figures' methods
     with timed(timings, "prep_time"):
-        try:
-            if finite:
-                progress("dual-rail budget", f"finite-bandwidth T_prep of {k_prep} pairs")
-                prep = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k_prep)[0]
-                which = f"approximate: the layout's first {k_prep} of {n} pairs, " * (k_prep < n)
-                if permuted and k_prep < n:
-                    which = (
-                        f"approximate: the qubits of the first {k_prep} of {n} nodes of each "
-                        "rail (for this permutation not whole pairs), "
-                    )
-                which += "finite bandwidth Eq. 11 with every imperfection, "
-                t_method = which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}"
-                if k_prep < n:
-                    warnings.append(_PARTIAL_PREP.format(k=k_prep, n=n))
-            else:
-                progress("dual-rail budget", f"ideal broadband T_prep of {n} pairs")
+        if not finite:
+            progress("dual-rail budget", f"ideal broadband T_prep of {n} pairs")
+            try:
                 prep = dr.prep_time(ideal)
-                t_method = "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3"
-        except (ConvergenceError, SizeError) as exc:
-            warnings.append(f"T_prep not computed: {exc}")
-    return prep, t_method, which
+            except (ConvergenceError, SizeError) as exc:
+                warnings.append(f"T_prep not computed: {exc}")
+                return None, "", "", n
+            return prep, "ideal broadband Eq. 1, [1−Tr ρ²]/N = 1e-3", "", n
+        why = _COSTLY_PREP.format(n=n)
+        for k in range(k_prep, 0, -1):  # the size guard refuses before any work
+            progress("dual-rail budget", f"finite-bandwidth T_prep of {k} pairs")
+            try:
+                prep = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k)[0]
+                break
+            except SizeError as exc:
+                why = f"the size guard refuses {k} pairs ({exc})"
+                if k == 1:
+                    warnings.append(f"T_prep not computed: {exc}")
+                    return None, "", "", k
+            except ConvergenceError as exc:
+                warnings.append(f"T_prep not computed: {exc}")
+                return None, "", "", k
+    which = f"approximate: the layout's first {k} of {n} pairs, " * (k < n)
+    if permuted and k < n:
+        which = (
+            f"approximate: the qubits of the first {k} of {n} nodes of each "
+            "rail (for this permutation not whole pairs), "
+        )
+    which += "finite bandwidth Eq. 11 with every imperfection, "
+    if k < n:
+        warnings.append(_PARTIAL_PREP.format(k=k, n=n, why=why))
+    return prep, which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}", which, k
 
 
 def _layout_state(model: dr.DualRail, full: bool) -> tuple[dr.SteadyState, list[str]]:
@@ -222,7 +233,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     )
     steps_work = Alongside(lambda: _error_budget(model), fork=full) if full else None
     try:
-        prep, t_method, which = _prep(model, ideal, finite, k_prep, warnings, timings)
+        prep, t_method, which, k_prep = _prep(model, ideal, finite, k_prep, warnings, timings)
         if layout_work.forked:
             progress("dual-rail budget", f"steady state of all {n} pairs (computed alongside)")
         state, state_warnings = layout_work.result()
