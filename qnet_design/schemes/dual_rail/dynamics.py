@@ -22,7 +22,7 @@ from ...solvers.cascaded import Blocks, liouvillian
 from ...solvers.convergence import Convergence, widen_until_converged
 from ...solvers.propagate import KRYLOV_VECTORS, krylov_grid, propagate
 from .analytic import analytic_state
-from .generator import _real_generator, _unpack_matrix
+from .generator import _real_generator, _source_trace
 from .model import DualRail
 from .operators import _block_entries, _prefix_model, _source_basis, _source_frame
 from .results import Evolution, PrepTime
@@ -282,15 +282,16 @@ def _block_trace_norm(lay: Blocks, flat: np.ndarray) -> float:
 
 def _dynamics_bytes(pairs: int, photons: int | None) -> float:
     """Peak memory of the finite-bandwidth propagation: the assembly of ℒ (≤ 6 + 14N nonzeros
-    per entry, measured 14, 26, 43 at N = 1, 2, 3; one block row of the complex ℒ at a time,
-    the real-parameter matrix and its block rows take ~50 bytes per nonzero at the peak:
-    measured 47 and 49 at three pairs, 4 and 5 photons, 345 MiB at 5), or later ℒ (12 bytes
-    per nonzero) with the real Krylov basis, the SETTLE_CHECK/STEP + 1 stored steps and a few
-    work vectors (8 bytes each); plus the interpreter with numpy/scipy/qutip/numba (270 MiB).
+    per entry, measured 32 and 34 at N = 3; the real-parameter matrix is written once,
+    12 bytes per nonzero, then copied into the two halves of the product: ~25 bytes per
+    nonzero at the peak, measured 24.6 and 24.5 at three pairs, 4 and 5 photons, 138 MiB at 5
+    with tracemalloc; 52 before the direct assembly), or later ℒ (12 bytes per nonzero) with
+    the real Krylov basis, the SETTLE_CHECK/STEP + 1 stored steps and a few work vectors (8
+    bytes each); plus the interpreter with numpy/scipy/qutip/numba (270 MiB).
     """
     nonzeros = 6 + 14 * pairs
     vectors = KRYLOV_VECTORS + 1 + round(SETTLE_CHECK / STEP) + 1 + 8
-    per_entry = max(50.0 * nonzeros, 12.0 * nonzeros + 8.0 * vectors)
+    per_entry = max(25.0 * nonzeros, 12.0 * nonzeros + 8.0 * vectors)
     return per_entry * _block_entries(pairs, photons) + 270 * 2**20
 
 
@@ -320,8 +321,7 @@ class _Network:
         )
         full = _prefix_model(model, n_q, photons)
         self.lay = Blocks(full.charges, full.dim)
-        unpack = _unpack_matrix(self.lay)
-        self.apply = RealCsrProduct(_real_generator(full, self.lay, unpack))
+        self.apply = RealCsrProduct(_real_generator(full, self.lay))
         src = np.ones(1, dtype=complex) if photons is None else _vacuum_source(model, photons)
         # ρ(0) = |ψ_src⟩⟨ψ_src| ⊗ |0…0⟩⟨0…0|: full index of (s, qubits 0…0) is s·2^{n_q}
         idx = np.nonzero(src)[0] * 2**n_q
@@ -331,16 +331,8 @@ class _Network:
         initial[self.lay.positions(rows, cols)] = np.outer(nz, nz.conj()).ravel()
         self.initial = self.pack(initial)
 
-        # Tr_source ∘ unpack as one sparse matrix: entry (s a, s b) of the blocks adds to (a, b)
-        dq = 2**n_q
-        rows, cols = self.lay.rows, self.lay.cols
-        keep = np.nonzero(rows // dq == cols // dq)[0]
-        trace = sp.csr_matrix(
-            (np.ones(keep.size), ((rows[keep] % dq) * dq + cols[keep] % dq, keep)),
-            shape=(dq * dq, self.lay.size),
-        )
-        self._trace = (trace @ unpack).tocsr()
-        self._dq = dq
+        self._dq = 2**n_q
+        self._trace = _source_trace(self.lay, self._dq)
 
     def pack(self, flat: np.ndarray) -> np.ndarray:
         """Real parameters of the Hermitian flat complex blocks ``flat``."""

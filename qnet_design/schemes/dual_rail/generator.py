@@ -1,109 +1,257 @@
-"""ℒ of the truncated dual-rail network (paper 000, Eq. 11) as a sparse matrix on its charge
-blocks: complex (:func:`_block_matrix`) and on the real parameters of Hermitian blocks
-(:func:`_real_generator`), the generator of the finite-bandwidth dynamics (:mod:`.dynamics`)."""
+"""ℒ of the truncated dual-rail network (paper 000, Eq. 11) on the real parameters of its
+Hermitian charge blocks (:meth:`.Blocks.pack`): the generator of the finite-bandwidth dynamics
+(:mod:`.dynamics`), assembled entry by entry by a compiled kernel, and the partial trace over
+the source on the same parameters."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
+from ...solvers._halves import MIN_SPLIT, _both
 from ...solvers.cascaded import Blocks, LindbladModel
 
-#: Entries of the real generator below this fraction of its largest are rounding residue.
+#: Entries of the real generator below this fraction of the largest of their row are rounding
+#: residue (and H_eff's entries below this fraction of its largest).
 ROUNDING_CUT = 1e-13
 
 
-def _block_rows(full: LindbladModel, lay: Blocks) -> Iterator[sp.csr_matrix]:
-    """ℒ of ``full`` on the flat charge-block vector of ``lay``, one block row at a time (the
-    rows of block t, every column).
-
-    ℒρ = −i H_eff ρ + i ρ H_eff† + Σ_k C_k ρ C_k†, and a row-major block obeys
-    vec(A X B) = (A ⊗ Bᵀ) vec(X): block b gets −i H_b ⊗ 1 + i 1 ⊗ H̄_b, and the jumps taking
-    block s to block t add Σ_k C_k,ts ⊗ C̄_k,ts. That sum is formed on the union pattern of
-    the C_k,ts (entries p = (i, a), values V_pk): its entry ((i, j), (a, b)) for p = (i, a),
-    q = (j, b) is G_pq = Σ_k V_pk V̄_qk, G = V V†, so every entry is written once (the
-    cascaded rails' jumps share one pattern: adding each C_k ⊗ C̄_k on its own wrote 4–5×
-    as many entries, two thirds of the assembly time and most of its peak memory).
-    """
-    heff = sp.csr_matrix(full.effective_hamiltonian())
-    jumps = [sp.csc_matrix(c) for c in full.jumps]
-    into: list[list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in lay.index]
-    for s, ix in enumerate(lay.index):  # the entries of every C_k,ts, by target block t
-        parts = [sp.coo_matrix(c[:, ix]) for c in jumps]
-        row = np.concatenate([m.row for m in parts])
-        col = np.concatenate([m.col for m in parts])
-        val = np.concatenate([m.data for m in parts])
-        which = np.concatenate([np.full(m.nnz, k) for k, m in enumerate(parts)])
-        keep = val != 0
-        row, col, val, which = row[keep], col[keep], val[keep], which[keep]
-        for t in np.unique(lay.block[row]):
-            sel = lay.block[row] == t
-            into[t].append((s, lay.local[row[sel]] * ix.size + col[sel], which[sel], val[sel]))
-    for t, ix in enumerate(lay.index):
-        n_t = ix.size
-        h = heff[ix][:, ix]
-        one = sp.identity(n_t, dtype=complex, format="csr")
-        m = sp.coo_matrix(-1j * sp.kron(h, one) + 1j * sp.kron(one, h.conj()))
-        rows, cols, vals = [m.row], [m.col + lay.offsets[t]], [m.data]
-        for s, key, which, val in into[t]:
-            n_s = int(lay.sizes[s])
-            ks, k_of = np.unique(which, return_inverse=True)
-            pattern, p_of = np.unique(key, return_inverse=True)
-            v = np.zeros((pattern.size, ks.size), dtype=complex)
-            v[p_of, k_of] = val  # each C_k has one entry per (i, a)
-            g = v @ v.conj().T
-            i, a = np.divmod(pattern, n_s)
-            p, q = np.nonzero(g)
-            rows.append(i[p] * n_t + i[q])
-            cols.append(a[p] * n_s + a[q] + lay.offsets[s])
-            vals.append(g[p, q])
-        yield sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(n_t * n_t, lay.size),
-        )
+@njit(cache=True, inline="always")
+def _slot(up, low, keys, acc, used, count):
+    """Slot of the pair of entries up = (a, b), low = (b, a), a ≤ b, in the row's hash table
+    (open addressing, linear probing, keyed by up); a new pair gets zero sums and its slot is
+    appended to used[:count]. Returns (slot, count)."""
+    mask = keys.shape[0] - 1
+    h = (up * 2654435761) & mask
+    while True:
+        k = keys[h, 0]
+        if k == up:
+            return h, count
+        if k < 0:
+            keys[h, 0] = up
+            keys[h, 1] = low
+            acc[h, :] = 0.0
+            used[count] = h
+            return h, count + 1
+        h = (h + 1) & mask
 
 
-def _block_matrix(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
-    """ℒ of ``full`` as one complex sparse matrix on the flat charge-block vector of ``lay``."""
-    return sp.csr_matrix(sp.vstack(list(_block_rows(full, lay)), format="csr"))
+@njit(cache=True, inline="always")
+def _add(zr, zi, a, b, lay, keys, acc, used, count):
+    """z X_ab on the real parameters of the pair {a, b}: X_ab = r_up + i r_low for a < b,
+    r_up − i r_low for a > b (up/low: the entry of the pair above/below the diagonal), r_aa
+    for a = b (:meth:`.Blocks.unpack`). Re z X_ab into acc[h, 0:2], Im into acc[h, 2:4]
+    (columns up, low)."""
+    block, local, sizes, offsets = lay
+    s = block[a]
+    if block[b] != s:  # outside the charge blocks (rounding residue of a charge-mixing term)
+        return count
+    la, lb, n, o = local[a], local[b], sizes[s], offsets[s]
+    lo, hi = min(la, lb), max(la, lb)
+    h, count = _slot(o + lo * n + hi, o + hi * n + lo, keys, acc, used, count)
+    sign = 1.0 if la < lb else -1.0  # 0 on the diagonal: r_low is r_up there
+    if la == lb:
+        sign = 0.0
+    acc[h, 0] += zr
+    acc[h, 1] -= sign * zi
+    acc[h, 2] += zi
+    acc[h, 3] += sign * zr
+    return count
 
 
-def _unpack_matrix(lay: Blocks) -> sp.csr_matrix:
-    """:meth:`Blocks.unpack` as a sparse matrix U: the flat complex blocks X = U r of the
-    Hermitian operator whose real parameters (:meth:`Blocks.pack`) are r: X_ii = r_ii,
-    X_ij = r_ij + i r_ji above the diagonal, X_ij = r_ji − i r_ij below it."""
-    rows, cols = lay.rows.astype(np.int64), lay.cols.astype(np.int64)
-    f = np.arange(lay.size)
-    g = lay.positions(cols, rows)  # position of the transposed entry
-    upper, lower = rows < cols, rows > cols
-    tgt = np.concatenate([f, f[upper], f[lower]])
-    src = np.concatenate([np.where(lower, g, f), g[upper], f[lower]])
-    val = np.concatenate([np.ones(f.size), np.full(upper.sum(), 1j), np.full(lower.sum(), -1j)])
-    return sp.csr_matrix((val, (tgt, src)), shape=(lay.size, lay.size))
+@njit(cache=True, inline="always")
+def _gather(i, j, heff, jumps, lay, keys, acc, used):
+    """Row (i, j) of ℒ on the real parameters into the hash table (:func:`_slot`): the slots
+    of the pairs of columns it touches (used[:count]), Re and Im of (ℒX)_ij per column.
+    Returns count.
+
+    (ℒX)_ij = −i Σ_a H_ia X_aj + i Σ_b X_ib H̄_jb + Σ_k Σ_ab C_k,ia X_ab C̄_k,jb (H = H_eff);
+    jumps of one sparsity pattern are one group, Σ_k C_k,ia C̄_k,jb summed per (a, b)."""
+    h_ptr, h_idx, h_val = heff
+    c_ptr, c_idx, c_val, width, dim = jumps
+    count = 0
+    for p in range(h_ptr[i], h_ptr[i + 1]):  # −i H_ia X_aj
+        h = h_val[p]
+        count = _add(h.imag, -h.real, h_idx[p], j, lay, keys, acc, used, count)
+    for p in range(h_ptr[j], h_ptr[j + 1]):  # i H̄_jb X_ib
+        h = h_val[p]
+        count = _add(h.imag, h.real, i, h_idx[p], lay, keys, acc, used, count)
+    for g in range(width.size):
+        ri, rj = g * dim + i, g * dim + j
+        for p in range(c_ptr[ri], c_ptr[ri + 1]):
+            for q in range(c_ptr[rj], c_ptr[rj + 1]):
+                z = 0j
+                for k in range(width[g]):
+                    z += c_val[p, k] * np.conj(c_val[q, k])
+                count = _add(z.real, z.imag, c_idx[p], c_idx[q], lay, keys, acc, used, count)
+    return count
 
 
-def _real_generator(full: LindbladModel, lay: Blocks, unpack: sp.csr_matrix) -> sp.csr_matrix:
+@njit(cache=True, nogil=True)
+def _assemble(glob, bstart, heff, jumps, lay, slots, cut, indptr, indices, data, fill, part, parts):
+    """Both passes of :func:`_real_generator`: the length of every row into indptr[1:], or
+    (``fill``) the rows themselves from indptr (columns in the order the terms reach them).
+
+    Row (i, j), i ≤ j, of the complex ℒ gives the real rows of both its parameters: Re into
+    r_ij's row and, above the diagonal, Im into r_ji's (pack: r_ji = Im X_ij). An entry is
+    kept if it is nonzero and at least ``cut`` times the largest of its row: sums of terms
+    that cancel in exact arithmetic are left at ≤ 1.8e-15 by rounding, against ≥ 0.61 for
+    every physical entry (three twpa pairs, 4 photons: 0.87·10⁶ such entries besides the
+    3.29·10⁶ kept), and the memory-bound products should read only ℒ's own entries.
+
+    ``slots``: a power of two above twice the most column pairs a row touches, so that the
+    hash table stays in the L1 cache (a dense accumulator over all columns took 2× as long:
+    a cache miss per term). Only the rows (t, li) whose running number is ``part`` modulo
+    ``parts``: the parts write disjoint rows, each row the same whichever part computes it."""
+    sizes, offsets = lay[2], lay[3]
+    keys = np.full((slots, 2), -1, dtype=np.int64)
+    acc = np.zeros((slots, 4))
+    used = np.empty(slots, dtype=np.int64)
+    item = -1
+    for t in range(sizes.size):
+        n, o = sizes[t], offsets[t]
+        for li in range(n):
+            item += 1
+            if item % parts != part:
+                continue
+            i = glob[bstart[t] + li]
+            for lj in range(li, n):
+                j = glob[bstart[t] + lj]
+                up, low = o + li * n + lj, o + lj * n + li
+                count = _gather(i, j, heff, jumps, lay, keys, acc, used)
+                big_re, big_im = 0.0, 0.0
+                for q in range(count):
+                    h = used[q]
+                    big_re = max(big_re, abs(acc[h, 0]), abs(acc[h, 1]))
+                    big_im = max(big_im, abs(acc[h, 2]), abs(acc[h, 3]))
+                cut_re, cut_im = cut * big_re, cut * big_im
+                a, b = (indptr[up], indptr[low]) if fill else (0, 0)
+                for q in range(count):
+                    h = used[q]
+                    for e in range(2 if keys[h, 1] != keys[h, 0] else 1):
+                        v = acc[h, e]
+                        if v != 0.0 and abs(v) >= cut_re:
+                            if fill:
+                                indices[a] = keys[h, e]
+                                data[a] = v
+                            a += 1
+                        v = acc[h, 2 + e]
+                        if li < lj and v != 0.0 and abs(v) >= cut_im:
+                            if fill:
+                                indices[b] = keys[h, e]
+                                data[b] = v
+                            b += 1
+                    keys[h, 0] = -1  # empty the table for the next row
+                if not fill:
+                    indptr[up + 1] = a
+                    if li < lj:
+                        indptr[low + 1] = b
+
+
+def _jump_groups(jumps: tuple[sp.csr_matrix, ...], dim: int) -> tuple:
+    """The jump operators as groups of one sparsity pattern each (the cascaded rails' jumps
+    share one: three twpa pairs, 5 photons, 52 of 79 terms per row of ℒ become 17), stacked:
+    row pointers and columns of group g's rows at g·dim …, values (entry, jump in group)."""
+    groups: dict[tuple[bytes, bytes], list[sp.csr_matrix]] = {}
+    for c in jumps:
+        c = sp.csr_matrix(c, dtype=complex, copy=True)
+        c.eliminate_zeros()  # explicit zeros, e.g. of kron's dense blocks
+        c.sort_indices()
+        groups.setdefault((c.indptr.tobytes(), c.indices.tobytes()), []).append(c)
+    mats = list(groups.values())
+    width = np.array([len(m) for m in mats], dtype=np.int64)
+    ptr = np.zeros(width.size * dim + 1, dtype=np.int64)
+    idx, val = [], []
+    for g, m in enumerate(mats):
+        ptr[g * dim + 1 : (g + 1) * dim + 1] = m[0].indptr[1:] + ptr[g * dim]
+        idx.append(m[0].indices)
+        v = np.zeros((m[0].nnz, int(width.max(initial=1))), dtype=complex)
+        for k, c in enumerate(m):
+            v[:, k] = c.data
+        val.append(v)
+    cols = np.concatenate(idx).astype(np.int64) if idx else np.zeros(0, dtype=np.int64)
+    vals = np.concatenate(val) if val else np.zeros((0, 1), dtype=complex)
+    return ptr, cols, vals, width, dim
+
+
+def _halved(run: Callable[[int, int], object], lay: Blocks) -> None:
+    """run(0, 2) and run(1, 2) on two threads (the compiled kernel releases the GIL; plain
+    Python threads as in :mod:`.solvers._halves`, so any thread may assemble), or run(0, 1)
+    for small generators (the hand-off costs ~50 µs)."""
+    if lay.size < MIN_SPLIT:
+        run(0, 1)
+    else:
+        _both(lambda: run(0, 2), lambda: run(1, 2))
+
+
+def _real_generator(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
     """ℒ of ``full`` on the real parameters of a Hermitian block operator: pack ∘ ℒ ∘ unpack.
 
     ℒ maps Hermitian operators to Hermitian ones, so this real matrix is exact; it has about
-    as many nonzeros as ℒ (three pairs: 2.14·10⁶ against 2.12·10⁶), and the Krylov basis of
-    the propagation is real: a product takes 0.7× and the Gram–Schmidt a quarter of the
-    complex flops (three pairs, 3 photons, 4/γ: 3.2 → 1.1 CPU-s, same states to 5e-13).
-    Formed block row by block row, so that the complex ℒ is never held whole.
+    as many nonzeros as ℒ, and the Krylov basis of the propagation is real: a product takes
+    0.7× and the Gram–Schmidt a quarter of the complex flops (three pairs, 3 photons, 4/γ:
+    3.2 → 1.1 CPU-s, same states to 5e-13).
+
+    Assembled directly (:func:`_assemble`, two passes: the length of every row, then the
+    rows): row (i, j), i ≤ j, of ℒ sums H_eff's and every jump's terms per pair of columns in
+    a small hash table and gives the real rows of r_ij and r_ji at once; no complex ℒ, no
+    sparse products. Three twpa pairs at 4 and 5 photons (3.3·10⁶ and 5.9·10⁶ nonzeros):
+    2.3 → 0.6 CPU-s for both (``_Network``, loaded machine, in one run), peak 52 → 25 bytes
+    per nonzero, same nonzeros, entries within 1.4e-14 of the former pack · ℒ · unpack with
+    scipy (largest 95).
     """
-    lower = lay.rows > lay.cols  # pack keeps Re on and above the diagonal, −Im below it
-    parts = []
-    for t, rows in enumerate(_block_rows(full, lay)):
-        lu = (rows @ unpack).tocsr()
-        low = lower[lay.offsets[t] : lay.offsets[t + 1]]
-        parts.append(sp.diags(np.where(low, 0.0, 1.0)) @ lu.real - sp.diags(1.0 * low) @ lu.imag)
-    real = sp.csr_matrix(sp.vstack(parts, format="csr"))
-    # Rounding residue: a fifth of the entries of three twpa pairs' matrix are ≤ 2e-15 (the
-    # parts of entries that vanish exactly, e.g. Re of −iH_ii + iH̄_ii, left by the complex
-    # arithmetic), against ≥ 1e-3 for every physical rate; dropped, so that the memory-bound
-    # products read only ℒ's own entries (−20 % of the nonzeros)
-    real.data[np.abs(real.data) < ROUNDING_CUT * np.abs(real.data).max(initial=0.0)] = 0.0
-    real.eliminate_zeros()
-    return real
+    heff = sp.csr_matrix(full.effective_hamiltonian(), dtype=complex)
+    # H_eff's rounding residue (the cascade's cancelling halves, ≤ 2e-15; 35 % of its entries
+    # at three pairs) and explicit zeros would only add terms
+    heff.data[np.abs(heff.data) < ROUNDING_CUT * np.abs(heff.data).max(initial=0.0)] = 0.0
+    heff.eliminate_zeros()
+    h = (heff.indptr.astype(np.int64), heff.indices.astype(np.int64), heff.data)
+    jumps = _jump_groups(full.jumps, full.dim)
+    layout = (lay.block.astype(np.int64), lay.local, lay.sizes, lay.offsets.astype(np.int64))
+    glob = np.concatenate(lay.index).astype(np.int64)
+    bstart = np.concatenate([[0], np.cumsum(lay.sizes)]).astype(np.int64)
+    # a row (i, j) touches at most as many pairs of columns as it has terms: H_eff's rows i
+    # and j, each jump group's rows i × j
+    most = 2 * int(np.diff(heff.indptr).max(initial=0)) + sum(
+        int(np.diff(jumps[0][g * full.dim : (g + 1) * full.dim + 1]).max(initial=0)) ** 2
+        for g in range(jumps[3].size)
+    )
+    args = (glob, bstart, h, jumps, layout, 1 << max(6, (2 * most).bit_length()), ROUNDING_CUT)
+    none_i, none_v = np.zeros(0, dtype=np.int32), np.zeros(0)
+    indptr = np.zeros(lay.size + 1, dtype=np.int64)
+    _halved(lambda part, parts: _assemble(*args, indptr, none_i, none_v, False, part, parts), lay)
+    np.cumsum(indptr, out=indptr)
+    if indptr[-1] >= 2**31:
+        raise ValueError("the real generator has 2**31 nonzeros or more")  # guarded before
+    indices, data = np.empty(indptr[-1], dtype=np.int32), np.empty(indptr[-1])
+    starts = indptr[:-1].copy()
+    _halved(lambda part, parts: _assemble(*args, starts, indices, data, True, part, parts), lay)
+    return sp.csr_matrix((data, indices, indptr), shape=(lay.size, lay.size))
+
+
+def _source_trace(lay: Blocks, dq: int) -> sp.csr_matrix:
+    """Tr_source ∘ unpack as one sparse matrix: the qubits' state (dq × dq, row-major) from the
+    real parameters of a Hermitian block operator whose last factor(s) have dimension ``dq``.
+
+    Entry (s a, s b) of the blocks adds X_(sa)(sb) to (a, b), with X from the parameters as in
+    :meth:`.Blocks.unpack`: r_f + i r_g above the diagonal (g the transposed entry),
+    r_g − i r_f below it, r_f on it."""
+    rows, cols = lay.rows.astype(np.int64), lay.cols.astype(np.int64)
+    f = np.nonzero(rows // dq == cols // dq)[0]
+    a, b = rows[f] % dq, cols[f] % dq
+    g = lay.positions(cols[f], rows[f])
+    up, low = a < b, a > b
+    tgt = a * dq + b
+    one = np.where(low, g, f)  # the real part
+    imag = np.where(up, g, f)[a != b]  # the imaginary part, +1 above and −1 below
+    sign = np.where(up, 1j, -1j)[a != b]
+    return sp.csr_matrix(
+        (
+            np.concatenate([np.ones(f.size, dtype=complex), sign]),
+            (np.concatenate([tgt, tgt[a != b]]), np.concatenate([one, imag])),
+        ),
+        shape=(dq * dq, lay.size),
+    )
