@@ -282,16 +282,17 @@ def _block_trace_norm(lay: Blocks, flat: np.ndarray) -> float:
 
 def _dynamics_bytes(pairs: int, photons: int | None) -> float:
     """Peak memory of the finite-bandwidth propagation: the assembly of ℒ (≤ 6 + 14N nonzeros
-    per entry, measured 32 and 34 at N = 3; the real-parameter matrix is written once,
-    12 bytes per nonzero, then copied into the two halves of the product: ~25 bytes per
-    nonzero at the peak, measured 24.6 and 24.5 at three pairs, 4 and 5 photons, 138 MiB at 5
-    with tracemalloc; 52 before the direct assembly), or later ℒ (12 bytes per nonzero) with
-    the real Krylov basis, the SETTLE_CHECK/STEP + 1 stored steps and a few work vectors (8
-    bytes each); plus the interpreter with numpy/scipy/qutip/numba (270 MiB).
+    per entry, measured 32 and 34 at N = 3; the real-parameter matrix is written once, 12
+    bytes per nonzero, then copied into the two halves of the product: ~25 bytes per nonzero
+    at the peak, measured 24.6 and 24.5 at three pairs, 4 and 5 photons, 138 MiB at 5 with
+    tracemalloc; the estimate keeps the 50 of the assembly before, 47–52 measured, an upper
+    bound), or later ℒ (12 bytes per nonzero) with the real Krylov basis, the
+    SETTLE_CHECK/STEP + 1 stored steps and a few work vectors (8 bytes each); plus the
+    interpreter with numpy/scipy/qutip/numba (270 MiB).
     """
     nonzeros = 6 + 14 * pairs
     vectors = KRYLOV_VECTORS + 1 + round(SETTLE_CHECK / STEP) + 1 + 8
-    per_entry = max(25.0 * nonzeros, 12.0 * nonzeros + 8.0 * vectors)
+    per_entry = max(50.0 * nonzeros, 12.0 * nonzeros + 8.0 * vectors)
     return per_entry * _block_entries(pairs, photons) + 270 * 2**20
 
 
