@@ -59,6 +59,23 @@ def test_alongside_without_fork_computes_in_turn(monkeypatch):
     assert not Alongside(os.getpid, fork=False).forked
 
 
+def _counts(send):
+    send(1)
+    send(2)
+    return 3
+
+
+@pytest.mark.parametrize("alongside", [True, False])
+def test_alongside_parts_come_in_order_then_the_answer(monkeypatch, alongside):
+    # forked: the parts as sent, None once the child has finished; in turn: no parts (the
+    # caller computes them itself) and the same answer
+    monkeypatch.setattr(_common, "ALONGSIDE", alongside and can_fork())
+    work = Alongside(_counts, parts=True)
+    parts = [work.part(), work.part(), work.part()] if work.forked else [None] * 3
+    assert parts == ([1, 2, None] if work.forked else [None] * 3)
+    assert work.part() is None and work.result() == 3
+
+
 @forks
 def test_alongside_cancel_stops_the_child():
     import time
@@ -72,13 +89,14 @@ def test_alongside_cancel_stops_the_child():
 
 @forks
 def test_dual_rail_budget_alongside_gives_the_figures_of_the_same_solves_in_turn():
-    # the full budget of one twpa pair computes the layout's steady state and the error budget
-    # in forked children while it computes T_prep: its figures are bitwise those of the same
-    # solves done here (the error budget's last step: two pairs at δ = 0 with every
-    # imperfection), ~4 s
+    # the full budget of one twpa pair computes its steady states (T_prep's rungs, then the
+    # layout's from the second rung) and the error budget in forked children while it computes
+    # T_prep: its figures are bitwise those of the same solves done here (the error budget's
+    # last step: two pairs at δ = 0 with every imperfection), ~4 s
     from qnet_design.budget import budget
     from qnet_design.budget._dual_rail import _n_ent, _two_pairs_at_zero_detuning
     from qnet_design.schemes import dual_rail as dr
+    from qnet_design.schemes.dual_rail.dynamics import _first_prep_rung, _rung_steady_state
     from qnet_design.specs.setups import load_setup, with_overrides
     from qnet_design.translate import translate
 
@@ -87,8 +105,12 @@ def test_dual_rail_budget_alongside_gives_the_figures_of_the_same_solves_in_turn
     twpa = load_setup(DEVICES / "setups" / "dual_rail_twpa.toml")
     setup = with_overrides(twpa, {"layout.pairs": 1})
     b = budget(setup)
-    model = translate(setup).model_as(dr.DualRail)
-    assert b["C_11"] == dr.steady_state(model).concurrences()[0, 0]
+    tr = translate(setup)
+    model = tr.model_as(dr.DualRail)
+    assert b["t_prep"] == tr.to_time(dr.prep_time(model).t_prep, "us")
+    first = _first_prep_rung(model, 1e-3)
+    warm = _rung_steady_state(model, 1, first + 1, _rung_steady_state(model, 1, first, None))
+    assert b["C_11"] == dr.steady_state(model, warm=warm).concurrences()[0, 0]
     assert b.error_budget[-1].value == _n_ent(_two_pairs_at_zero_detuning(model))
     assert len(b.error_budget) == 5  # ideal, then β, γ_φ, γ′, p_loss (the file has each)
     assert {"prep_time", "steady_state", "error_budget"} <= set(b.timings)

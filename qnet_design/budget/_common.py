@@ -75,12 +75,21 @@ def can_fork() -> bool:
     )
 
 
-def _child(work: Callable[[], Any], conn: Connection) -> None:
-    """Run ``work`` in the forked child and send ("ok", result, seconds) or ("error", exc)."""
+def _child(work: Callable[..., Any], conn: Connection, parts: bool) -> None:
+    """Run ``work`` in the forked child and send ("ok", result, seconds) or ("error", exc);
+    with ``parts``, ``work(send)`` also sends ("part", obj) for each ``send(obj)``."""
     set_enabled(False)  # one status line on the terminal: the parent's
+
+    def send(obj: Any) -> None:
+        try:
+            conn.send(("part", obj))
+        except Exception:  # does not pickle (nothing is sent): the parent computes it itself
+            pass
+
     start = time.perf_counter()
     try:
-        message: tuple[Any, ...] = ("ok", work(), time.perf_counter() - start)
+        answer = work(send) if parts else work()
+        message: tuple[Any, ...] = ("ok", answer, time.perf_counter() - start)
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the parent reports it
         return
     except Exception as exc:
@@ -103,14 +112,19 @@ class Alongside:
     not pickle, :meth:`result` computes ``work()`` in the caller. Without fork
     (:func:`can_fork`) or with ``fork`` False nothing starts and :meth:`result` computes
     ``work()`` then, in turn (``forked`` says which).
-    The child writes no progress line. :meth:`cancel` (the caller failed or was interrupted)
-    stops it. ``seconds``: the wall time of ``work()`` where it ran.
+    With ``parts``, ``work`` takes a ``send`` function and the child sends what it is given as
+    it goes, taken in order by :meth:`part` (None once the child has finished, failed or died,
+    and whenever nothing was forked: then the caller computes that part itself); in the caller
+    ``work`` gets a ``send`` that drops it. The child writes no progress line. :meth:`cancel`
+    (the caller failed or was interrupted) stops it. ``seconds``: the wall time of ``work()``
+    where it ran.
     """
 
-    def __init__(self, work: Callable[[], Any], fork: bool = True) -> None:
-        self.work = work
+    def __init__(self, work: Callable[..., Any], fork: bool = True, parts: bool = False) -> None:
+        self.work, self.parts = work, parts
         self.seconds = math.nan
         self._proc: Any = None
+        self._final: tuple[Any, ...] | None = None  # the child's last message, once received
         self.forked = fork and can_fork()
         if self.forked:
             ctx = multiprocessing.get_context("fork")
@@ -120,18 +134,35 @@ class Alongside:
                 # threads here are the toolkit's idle pools (fork-safe: solvers/_halves.py
                 # forgets its pool in a child, numba's workqueue layer is fork-safe)
                 warnings.filterwarnings("ignore", "This process .* is multi-threaded")
-                self._proc = ctx.Process(target=_child, args=(work, child_end), daemon=True)
+                args = (work, child_end, parts)
+                self._proc = ctx.Process(target=_child, args=args, daemon=True)
                 self._proc.start()
             child_end.close()
+
+    def _receive(self) -> tuple[Any, ...]:
+        try:
+            message: tuple[Any, ...] = self._conn.recv()
+        except EOFError:  # the child died (killed, out of memory)
+            message = ("lost",)
+        if message[0] != "part":
+            self._final = message
+        return message
+
+    def part(self) -> Any:
+        """The child's next part in the order sent, or None when no more will come."""
+        if self._proc is None or self._final is not None:
+            return None
+        message = self._receive()
+        return message[1] if message[0] == "part" else None
 
     def result(self) -> Any:
         """The answer of ``work()`` (its error raised here, as if it had been called here)."""
         message: tuple[Any, ...] = ("lost",)
         if self._proc is not None:
             try:
-                message = self._conn.recv()
-            except EOFError:  # the child died (killed, out of memory)
-                pass
+                while self._final is None:  # parts not taken are dropped
+                    self._receive()
+                message = self._final
             finally:
                 self.cancel()
         if message[0] == "error":
@@ -141,7 +172,7 @@ class Alongside:
             return message[1]
         start = time.perf_counter()
         try:
-            return self.work()
+            return self.work(lambda obj: None) if self.parts else self.work()
         finally:
             self.seconds = time.perf_counter() - start
 

@@ -46,11 +46,13 @@ Full budget (``full=True``) adds, from the N-pair solve when the size guard allo
   δ_A = 0, where the state forms slowest); its figure is named ``n_ent (two pairs, δ = 0)``,
   since for a detuned or permuted layout it is not the headline ``n_ent``.
 
-The full budget's solves that do not need T_prep — the layout's steady state and the error
-budget — run in two forked child processes while the budget computes T_prep (Linux, from the
-main thread, when both fit the memory limit together; else one after the other), with the same
-figures either way (:class:`qnet_design.budget._common.Alongside`); the stage timings are then
-those of each process and overlap.
+The full budget's steady states run in two forked child processes while the budget propagates
+T_prep (Linux, from the main thread, when they fit the memory limit together; else one after
+the other), with the same figures either way (:class:`qnet_design.budget._common.Alongside`):
+one child the error budget, the other the steady states of the layout's N pairs — those of
+T_prep's first two truncations (sent to the propagation as they are done, when T_prep is of
+all N pairs) and then the layout's, started from the second (:class:`_SharedSteady`). The
+stage timings are then those of each process and overlap.
 
 Profiles for plots: ``C_ij computed (finite bandwidth)`` (full budget) and
 ``C_ij ideal broadband`` (the pure state Eq. 9 of the layout, β, γ_φ, γ′, p_loss left out).
@@ -59,6 +61,7 @@ Profiles for plots: ``C_ij computed (finite bandwidth)`` (full budget) and
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -69,8 +72,15 @@ from ..guard import max_memory
 from ..metrics import n_ent_extrapolated
 from ..progress import progress
 from ..schemes import dual_rail as dr
-from ..schemes.dual_rail.dynamics import PREP_TIME_TOLERANCE, _dynamics_bytes, _prep_time_run
-from ..schemes.dual_rail.steady import FOCK_START, steady_state_bytes
+from ..schemes.dual_rail.dynamics import (
+    PREP_TIME_TOLERANCE,
+    RungSteady,
+    _dynamics_bytes,
+    _first_prep_rung,
+    _prep_time_run,
+    _rung_steady_state,
+)
+from ..schemes.dual_rail.steady import FOCK_START, _Run, steady_state_bytes
 from ..specs.setups import SetupSpec
 from ..translate import Translation
 from ._common import Alongside, converged, error_budget, timed
@@ -127,11 +137,12 @@ def _prep(
     k_prep: int,
     warnings: list[str],
     timings: dict[str, float],
+    steady: RungSteady | None = None,
 ) -> tuple[dr.PrepTime | None, str, str, int]:
     """T_prep of the layout (finite bandwidth: of its first ``k_prep`` pairs, or of the largest
     prefix the size guard allows), the method text of its figure, how it was computed (for the
     trace-distance figure's method) and its number of pairs; a T_prep that cannot be computed
-    is a warning."""
+    is a warning. ``steady`` supplies the rungs' steady states of all N pairs (_SharedSteady)."""
     n = model.pairs
     permuted = tuple(model.permutation or range(n)) != tuple(range(n))
     with timed(timings, "prep_time"):
@@ -147,7 +158,8 @@ def _prep(
         for k in range(k_prep, 0, -1):  # the size guard refuses before any work
             progress("dual-rail budget", f"finite-bandwidth T_prep of {k} pairs")
             try:
-                prep = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k)[0]
+                supplier = steady if k == n else None  # it has the N-pair states
+                prep = _prep_time_run(model, 1e-3, PREP_TIME_TOLERANCE, k, supplier)[0]
                 break
             except SizeError as exc:
                 why = f"the size guard refuses {k} pairs ({exc})"
@@ -169,10 +181,13 @@ def _prep(
     return prep, which + f"|Tr ρ_q² − Tr ρ_q,ss²|/N = {prep.threshold:g}", which, k
 
 
-def _layout_state(model: dr.DualRail, full: bool) -> tuple[dr.SteadyState, list[str]]:
+def _layout_state(
+    model: dr.DualRail, full: bool, warm: _Run | None = None
+) -> tuple[dr.SteadyState, list[str]]:
     """The exact steady state the budget's C figures come from, and its warnings: for the full
     budget all N pairs, or the largest prefix of the layout the size guard allows (it refuses
-    before any work); else the nodes of the first two pairs."""
+    before any work); else the nodes of the first two pairs. ``warm``: a run of all N pairs at
+    fewer photons (:func:`steady_state`'s; a solve of fewer pairs ignores it)."""
     n = model.pairs
     warnings: list[str] = []
     if full:
@@ -180,7 +195,7 @@ def _layout_state(model: dr.DualRail, full: bool) -> tuple[dr.SteadyState, list[
             what = f"all {n} pairs" if k == n else f"the first {k} of {n} pairs"
             progress("dual-rail budget", f"steady state of {what}")
             try:
-                return dr.steady_state(model, pairs=k), warnings
+                return dr.steady_state(model, pairs=k, warm=warm), warnings
             except SizeError as exc:
                 if k == n:
                     warnings.append(f"C_ij of all {n} pairs not computed: {exc}")
@@ -188,7 +203,55 @@ def _layout_state(model: dr.DualRail, full: bool) -> tuple[dr.SteadyState, list[
     perm = tuple(model.permutation or range(n))
     nodes = max(min(2, n), *(p + 1 for p in perm[:2]))
     progress("dual-rail budget", f"steady state of the first {nodes} nodes of each rail")
-    return dr.steady_state(model, pairs=nodes), warnings
+    return dr.steady_state(model, pairs=nodes, warm=warm), warnings
+
+
+class _SharedSteady:
+    """The steady states of the layout's N pairs that T_prep's ladder and the C figures both
+    need, computed in one forked child alongside T_prep (:class:`Alongside` with parts).
+
+    The child computes the T_prep ladder's first two rungs (``plan``) as the ladder itself
+    would (:func:`_rung_steady_state`, the second started from the first) and sends each as it
+    is done, then the layout's steady state started from the second (``warm``: the 6 → 7
+    photon ladder from the 5-photon run, three twpa pairs ~3.0 CPU-s against ~4.1 from zero).
+    :meth:`rung` is the ladder's supplier: a planned rung from the child, any other computed
+    here as the ladder would. Without fork the same computations in turn: the rungs when the
+    ladder asks, the layout after T_prep from the second rung (computed then if the ladder
+    failed before it). The same runs either way, so the same figures.
+    """
+
+    def __init__(self, model: dr.DualRail, plan: tuple[int, ...], fork: bool) -> None:
+        self.model, self.plan = model, plan
+        self.runs: dict[int, _Run] = {}
+        self.work = Alongside(self._compute, fork=fork, parts=True)
+
+    def _compute(self, send: Callable[[Any], None]) -> tuple[dr.SteadyState, list[str]]:
+        for photons in self.plan:
+            if photons not in self.runs:
+                warm = self.runs.get(photons - 1)
+                try:
+                    self.runs[photons] = _rung_steady_state(
+                        self.model, self.model.pairs, photons, warm
+                    )
+                except (ConvergenceError, SizeError):
+                    break  # the ladder meets the same error and says so (T_prep not computed)
+                send((photons, self.runs[photons]))
+        return _layout_state(self.model, True, self.runs.get(self.plan[-1]))
+
+    def rung(self, model: dr.DualRail, pairs: int, photons: int, warm: _Run | None) -> _Run:
+        """The steady state of a T_prep rung (the signature of ``RungSteady``)."""
+        if photons not in self.runs and photons in self.plan and self.work.forked:
+            progress(
+                "dual-rail T_prep",
+                f"{pairs} pairs, {photons} source photons: steady state (computed alongside)",
+            )
+            while (part := self.work.part()) is not None:
+                self.runs[part[0]] = part[1]
+                if part[0] == photons:
+                    break
+        if photons not in self.runs:  # beyond the plan, or the child could not
+            self.runs[photons] = _rung_steady_state(model, pairs, photons, warm)
+        return self.runs[photons]
 
 
 def _error_budget(model: dr.DualRail) -> tuple[BudgetStep, ...]:
@@ -228,12 +291,20 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
     together = steady_state_bytes(n, FOCK_START + 1) + (
         _dynamics_bytes(k_prep, FOCK_START) if finite else 0
     )
-    layout_work = Alongside(
-        lambda: _layout_state(model, full), fork=full and together <= max_memory()
-    )
+    fits = full and together <= max_memory()
+    shared = None
+    if finite and k_prep == n:  # T_prep's rungs are steady states of the layout's N pairs too
+        first = _first_prep_rung(model, 1e-3 * n)
+        shared = _SharedSteady(model, (first, first + 1), fits)
+        layout_work = shared.work
+    else:
+        layout_work = Alongside(lambda: _layout_state(model, full), fork=fits)
     steps_work = Alongside(lambda: _error_budget(model), fork=full) if full else None
     try:
-        prep, t_method, which, k_prep = _prep(model, ideal, finite, k_prep, warnings, timings)
+        supplier = None if shared is None else shared.rung
+        prep, t_method, which, k_prep = _prep(
+            model, ideal, finite, k_prep, warnings, timings, supplier
+        )
         if layout_work.forked:
             progress("dual-rail budget", f"steady state of all {n} pairs (computed alongside)")
         state, state_warnings = layout_work.result()

@@ -52,6 +52,9 @@ STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 0.5
 PREP_KRYLOV_TOLERANCE = 1e-7
 #: Krylov tolerance of the steady state the T_prep figures are measured against (see below).
 PREP_STEADY_RTOL = 1e-8
+#: A supplier of a T_prep rung's steady state: (model, pairs, photons, warm) -> the run of
+#: :func:`_rung_steady_state` (the budget's computes it alongside, in a forked child).
+RungSteady = Callable[[DualRail, int, int, _Run | None], _Run]
 _BROADBAND_HINT = (
     "broadband dual-rail network: use fewer pairs (T_prep is roughly independent of N when the "
     "pairs are detuned, paper 000 Fig. 4c)"
@@ -146,11 +149,17 @@ def prep_time(
 # (solvers/_halves.py); OpenBLAS's own threads on top oversubscribe them (budget 8 s → 32 s)
 @serial_blas()
 def _prep_time_run(
-    model: DualRail, threshold: float, time_tolerance: float, pairs: int | None
+    model: DualRail,
+    threshold: float,
+    time_tolerance: float,
+    pairs: int | None,
+    steady: RungSteady | None = None,
 ) -> tuple[PrepTime, _Run | None]:
     """:func:`prep_time` and, with a finite bandwidth, the steady-state run of the source
-    truncation it returns (its states start the Krylov solves of the steady state's own
-    truncation ladder: :func:`steady_state`'s ``warm``)."""
+    truncation it returns (its states can start the Krylov solves of the steady state's own
+    truncation ladder: :func:`steady_state`'s ``warm``). ``steady`` supplies each rung's
+    steady state instead of :func:`_rung_steady_state` (the budget: computed alongside, the
+    same run)."""
     thr = _check_threshold(threshold)
     k = model.pairs if pairs is None else check_int("pairs", pairs, minimum=1)
     if k > model.pairs or (model.broadband and k != model.pairs):
@@ -165,7 +174,8 @@ def _prep_time_run(
 
         def compute(photons: int) -> PrepTime:
             # each steady state starts its Krylov solves from the previous truncation's
-            pt, run = _finite_prep_run(model, photons, thr, k, runs[-1] if runs else None)
+            warm = runs[-1] if runs else None
+            pt, run = _finite_prep_run(model, photons, thr, k, warm, steady)
             runs[:] = [run]
             return pt
 
@@ -355,6 +365,12 @@ class _Network:
         return _krylov_propagate(self.apply, v, duration / steps, steps)[-1]
 
 
+def _rung_steady_state(model: DualRail, pairs: int, photons: int, warm: _Run | None) -> _Run:
+    """The steady state a T_prep rung measures its figures against: the cascade of the same
+    truncation, its Krylov solves started from ``warm`` (the previous rung's run)."""
+    return _run_cascade(model, pairs, photons, warm, PREP_STEADY_RTOL)
+
+
 def _settled(dist: float, spread: float) -> float:
     """Bound on N × both T_prep figures at every later time, from D = ‖ρ(t) − ρ_ss‖₁ now.
 
@@ -379,16 +395,22 @@ def _finite_prep_time(
 
 
 def _finite_prep_run(
-    model: DualRail, photons: int, thr: float, pairs: int | None = None, warm: _Run | None = None
+    model: DualRail,
+    photons: int,
+    thr: float,
+    pairs: int | None = None,
+    warm: _Run | None = None,
+    steady: RungSteady | None = None,
 ) -> tuple[PrepTime, _Run]:
     """:func:`_finite_prep_time` and the steady-state run it used (``warm``: a run at fewer
-    photons whose states start the Krylov solves)."""
+    photons whose states start the Krylov solves; ``steady``: its supplier, default
+    :func:`_rung_steady_state`)."""
     n = model.pairs if pairs is None else pairs
     progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
     # steady state of the same truncated model; rtol 1e-8 moves ρ_q,ss by < 1e-8 (three twpa
     # pairs: 6e-9 against 1e-10), 1e-5 of the threshold, for a fifth fewer products
-    run = _run_cascade(model, n, photons, warm, PREP_STEADY_RTOL)
+    run = (steady or _rung_steady_state)(model, n, photons, warm)
     ss_x, ss_q = net.pack(run.stages[-1].flat), run.rho_q
     pur_ss = float(np.real(np.vdot(ss_q, ss_q)))
     v = net.initial

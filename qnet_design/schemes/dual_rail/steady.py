@@ -252,8 +252,7 @@ def steady_state(
     ``warm``, a run of the same model and pairs at fewer than ``fock_start`` photons (e.g. the
     last rung of :func:`prep_time`'s ladder), starts the first rung's Krylov solves instead of
     zero: the same answer to the Krylov tolerance (three twpa pairs: C_kk within 4.6e-10
-    relative of the cold start) for fewer products (3.0 against 4.1 CPU-s). The budget does not
-    use it: it solves the steady state alongside T_prep, not after it.
+    relative of the cold start) for fewer products (3.0 against 4.1 CPU-s).
     """
     tol = check_positive("fock_tolerance", fock_tolerance)
     start = check_int("fock_start", fock_start, minimum=1)
