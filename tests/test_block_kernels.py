@@ -68,6 +68,55 @@ def _gauged(model):  # type: ignore[no-untyped-def]
     )
 
 
+def test_block_liouvillian_blocks_are_the_slices_of_its_operators() -> None:
+    # BlockLiouvillian takes the blocks of H_eff's off-diagonal part and of every jump from one
+    # grouping of their entries: each must be the slice op[index[t]][:, index[s]] of the
+    # operator array for array (explicit zeros included: the σz jumps built by kron hold some),
+    # for the dual-rail stage and the gauged one (complex entries everywhere), and with the
+    # stored entries of a jump in non-canonical order.
+    for gauge in (False, True):
+        model, lay, op, _ = _stage(4, 2, gauge=gauge)
+        jumps = list(model.jumps)
+        last = sp.csr_matrix(jumps[-1], copy=True)  # its columns reversed in every row
+        for r in range(last.shape[0]):
+            row = slice(last.indptr[r], last.indptr[r + 1])
+            last.indices[row], last.data[row] = last.indices[row][::-1], last.data[row][::-1]
+        last.data[np.flatnonzero(last.data)[::7]] = 0.0  # explicit zeros
+        last.has_sorted_indices = False
+        jumps[-1] = last
+        model = replace(model, jumps=tuple(jumps))
+        op = BlockLiouvillian(model, lay)
+        heff = sp.csr_matrix(model.effective_hamiltonian())
+        off = sp.csr_matrix(heff - sp.diags(heff.diagonal()))
+        off.eliminate_zeros()
+        expect_h = [sp.csr_matrix(off[ix][:, ix]) for ix in lay.index]
+        expect_jumps = []
+        q = lay.charges
+        for c in model.jumps:
+            cc = c.tocoo()
+            if np.all(cc.row[cc.data != 0] == cc.col[cc.data != 0]):
+                continue
+            shift = np.unique(q[cc.row[cc.data != 0]] - q[cc.col[cc.data != 0]])[0]
+            for s, value in enumerate(lay.values):
+                t = np.searchsorted(lay.values, value + shift)
+                if t < lay.values.size and lay.values[t] == value + shift:
+                    blk = sp.csr_matrix(c[lay.index[t]][:, lay.index[s]])
+                    if blk.nnz:
+                        expect_jumps.append((t, s, blk))
+        assert len(op.h) == len(expect_h) and len(op.jumps) == len(expect_jumps) > 10
+        pairs = [(h, e) for h, e in zip(op.h, expect_h, strict=True)]
+        pairs += [(hb, e.conj()) for hb, e in zip(op.hbar, expect_h, strict=True)]
+        for (t, s, c, cbar), (et, es, e) in zip(op.jumps, expect_jumps, strict=True):
+            assert (t, s) == (et, es)
+            pairs += [(c, e), (cbar, e.conj())]
+        assert sum(np.sum(c.data == 0) for _, _, c, _ in op.jumps) == np.sum(last.data == 0)
+        for got, want in pairs:
+            assert got.shape == want.shape
+            np.testing.assert_array_equal(got.indptr, want.indptr)
+            np.testing.assert_array_equal(got.indices, want.indices)
+            np.testing.assert_array_equal(got.data, want.data)
+
+
 def _hermitian(lay: Blocks, rng: np.random.Generator) -> np.ndarray:
     flat = rng.normal(size=lay.size) + 1j * rng.normal(size=lay.size)
     for blk in lay.views(flat):

@@ -522,7 +522,7 @@ def _stack(mats: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     :data:`RESIDUE` times the largest entry."""
     if not mats:
         return np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, complex)
-    mats = [m.sorted_indices() for m in mats]
+    mats = [m if m.has_sorted_indices else m.sorted_indices() for m in mats]  # no copy
     nnz = np.cumsum([0] + [m.nnz for m in mats])
     ptr = np.concatenate(
         [mats[0].indptr[:1]] + [m.indptr[1:] + nnz[q] for q, m in enumerate(mats)]

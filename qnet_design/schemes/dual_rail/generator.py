@@ -203,7 +203,7 @@ def _real_generator(full: LindbladModel, lay: Blocks) -> sp.csr_matrix:
     per nonzero, same nonzeros, entries within 1.4e-14 of the former pack · ℒ · unpack with
     scipy (largest 95).
     """
-    heff = sp.csr_matrix(full.effective_hamiltonian(), dtype=complex)
+    heff = sp.csr_matrix(full.effective_hamiltonian(), dtype=complex, copy=True)  # cut below
     # H_eff's rounding residue (the cascade's cancelling halves, ≤ 2e-15; 35 % of its entries
     # at three pairs) and explicit zeros would only add terms
     heff.data[np.abs(heff.data) < ROUNDING_CUT * np.abs(heff.data).max(initial=0.0)] = 0.0

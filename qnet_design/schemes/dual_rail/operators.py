@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,6 +24,14 @@ def _embed_op(op: sp.spmatrix, index: int, dims: Sequence[int]) -> sp.csr_matrix
     return sp.csr_matrix(
         sp.kron(sp.kron(sp.identity(left, format="csr"), op), sp.identity(right, format="csr"))
     )
+
+
+@lru_cache(maxsize=512)
+def _qubit_op(which: str, index: int, dims: tuple[int, ...]) -> sp.csr_matrix:
+    """σ⁻ (``"sm"``) or σz (``"sz"``) of factor ``index``, shared by every model of these
+    dimensions (the cascade builds every prefix of every truncation, many several times: a
+    quarter of the per-stage set-up was these krons). Callers must not modify it in place."""
+    return _embed_op(_SM if which == "sm" else _SZ, index, dims)
 
 
 def _qubit_nodes(n_qubits: int) -> list[tuple[str, int]]:
@@ -154,8 +163,8 @@ def _prefix_model(model: DualRail, n_qubits: int, photons: int | None) -> Lindbl
     jumps: list[sp.csr_matrix] = []
     sms = {}
     for q, (rail, i) in enumerate(nodes):
-        sm = _embed_op(_SM, len(head) + q, dims)
-        sz = _embed_op(_SZ, len(head) + q, dims)
+        sm = _qubit_op("sm", len(head) + q, dims)
+        sz = _qubit_op("sz", len(head) + q, dims)
         sms[(rail, i)] = sm
         hl, jl = _local_terms(model, sm, sz, delta[rail][i])  # type: ignore[index]
         h = h + hl
