@@ -26,11 +26,23 @@ def _embed_op(op: sp.spmatrix, index: int, dims: Sequence[int]) -> sp.csr_matrix
     )
 
 
-@lru_cache(maxsize=512)
+#: Largest space whose embedded qubit operators are kept for reuse (three pairs at 7 photons:
+#: 2304; larger prefixes are rare and dominated by their solves).
+_SHARED_DIM = 4096
+
+
 def _qubit_op(which: str, index: int, dims: tuple[int, ...]) -> sp.csr_matrix:
     """σ⁻ (``"sm"``) or σz (``"sz"``) of factor ``index``, shared by every model of these
-    dimensions (the cascade builds every prefix of every truncation, many several times: a
-    quarter of the per-stage set-up was these krons). Callers must not modify it in place."""
+    dimensions up to _SHARED_DIM (the cascade builds every prefix of every truncation, many
+    several times: a quarter of the per-stage set-up was these krons; at most 256 kept, ≤ 40
+    MB). Callers must not modify it in place."""
+    if math.prod(dims) > _SHARED_DIM:
+        return _embed_op(_SM if which == "sm" else _SZ, index, dims)
+    return _shared_qubit_op(which, index, dims)
+
+
+@lru_cache(maxsize=256)
+def _shared_qubit_op(which: str, index: int, dims: tuple[int, ...]) -> sp.csr_matrix:
     return _embed_op(_SM if which == "sm" else _SZ, index, dims)
 
 
