@@ -107,6 +107,26 @@ def test_krylov_grid_serves_many_grid_points_from_one_basis() -> None:
     assert calls[0] < 40 * 8  # one basis per grid point takes ≥ 8 products here
 
 
+def test_krylov_grid_on_the_real_halves_product_matches_expm_multiply() -> None:
+    # the dual rail's route: a real generator as RealCsrProduct, whose products are written
+    # into the basis rows (RealCsrProduct.into) and projected in two halves in place; an
+    # independent reference: scipy's expm_multiply (Al-Mohy & Higham) on the same matrix
+    import scipy.sparse.linalg as spla
+
+    from qnet_design.solvers import _halves
+    from qnet_design.solvers.propagate import krylov_grid
+
+    rng = np.random.default_rng(11)
+    n = 30_000  # above MIN_SPLIT: two threads
+    rows, cols = rng.integers(0, n, (2, 6 * n))
+    off = sp.csr_matrix((rng.standard_normal(6 * n), (rows, cols)), shape=(n, n))
+    gen = (off - off.T - sp.diags(rng.uniform(0.5, 20.0, n))).tocsr()  # a stiff, decaying G
+    x0 = rng.standard_normal(n)
+    got = np.array(list(krylov_grid(_halves.RealCsrProduct(gen), x0, 0.25, 1e-10, count=8)))
+    want = spla.expm_multiply(gen, x0, start=0.0, stop=2.0, num=9, endpoint=True)[1:]
+    assert np.max(np.abs(got - want)) < 1e-9 * np.max(np.abs(x0))
+
+
 def test_two_halves_give_the_serial_result_bitwise() -> None:
     # the product and the Gram–Schmidt pass split in two halves on two threads add the same
     # numbers in the same order as without the split (MIN_SPLIT patched): bitwise equal
@@ -122,14 +142,18 @@ def test_two_halves_give_the_serial_result_bitwise() -> None:
     for split in (1, 10**9):
         _halves.MIN_SPLIT, old = split, _halves.MIN_SPLIT
         try:
-            w = x.copy()
+            w, w2 = x.copy(), x.copy()
             coef = _halves.project(basis, 12, w)
-            out[split] = (prod(x), w, coef)
+            coef2 = _halves.project(basis, 12, w2, np.full(30_000, np.nan))  # through scratch
+            into = prod.into(x, np.full(30_000, np.nan))  # into a buffer (not zeroed before)
+            out[split] = (prod(x), w, coef, into, w2, coef2)
         finally:
             _halves.MIN_SPLIT = old
     for a, b in zip(out[1], out[10**9], strict=True):
         assert np.array_equal(a, b)
-    np.testing.assert_allclose(out[1][0], mat @ x, rtol=1e-13, atol=1e-13)
+    for a, b in zip(out[1][:3], out[1][3:], strict=True):  # buffers change no bit either
+        assert np.array_equal(a, b)
+    assert np.array_equal(out[1][0], mat @ x)  # scipy's own product: the same sums
     np.testing.assert_allclose(out[1][2], basis @ x, rtol=1e-12)
 
 

@@ -176,32 +176,33 @@ def _krylov_steps(
     # one basis for every step, passed down (a nested recursive function holding it would be
     # a reference cycle: each call's basis would live until the next garbage collection)
     basis = np.empty((KRYLOV_VECTORS + 1, v.size), dtype=dtype)
+    scratch = np.empty(v.size, dtype=dtype)
     out = np.empty((len(times), v.size), dtype=dtype)
     t_prev = 0.0
     for k, t in enumerate(times):
         if t > t_prev:
             if label:
                 progress(label, f"step {k}/{len(times) - 1}")
-            v = _arnoldi_step(apply, v, float(t - t_prev), basis, tol, hint)
+            v = _arnoldi_step(apply, v, float(t - t_prev), basis, scratch, tol, hint)
         t_prev = t
         out[k] = v
     return out
 
 
 def _orthogonalize(
-    basis: np.ndarray, m: int, w: np.ndarray, column: np.ndarray
+    basis: np.ndarray, m: int, w: np.ndarray, column: np.ndarray, scratch: np.ndarray
 ) -> tuple[np.ndarray, float]:
     """w orthogonalised against the first ``m`` basis vectors by classical Gram–Schmidt (a
     second pass only after a cancellation below REORTHOGONALIZE), its coefficients added to
     ``column``; returns w and its norm. A real basis of MIN_SPLIT entries or more is projected
-    in two halves on two threads (:func:`._halves.project`)."""
+    in place, in two halves on two threads (:func:`._halves.project`, through ``scratch``):
+    ``w`` is then the basis row the product was written into (:func:`_product`) or a new
+    array."""
     norm = float(np.linalg.norm(w))
     split = basis.dtype == np.float64 and w.size >= MIN_SPLIT
-    if split and not (w.flags.c_contiguous and w.flags.writeable and w.base is None):
-        w = np.array(w, dtype=np.float64)  # projected in place: never the caller's buffer
     for _ in range(2):
         if split:
-            coef = project(basis, m, w)
+            coef = project(basis, m, w, scratch)
         else:
             coef = (basis[:m] @ w.conj()).conj()  # no conjugated copy of the basis
             w = w - coef @ basis[:m]
@@ -210,6 +211,20 @@ def _orthogonalize(
         if norm > REORTHOGONALIZE * before:
             break
     return w, norm
+
+
+def _product(apply: Callable[[np.ndarray], np.ndarray], basis: np.ndarray, j: int) -> np.ndarray:
+    """G·basis[j]: into the free row basis[j + 1] when ``apply`` can write into a buffer (an
+    ``into(x, out)`` method, :class:`._halves.RealCsrProduct`: no new vector per product), else
+    a new array (a real one for a real basis)."""
+    into = getattr(apply, "into", None)
+    if into is not None and basis.dtype == np.float64:
+        return np.asarray(into(basis[j], basis[j + 1]))
+    w = np.asarray(apply(basis[j]))
+    owned = w.flags.c_contiguous and w.flags.writeable and w.base is None
+    if basis.dtype == np.float64 and w.size >= MIN_SPLIT and not owned:
+        w = np.array(w, dtype=np.float64)  # projected in place: never the caller's buffer
+    return w
 
 
 def krylov_grid(
@@ -231,12 +246,13 @@ def krylov_grid(
     in :func:`_krylov_steps`. ``label`` reports every grid point as progress.
     """
     basis = np.empty((KRYLOV_VECTORS + 1, v.size), dtype=v.dtype)
+    scratch = np.empty(v.size, dtype=v.dtype)
     k = 0
     while count is None or k < count:
         left = GRID_POINTS if count is None else min(GRID_POINTS, count - k)
-        states = _arnoldi_grid(apply, v, dt, left, basis, tol)
+        states = _arnoldi_grid(apply, v, dt, left, basis, scratch, tol)
         if states is None:  # not even one grid step: halve it
-            states = _arnoldi_step(apply, v, dt, basis, tol, hint)[None, :]
+            states = _arnoldi_step(apply, v, dt, basis, scratch, tol, hint)[None, :]
         for state in states:
             k += 1
             if label:
@@ -251,6 +267,7 @@ def _arnoldi_grid(
     dt: float,
     points: int,
     basis: np.ndarray,
+    scratch: np.ndarray,
     tol: float,
 ) -> np.ndarray | None:
     """Rows exp(G i·dt)v, i = 1 … r ≤ ``points``, from one Arnoldi basis of v (None when no
@@ -275,8 +292,7 @@ def _arnoldi_grid(
         return m * (1.0 + GRAM_SCHMIDT_COST * m)
 
     for j in range(m_max):
-        w = apply(basis[j])
-        w, norm = _orthogonalize(basis, j + 1, w, hess[:, j])
+        w, norm = _orthogonalize(basis, j + 1, _product(apply, basis, j), hess[:, j], scratch)
         hess[j + 1, j] = norm
         m = j + 1
         exact = norm < 1e-14  # an invariant subspace: every time is exact
@@ -294,7 +310,7 @@ def _arnoldi_grid(
             if cost(nxt) / (reach + 1) >= cost(m) / reach:
                 break
         if m < m_max:
-            basis[m] = w / norm
+            np.divide(w, norm, out=basis[m])  # (w may be basis[m] itself)
     else:
         return None
     if reach == 0:
@@ -314,6 +330,7 @@ def _arnoldi_step(
     v: np.ndarray,
     h: float,
     basis: np.ndarray,
+    scratch: np.ndarray,
     tol: float,
     hint: str,
     depth: int = 0,
@@ -327,18 +344,17 @@ def _arnoldi_step(
     hess = np.zeros((m_max + 1, m_max), dtype=basis.dtype)
     basis[0] = v / beta
     for j in range(m_max):
-        w = apply(basis[j])
-        w, norm = _orthogonalize(basis, j + 1, w, hess[:, j])
+        w, norm = _orthogonalize(basis, j + 1, _product(apply, basis, j), hess[:, j], scratch)
         hess[j + 1, j] = norm
         small = sla.expm(h * hess[: j + 1, : j + 1])
         err = beta * abs(hess[j + 1, j]) * abs(small[j, 0]) * h
         if err < tol or hess[j + 1, j] < 1e-14:
             return np.asarray(beta * (small[:, 0] @ basis[: j + 1]))
-        basis[j + 1] = w / hess[j + 1, j]
+        np.divide(w, norm, out=basis[j + 1])  # (w may be basis[j + 1] itself)
     if depth >= 10:
         raise ConvergenceError(
             f"a Krylov time step of length {h:.2e} needs more than {m_max} vectors: "
             "the model is too stiff for the propagator" + (f"; {hint}" if hint else "")
         )
-    half = _arnoldi_step(apply, v, h / 2, basis, tol, hint, depth + 1)
-    return _arnoldi_step(apply, half, h / 2, basis, tol, hint, depth + 1)
+    half = _arnoldi_step(apply, v, h / 2, basis, scratch, tol, hint, depth + 1)
+    return _arnoldi_step(apply, half, h / 2, basis, scratch, tol, hint, depth + 1)
