@@ -812,6 +812,33 @@ def test_finite_bandwidth_prep_time_reports_its_truncation() -> None:
     assert pt.t_trace is not None and 0 < pt.t_trace <= pt.t_prep
 
 
+def test_prep_time_ladder_solves_only_its_first_rung_looser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first rung of the T_prep ladder is never the answer, only the evidence the next is
+    # checked against: it alone runs at PREP_FIRST_RUNG_TOLERANCE; the answer is the last
+    # rung at PREP_KRYLOV_TOLERANCE (the same T_prep as that rung computed on its own, up to
+    # its steady state's warm start: rtol 1e-8 from another start moves T_prep 2.4e-5/γ here).
+    from qnet_design.schemes.dual_rail import dynamics
+
+    seen: list[tuple[int, float]] = []
+    real = dynamics._finite_prep_run
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((args[1], args[6]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dynamics, "_finite_prep_run", spy)
+    model = DualRail(1, 1.0, beta=10.0)
+    pt = prep_time(model, time_tolerance=0.1)
+    assert dynamics.PREP_FIRST_RUNG_TOLERANCE > dynamics.PREP_KRYLOV_TOLERANCE
+    assert seen[0][1] == dynamics.PREP_FIRST_RUNG_TOLERANCE and len(seen) >= 2
+    assert all(tol == dynamics.PREP_KRYLOV_TOLERANCE for _, tol in seen[1:])
+    last = real(model, seen[-1][0], 1e-3)[0]
+    assert pt.source_photons == seen[-1][0]
+    assert pt.t_prep == pytest.approx(last.t_prep, abs=1e-4)
+
+
 def test_finite_bandwidth_parallel_preparation() -> None:
     # Paper 000, text to Fig. 3(c) and Fig. 4(c, d): for Δ ≳ γ the pairs are prepared in
     # parallel, T_prep(N) ≃ T_prep(1), which with a finite bandwidth needs δ_max < κ. Here

@@ -50,6 +50,21 @@ STEP, CHUNK, SETTLE_CHECK = 0.25, 10.0, 0.5
 #: twpa pairs, 4 photons: T_prep moves by 1e-5/γ against 1e-8 (2e-6/γ from 1e-10 to 1e-8,
 #: 2.6e-4/γ at 1e-6), t_trace by 3e-6/γ, for 9 % fewer products.
 PREP_KRYLOV_TOLERANCE = 1e-7
+#: The same for the first rung of the T_prep ladder, which is never the answer, only the
+#: evidence the next rung is checked against (tolerance PREP_TIME_TOLERANCE = 0.05/γ): three
+#: twpa pairs, 4 photons, 1e-6 moves T_prep by −5e-5/γ and t_trace by −3e-6/γ (with
+#: PREP_KRYLOV_WINDOW) for 9 % fewer products (806 → 734); 3e-6 moved T_prep −8e-4/γ and 1e-5
+#: −3.4e-3/γ (without the window).
+PREP_FIRST_RUNG_TOLERANCE = 1e-6
+#: Each new Krylov vector of the T_prep propagation is orthogonalised against the previous 16
+#: only (incomplete orthogonalisation, as in KIOPS: S. Gaudreault, G. Rainwater, M. Tokman,
+#: J. Comput. Phys. 372, 236 (2018)); the error estimate needs only the Arnoldi relation
+#: G V = V H + h v e_mᵀ, which holds for any such basis (:func:`krylov_grid`). Three twpa pairs:
+#: Gram–Schmidt reads ≤ 16 instead of up to 80 vectors per product, products 856 → 806 (4
+#: photons) and 965 → 941 (5), T_prep moves ≤ 1.1e-5/γ and t_trace ≤ 6e-6/γ; at 4 photons ρ_q(t)
+#: stays within 1.7e-9 of full orthogonalisation at tolerance 1e-10 (full at 1e-7: 5.1e-9).
+#: Window 8: 877 products; 12: 819; 20: 805.
+PREP_KRYLOV_WINDOW = 16
 #: Krylov tolerance of the steady state the T_prep figures are measured against (see below).
 PREP_STEADY_RTOL = 1e-8
 #: A supplier of a T_prep rung's steady state: (model, pairs, photons, warm) -> the run of
@@ -136,11 +151,11 @@ def prep_time(
     Cost (ℒ assembled once as a real sparse matrix on the charge blocks, Krylov steps on it;
     CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.4–0.7 s per source
     truncation (the twpa ladder 4 → 5 photons 1.1 s); three pairs (dual_rail_twpa, β = 21)
-    ~7 and ~13 CPU-s at 4 and 5 photons (852 and 967 products of the real ℒ, 4.2·10⁶ and
-    7.5·10⁶ nonzeros, memory-bound), 20 CPU-s for the ladder and 700 MiB, a sixth of each rung
-    the steady state of the same truncation; on a quiet machine the two threads make it ~14 s
-    (benchmarks/results/dual_rail.md). The size guard refuses networks whose ℒ and Krylov basis
-    would not fit in memory.
+    ~7 and ~13 CPU-s at 4 and 5 photons (734 and 941 products of the real ℒ, the first rung at
+    PREP_FIRST_RUNG_TOLERANCE; 3.3·10⁶ and 5.9·10⁶ nonzeros, memory-bound), 20 CPU-s for the
+    ladder and 700 MiB, a sixth of each rung the steady state of the same truncation; on a
+    quiet machine the two threads make it ~14 s (benchmarks/results/dual_rail.md). The size
+    guard refuses networks whose ℒ and Krylov basis would not fit in memory.
     """
     return _prep_time_run(model, threshold, time_tolerance, pairs)[0]
 
@@ -173,9 +188,11 @@ def _prep_time_run(
         runs: list[_Run] = []
 
         def compute(photons: int) -> PrepTime:
-            # each steady state starts its Krylov solves from the previous truncation's
+            # each steady state starts its Krylov solves from the previous truncation's; the
+            # first rung is only evidence (see PREP_FIRST_RUNG_TOLERANCE)
             warm = runs[-1] if runs else None
-            pt, run = _finite_prep_run(model, photons, thr, k, warm, steady)
+            tol_k = PREP_KRYLOV_TOLERANCE if runs else PREP_FIRST_RUNG_TOLERANCE
+            pt, run = _finite_prep_run(model, photons, thr, k, warm, steady, tol_k)
             runs[:] = [run]
             return pt
 
@@ -401,10 +418,11 @@ def _finite_prep_run(
     pairs: int | None = None,
     warm: _Run | None = None,
     steady: RungSteady | None = None,
+    tolerance: float = PREP_KRYLOV_TOLERANCE,
 ) -> tuple[PrepTime, _Run]:
     """:func:`_finite_prep_time` and the steady-state run it used (``warm``: a run at fewer
     photons whose states start the Krylov solves; ``steady``: its supplier, default
-    :func:`_rung_steady_state`)."""
+    :func:`_rung_steady_state`; ``tolerance``: the Krylov tolerance per basis)."""
     n = model.pairs if pairs is None else pairs
     progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
@@ -427,7 +445,7 @@ def _finite_prep_run(
     spread = float(eig[-1] - eig[0])
     check = round(SETTLE_CHECK / STEP)
     label = f"dual-rail T_prep, {n} pairs, {photons} source photons"
-    grid = krylov_grid(net.apply, v, STEP, PREP_KRYLOV_TOLERANCE, _KRYLOV_HINT)
+    grid = krylov_grid(net.apply, v, STEP, tolerance, _KRYLOV_HINT, window=PREP_KRYLOV_WINDOW)
     for k, v in enumerate(grid, 1):
         record(v)
         times.append(k * STEP)
