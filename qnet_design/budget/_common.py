@@ -3,6 +3,7 @@ computed alongside in a forked child process."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import sys
@@ -83,7 +84,7 @@ def _child(work: Callable[..., Any], conn: Connection, parts: bool) -> None:
     def send(obj: Any) -> None:
         try:
             conn.send(("part", obj))
-        except Exception:  # does not pickle (nothing is sent): the parent computes it itself
+        except Exception:  # not sent (does not pickle, parent gone): the parent computes it
             pass
 
     start = time.perf_counter()
@@ -96,8 +97,11 @@ def _child(work: Callable[..., Any], conn: Connection, parts: bool) -> None:
         message = ("error", exc)
     try:
         conn.send(message)
+    except OSError:  # the parent is gone (killed): nobody to tell
+        pass
     except Exception:  # an unpicklable result or error: the parent computes it itself
-        conn.send(("lost",))
+        with contextlib.suppress(OSError):
+            conn.send(("lost",))
     finally:
         conn.close()
 

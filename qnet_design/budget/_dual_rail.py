@@ -312,8 +312,8 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         warnings += state_warnings
         steps: tuple[BudgetStep, ...] = ()
         if steps_work is not None:
-            alongside = " (computed alongside)" * steps_work.forked
-            progress("dual-rail budget", f"error budget (two pairs at δ = 0){alongside}")
+            alongside = ", computed alongside" * steps_work.forked
+            progress("dual-rail budget", f"error budget (two pairs at δ = 0{alongside})")
             steps = steps_work.result()
             timings["error_budget"] = steps_work.seconds
     finally:
