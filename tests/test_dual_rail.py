@@ -1140,3 +1140,37 @@ def test_squeezing_no_truncation_can_hold_is_refused_before_it_starts() -> None:
         with pytest.raises(SizeError, match="lower the squeezing"):
             call()
     steady_state(DualRail(1, 9.2))  # the broadband model has no source truncation
+
+
+@pytest.mark.parametrize("late_checks", [3, 1000])
+def test_prep_time_propagates_before_a_supplied_steady_state_is_ready(
+    monkeypatch: pytest.MonkeyPatch, late_checks: int
+) -> None:
+    # A supplier with ready() (the budget's child) is asked for the rung's steady state only
+    # once it says ready (here after `late_checks` settle checks) or after HOLD_CHECKS: the
+    # figures, the grid and the stop must be exactly those of the steady state known from the
+    # start — also when the stop falls on a settle check held before it came (1000: the
+    # steady state comes only at HOLD_CHECKS, set beyond the stop).
+    from qnet_design.schemes.dual_rail import dynamics
+
+    model = DualRail(1, 1.0, beta=10.0)
+    eager, run = dynamics._finite_prep_run(model, 3, 1e-3)
+    monkeypatch.setattr(dynamics, "HOLD_CHECKS", 200)
+    asked: list[int] = []
+
+    class Late:
+        def __call__(self, *args):  # type: ignore[no-untyped-def]
+            return run
+
+        def ready(self, photons: int) -> bool:
+            asked.append(photons)
+            return len(asked) > late_checks
+
+    late = dynamics._finite_prep_run(model, 3, 1e-3, steady=Late())[0]
+    assert asked and asked[0] == 3
+    assert late.t_prep == eager.t_prep and late.t_trace == eager.t_trace
+    for a, b in [(late.times, eager.times), (late.impurity, eager.impurity)]:
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(late.trace_distance, eager.trace_distance)
+    if late_checks == 1000:
+        assert len(asked) == dynamics.HOLD_CHECKS - 1 > eager.times[-1] / dynamics.SETTLE_CHECK

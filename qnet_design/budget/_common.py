@@ -152,6 +152,15 @@ class Alongside:
             self._final = message
         return message
 
+    def waiting(self) -> bool:
+        """Whether a message of the child is there to be taken without blocking."""
+        return not self.done and self._conn.poll()
+
+    @property
+    def done(self) -> bool:
+        """Whether no more will come from a child (none forked, or its last message taken)."""
+        return self._proc is None or self._final is not None
+
     def part(self) -> Any:
         """The child's next part in the order sent, or None when no more will come."""
         if self._proc is None or self._final is not None:

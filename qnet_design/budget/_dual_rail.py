@@ -253,6 +253,19 @@ class _SharedSteady:
             self.runs[photons] = _rung_steady_state(model, pairs, photons, warm)
         return self.runs[photons]
 
+    __call__ = rung
+
+    def ready(self, photons: int) -> bool:
+        """Whether rung ``photons``'s steady state is there without waiting for the child (the
+        ladder propagates meanwhile, :data:`~qnet_design.schemes.dual_rail.dynamics.RungSteady`);
+        a rung the child does not compute is computed here, so it is 'ready'."""
+        while photons not in self.runs and self.work.waiting():
+            part = self.work.part()
+            if part is None:  # the child has finished (or failed): rung() takes it from here
+                break
+            self.runs[part[0]] = part[1]
+        return photons in self.runs or photons not in self.plan or self.work.done
+
 
 def _error_budget(model: dr.DualRail) -> tuple[BudgetStep, ...]:
     """Headline N_ent of two pairs at δ = 0 with the imperfections switched on one at a time."""
@@ -301,7 +314,7 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         layout_work = Alongside(lambda: _layout_state(model, full), fork=fits)
     steps_work = Alongside(lambda: _error_budget(model), fork=full) if full else None
     try:
-        supplier = None if shared is None else shared.rung
+        supplier = shared
         prep, t_method, which, k_prep = _prep(
             model, ideal, finite, k_prep, warnings, timings, supplier
         )

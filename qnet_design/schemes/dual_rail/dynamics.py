@@ -68,8 +68,16 @@ PREP_KRYLOV_WINDOW = 16
 #: Krylov tolerance of the steady state the T_prep figures are measured against (see below).
 PREP_STEADY_RTOL = 1e-8
 #: A supplier of a T_prep rung's steady state: (model, pairs, photons, warm) -> the run of
-#: :func:`_rung_steady_state` (the budget's computes it alongside, in a forked child).
+#: :func:`_rung_steady_state` (the budget's computes it alongside, in a forked child). A
+#: supplier with a method ``ready(photons) -> bool`` (whether the run can be had without
+#: waiting) is asked only once it is ready, or after HOLD_CHECKS settle checks: the propagation
+#: starts before the steady state is there (:func:`_finite_prep_run`).
 RungSteady = Callable[[DualRail, int, int, _Run | None], _Run]
+#: Most settle checks (SETTLE_CHECK apart) whose full state is kept while a rung's steady state
+#: is computed elsewhere (:data:`RungSteady`); then the propagation waits for it. Eight are
+#: 4/γ of propagation, ~11 MB for three pairs at 5 photons; the first rung's steady state of
+#: three twpa pairs comes after ~1/γ.
+HOLD_CHECKS = 8
 _BROADBAND_HINT = (
     "broadband dual-rail network: use fewer pairs (T_prep is roughly independent of N when the "
     "pairs are detuned, paper 000 Fig. 4c)"
@@ -426,41 +434,66 @@ def _finite_prep_run(
     n = model.pairs if pairs is None else pairs
     progress("dual-rail T_prep", f"{n} pairs, {photons} source photons: assembling the Liouvillian")
     net = _Network(model, photons, n)
-    # steady state of the same truncated model; rtol 1e-8 moves ρ_q,ss by < 1e-8 (three twpa
-    # pairs: 6e-9 against 1e-10), 1e-5 of the threshold, for a fifth fewer products
-    run = (steady or _rung_steady_state)(model, n, photons, warm)
-    ss_x, ss_q = net.pack(run.stages[-1].flat), run.rho_q
-    pur_ss = float(np.real(np.vdot(ss_q, ss_q)))
+    supply = steady or _rung_steady_state
+    ready = getattr(supply, "ready", None)
+    # the steady state of the same truncation (rtol 1e-8 moves ρ_q,ss by < 1e-8, three twpa
+    # pairs: 6e-9 against 1e-10, 1e-5 of the threshold) is needed only for the figures and the
+    # stop: a supplier that computes it elsewhere (``ready``) is asked for it once it is there,
+    # or after HOLD_CHECKS settle checks; until then the qubits' states are kept, and the full
+    # state at each settle check, so that the stop falls where it would have fallen anyway
+    run: _Run | None = None if ready is not None else supply(model, n, photons, warm)
+
+    def reference(run: _Run) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """ρ_ss packed, ρ_q,ss, Tr ρ_q,ss² and the spread λ_max − λ_min of ρ_q,ss (which bounds
+        the purity figure, see _settled)."""
+        eig = np.linalg.eigvalsh(run.rho_q)
+        pur = float(np.real(np.vdot(run.rho_q, run.rho_q)))
+        return net.pack(run.stages[-1].flat), run.rho_q, pur, float(eig[-1] - eig[0])
+
+    ref = None if run is None else reference(run)
     v = net.initial
-    times, figure, tdist = [0.0], [], []
-
-    def record(flat: np.ndarray) -> None:
-        rq = net.qubits(flat)
-        figure.append(abs(float(np.real(np.vdot(rq, rq))) - pur_ss) / n)
-        tdist.append(0.5 * float(np.sum(np.abs(np.linalg.eigvalsh(rq - ss_q)))) / n)
-
-    record(v)
-    # the spread λ_max − λ_min of ρ_q,ss bounds the purity figure (see _settled)
-    eig = np.linalg.eigvalsh(ss_q)
-    spread = float(eig[-1] - eig[0])
+    times, pending = [0.0], [net.qubits(v)]
+    figure: list[float] = []
+    tdist: list[float] = []
+    held: list[tuple[int, np.ndarray]] = []  # (grid index, state) of settle checks not yet made
     check = round(SETTLE_CHECK / STEP)
     label = f"dual-rail T_prep, {n} pairs, {photons} source photons"
     grid = krylov_grid(net.apply, v, STEP, tolerance, _KRYLOV_HINT, window=PREP_KRYLOV_WINDOW)
     for k, v in enumerate(grid, 1):
-        record(v)
+        pending.append(net.qubits(v))
         times.append(k * STEP)
         progress(label, f"t = {k * STEP:g}/gamma")
+        if k % check:
+            continue
+        held.append((k, v))
+        if ref is None:
+            if len(held) < HOLD_CHECKS and ready is not None and not ready(photons):
+                continue
+            run = supply(model, n, photons, warm)
+            ref = reference(run)
+        ss_x, ss_q, pur_ss, spread = ref
+        for rq in pending:
+            figure.append(abs(float(np.real(np.vdot(rq, rq))) - pur_ss) / n)
+            tdist.append(0.5 * float(np.sum(np.abs(np.linalg.eigvalsh(rq - ss_q)))) / n)
+        pending = []
         # D/2 ≥ ½‖ρ_q − ρ_q,ss‖₁ = N·tdist: no stop before tdist < threshold (skips ‖·‖₁)
-        if (
-            k % check == 0
-            and tdist[-1] < thr
-            and _settled(net.trace_norm(v - ss_x), spread) < thr * n
-        ):
+        stop = next(
+            (
+                j
+                for j, x in held
+                if tdist[j] < thr and _settled(net.trace_norm(x - ss_x), spread) < thr * n
+            ),
+            None,
+        )
+        held = []
+        if stop is not None:
+            del times[stop + 1 :], figure[stop + 1 :], tdist[stop + 1 :]
             break
         if k * STEP >= 1e4:
             raise ConvergenceError(
                 f"the state did not settle within t = 1e4/gamma (N = {n}); raise `threshold`"
             )
+    assert run is not None  # the loop ends only at a stop, after the steady state came
     t_all, f_all, d_all = np.array(times), np.array(figure), np.array(tdist)
     method = "finite bandwidth Eq. 11, |Tr rho_q^2 - Tr rho_q,ss^2|/N"
     pt = PrepTime(
