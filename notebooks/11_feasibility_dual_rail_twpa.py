@@ -121,11 +121,10 @@ else:
 #
 # The linear extrapolation C₁₁/(C₁₁ − C₂₂) is only a rough guide once the decay of C_kk with k
 # is set by loss rather than by filtering (here it says 2.4 while C_33 = 0.22 is computed).
-# T_prep of the real network with finite bandwidth and every imperfection is 0.29 µs for the
-# layout's first two pairs, labelled approximate for three (the three-pair ladder costs ~18
-# CPU-s, ~15 s on two cores, more than the rest of the budget; `dr.prep_time(model)` gives it: 14.3/γ ≈ 0.24 µs by the
-# purity figure, whose dip through zero makes it shorter than the trace-distance version,
-# 16.2/γ ≈ 0.27 µs). The ideal broadband T_prep, 0.65 µs, leaves every imperfection out.
+# T_prep of the real network (all three pairs) with finite bandwidth and every imperfection is
+# 14.3/γ ≈ 0.24 µs by the purity figure, whose dip through zero makes it shorter than the
+# trace-distance version, 16.2/γ ≈ 0.27 µs (the layout's first two pairs alone: 0.29 µs).
+# The ideal broadband T_prep, 0.65 µs, leaves every imperfection out.
 
 # %% [markdown]
 # ## 5. Does a broader or narrower TWPA help? Sweep of the source linewidth (full mode only)
@@ -168,9 +167,9 @@ else:
 # * **Feasible today for a short chain, with quickly falling quality:** the layout's pairs at
 #   C_11 ≈ 0.68 (of the ideal 0.96), C_22 ≈ 0.40, C_33 ≈ 0.22 — all three entangled, computed
 #   exactly; N_ent ≈ 2.4 by the paper's extrapolation from the layout (2.0 at δ = 0, the error
-#   budget's). The network prepares in T_prep ≈ 0.29 µs (finite bandwidth, every
-#   imperfection, first two pairs; 0.65 µs in the ideal broadband network), i.e. ~10⁷
-#   entangled pairs per second over the three pair slots (approximate).
+#   budget's). The network prepares in T_prep ≈ 0.24 µs (finite bandwidth, every
+#   imperfection, all three pairs; 0.65 µs in the ideal broadband network), i.e. ~10⁷
+#   entangled pairs per second over the three pair slots.
 # * **Limit:** decay of the transmons into the wrong direction (directionality 0.96 → γ′ ≈
 #   0.04γ) — it alone takes N_ent from ≈ 28 to ≈ 3.0; photon loss between nodes (0.2 dB) is
 #   second; TWPA bandwidth and transmon dephasing matter little.

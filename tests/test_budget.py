@@ -315,6 +315,26 @@ def test_dual_rail_budget_takes_the_largest_prefix_the_size_guard_allows(monkeyp
     assert figs["pair_rate"].evidence == figs["t_prep"].evidence != ""
     assert any("C_ij of all 3 pairs not computed" in w for w in b.warnings)
     assert "C_ij computed (finite bandwidth), first 2 of 3 pairs" in b.profiles
+    # T_prep likewise of the first two pairs (the guard refuses the three-pair dynamics)
+    assert figs["t_prep"].method.startswith("approximate: the layout's first 2 of 3 pairs")
+    assert any("the size guard refuses 3 pairs" in w for w in b.warnings)
+
+
+@pytest.mark.slow
+def test_dual_rail_budget_of_three_pairs_has_the_whole_layouts_t_prep():
+    # FINITE_PREP_PAIRS = 3: the twpa budget's T_prep is that of all three pairs, unlabelled
+    # and unwarned, the figure of prep_time(model) (the same computation; ~1 min)
+    from qnet_design.schemes import dual_rail as dr
+
+    path = SETUPS / "dual_rail_twpa.toml"
+    b = budget(path)
+    tr = translate(load_setup(path))
+    prep = dr.prep_time(tr.model_as(dr.DualRail))
+    figs = {f.name: f for f in b.figures}
+    assert figs["t_prep"].value == pytest.approx(prep.t_prep / tr.reference.angular * 1e6)
+    assert figs["t_prep"].method.startswith("finite bandwidth Eq. 11 with every imperfection")
+    assert "approximate" not in figs["pair_rate"].method
+    assert not any("t_prep is that of" in w for w in b.warnings)
 
 
 def test_cv_routing_budget_agrees_with_scheme():

@@ -29,17 +29,15 @@ Full budget (``full=True``) adds, from the N-pair solve when the size guard allo
   t = 0; |Tr ρ_q² − Tr ρ_q,ss²|/N = 10⁻³, see :func:`qnet_design.schemes.dual_rail.prep_time`)
   and ``t_prep_trace``, the same with the trace distance ½‖ρ_q − ρ_q,ss‖₁/N (a distance: the
   purity figure can pass through zero early when ρ_q,ss is mixed). For N ≤
-  ``FINITE_PREP_PAIRS`` they are the whole layout's. For more pairs the N-pair truncation
-  ladder costs more than the rest of the budget (three pairs of dual_rail_twpa, β = 21: ~6
-  and ~12 CPU-s at 4 and 5 source photons, where it converges; ~15 s wall inside the budget on
-  the quiet 2-core machine against ~1 s for two pairs and ~6 s for the rest of it, ~1.8×
-  b87a6df's whole proxy budget: benchmarks/results/dual_rail.md),
-  so they are those of the layout's first ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics
-  of those qubits; fewer when the size guard refuses that many), labelled approximate, with a
-  warning that says why. dual_rail_twpa: 17.6/γ (trace
-  distance 17.5/γ) for its first two pairs against 14.3/γ (16.2/γ) for all three — still far
-  closer than the ideal broadband T_prep of the three pairs, 38.9/γ, which leaves out every
-  imperfection;
+  ``FINITE_PREP_PAIRS`` = 3 they are the whole layout's (three pairs of dual_rail_twpa, β = 21:
+  a truncation ladder of 4 and 5 source photons, ~20 CPU-s, computed while the layout's steady
+  state and the error budget are solved alongside: benchmarks/results/dual_rail.md). For more
+  pairs the N-pair dynamics costs far more than the rest of the budget (four pairs: ~15× the
+  vector of three, an estimated 4.8 GiB at 4 photons), so they are those of the layout's first
+  ``FINITE_PREP_PAIRS`` pairs (exact reduced dynamics of those qubits; fewer when the size guard
+  refuses that many), labelled approximate, with a warning that says why. For three twpa pairs
+  the first two give 17.6/γ (trace distance 17.5/γ) against 14.3/γ (16.2/γ) for all three —
+  still far closer than the ideal broadband T_prep, 38.9/γ, which leaves out every imperfection;
 * the error budget (headline N_ent): ideal network first (broadband, no dephasing or loss,
   δ = 0, N_ent = ∞; labelled "ideal"), then finite bandwidth β, dephasing γ_φ, non-guided decay
   γ′, propagation loss p_loss, each a two-pair solve at δ = 0 (paper 000 evaluates N_ent at
@@ -87,8 +85,8 @@ from ._common import Alongside, converged, error_budget, timed
 from ._types import Budget, BudgetStep, Figure
 
 #: Largest number of pairs whose finite-bandwidth T_prep the full budget computes; a larger
-#: layout gets that of its first FINITE_PREP_PAIRS pairs, labelled approximate (see below).
-FINITE_PREP_PAIRS = 2
+#: layout gets that of its first FINITE_PREP_PAIRS pairs, labelled approximate (see above).
+FINITE_PREP_PAIRS = 3
 _PARTIAL_PREP = (
     "t_prep is that of the layout's first {k} of {n} pairs (finite bandwidth, every "
     "imperfection): {why}. Closest when the pairs prepare in parallel (detuning steps >~ gamma, "
