@@ -226,10 +226,12 @@ class Budget:
 
     ``to_dict`` has the stable JSON keys ``scheme``, ``setup``, ``figures``
     (name → {value, unit, method, converged, evidence, note[, non_finite]}), ``error_budget``
-    (list of {step, figure, value[, non_finite]}), ``warnings``, ``timings`` (seconds per stage)
-    and ``profiles`` (name → {values[, x, x_label][, y_label]}: a concurrence matrix, C_kk along
-    the chain, E_N along a chain, C(t) against time). Non-finite values follow the module's rule.
-    A plain array given as a profile becomes a :class:`Profile` indexed 1, 2, ….
+    (list of {step, figure, value[, non_finite]}), ``warnings``, ``timings`` (wall seconds per
+    stage, and ``total``, the whole budget's, less than the stages' sum where they ran alongside
+    each other) and ``profiles`` (name → {values[, x, x_label][, y_label]}: a concurrence
+    matrix, C_kk along the chain, E_N along a chain, C(t) against time). Non-finite values
+    follow the module's rule. A plain array given as a profile becomes a :class:`Profile`
+    indexed 1, 2, ….
     """
 
     scheme: str
@@ -338,6 +340,7 @@ class Budget:
             lines.append("")
         lines += [f"warning: {w}" for w in self.warnings]
         if self.timings:
-            total = sum(self.timings.values())
+            # the wall time; the stages' sum only for a Budget made without it
+            total = self.timings.get("total", sum(self.timings.values()))
             lines.append(f"\n(computed in {total:.2f} s)")
         return "\n".join(lines)
