@@ -67,9 +67,15 @@ out = {"code": code, "wall_s": wall, "cpu_s": cpu, "peak_mib": use.ru_maxrss / 1
 print(json.dumps(out), file=sys.stderr)
 """
 
+# every kernel family the budget calls: the real route (δ = 0), the Hermitian route (detuned)
+# and the T_prep generator (where the tree has it)
 _WARM_UP = (
     "from qnet_design.schemes import dual_rail as dr; "
-    "dr.steady_state(dr.DualRail(2, 1.0, beta=10.0), fock_start=4, fock_tolerance=1e-2)"
+    "dr.steady_state(dr.DualRail(2, 1.0, beta=10.0), fock_start=4, fock_tolerance=1e-2); "
+    "dr.steady_state(dr.DualRail(2, 1.0, delta_a=[0.0, 1.0], beta=10.0), fock_start=4, "
+    "fock_tolerance=1e-2); "
+    "from qnet_design.schemes.dual_rail import dynamics as d; "
+    "getattr(d, '_finite_prep_time', lambda *a: None)(dr.DualRail(1, 1.0, beta=10.0), 2, 1e-3)"
 )
 
 
@@ -86,8 +92,9 @@ def extract_old(dest: Path, commit: str = OLD_COMMIT) -> Path:
 
 
 def warm_up(tree: Path) -> None:
-    """Compile (and cache) a tree's numba kernels before it is timed: a small Krylov solve of
-    two pairs, untimed (the first call of a kernel in a fresh tree costs ~5 CPU-s)."""
+    """Compile (and cache) a tree's numba kernels before it is timed: small Krylov solves of
+    two pairs and a one-pair T_prep, untimed (the first call of a kernel in a fresh tree costs
+    ~5 CPU-s)."""
     if (tree / "qnet_design" / "solvers" / "_block_kernels.py").exists():
         subprocess.run(
             [sys.executable, "-c", _WARM_UP],
