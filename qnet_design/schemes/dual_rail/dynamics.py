@@ -160,9 +160,10 @@ def prep_time(
     CPU time on the shared 2-core machine): one pair < 1 s, two pairs 0.4–0.7 s per source
     truncation (the twpa ladder 4 → 5 photons 1.1 s); three pairs (dual_rail_twpa, β = 21)
     ~7 and ~13 CPU-s at 4 and 5 photons (734 and 941 products of the real ℒ, the first rung at
-    PREP_FIRST_RUNG_TOLERANCE; 3.3·10⁶ and 5.9·10⁶ nonzeros, memory-bound), 20 CPU-s for the
-    ladder and 700 MiB, a sixth of each rung the steady state of the same truncation; on a
-    quiet machine the two threads make it ~14 s (benchmarks/results/dual_rail.md). The size
+    PREP_FIRST_RUNG_TOLERANCE; 3.3·10⁶ and 5.9·10⁶ nonzeros, memory-bound), 17 CPU-s for the
+    ladder and 570 MiB, a sixth of each rung the steady state of the same truncation; the two
+    threads make it ~12 s wall (lead, 22:32, `prep_time` alone; benchmarks/results/dual_rail.md
+    for the budget, which solves the rungs' steady states alongside). The size
     guard refuses networks whose ℒ and Krylov basis would not fit in memory.
     """
     return _prep_time_run(model, threshold, time_tolerance, pairs)[0]
