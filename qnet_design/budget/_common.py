@@ -163,7 +163,7 @@ class Alongside:
 
     def part(self) -> Any:
         """The child's next part in the order sent, or None when no more will come."""
-        if self._proc is None or self._final is not None:
+        if self.done:
             return None
         message = self._receive()
         return message[1] if message[0] == "part" else None

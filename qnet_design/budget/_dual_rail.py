@@ -212,10 +212,10 @@ class _SharedSteady:
     would (:func:`_rung_steady_state`, the second started from the first) and sends each as it
     is done, then the layout's steady state started from the second (``warm``: the 6 → 7
     photon ladder from the 5-photon run, three twpa pairs ~3.0 CPU-s against ~4.1 from zero).
-    :meth:`rung` is the ladder's supplier: a planned rung from the child, any other computed
-    here as the ladder would. Without fork the same computations in turn: the rungs when the
-    ladder asks, the layout after T_prep from the second rung (computed then if the ladder
-    failed before it). The same runs either way, so the same figures.
+    The instance is the ladder's supplier (``RungSteady``): a planned rung from the child, any
+    other computed here as the ladder would. Without fork the same computations in turn: the
+    rungs when the ladder asks, the layout after T_prep from the second rung (computed then if
+    the ladder failed before it). The same runs either way, so the same figures.
     """
 
     def __init__(self, model: dr.DualRail, plan: tuple[int, ...], fork: bool) -> None:
@@ -236,32 +236,33 @@ class _SharedSteady:
                 send((photons, self.runs[photons]))
         return _layout_state(self.model, True, self.runs.get(self.plan[-1]))
 
-    def rung(self, model: dr.DualRail, pairs: int, photons: int, warm: _Run | None) -> _Run:
-        """The steady state of a T_prep rung (the signature of ``RungSteady``)."""
+    def _take(self, photons: int, wait: bool) -> None:
+        """Store the child's parts until rung ``photons`` is among them or none is left;
+        without ``wait`` only those already sent (no blocking)."""
+        while photons not in self.runs and (wait or self.work.waiting()):
+            part = self.work.part()
+            if part is None:  # the child has finished (or failed): computed here from now on
+                return
+            self.runs[part[0]] = part[1]
+
+    def __call__(self, model: dr.DualRail, pairs: int, photons: int, warm: _Run | None) -> _Run:
+        """The steady state of a T_prep rung (a ``RungSteady``): a planned rung from the
+        child, any other (or one the child could not compute) here, as the ladder would."""
         if photons not in self.runs and photons in self.plan and self.work.forked:
             progress(
                 "dual-rail T_prep",
                 f"{pairs} pairs, {photons} source photons: steady state (computed alongside)",
             )
-            while (part := self.work.part()) is not None:
-                self.runs[part[0]] = part[1]
-                if part[0] == photons:
-                    break
+            self._take(photons, wait=True)
         if photons not in self.runs:  # beyond the plan, or the child could not
             self.runs[photons] = _rung_steady_state(model, pairs, photons, warm)
         return self.runs[photons]
-
-    __call__ = rung
 
     def ready(self, photons: int) -> bool:
         """Whether rung ``photons``'s steady state is there without waiting for the child (the
         ladder propagates meanwhile, :data:`~qnet_design.schemes.dual_rail.dynamics.RungSteady`);
         a rung the child does not compute is computed here, so it is 'ready'."""
-        while photons not in self.runs and self.work.waiting():
-            part = self.work.part()
-            if part is None:  # the child has finished (or failed): rung() takes it from here
-                break
-            self.runs[part[0]] = part[1]
+        self._take(photons, wait=False)
         return photons in self.runs or photons not in self.plan or self.work.done
 
 
@@ -310,11 +311,10 @@ def budget(setup: SetupSpec, tr: Translation, full: bool) -> Budget:
         layout_work = shared.work
     else:
         layout_work = Alongside(lambda: _layout_state(model, full), fork=fits)
-    steps_work = Alongside(lambda: _error_budget(model), fork=full) if full else None
+    steps_work = Alongside(lambda: _error_budget(model)) if full else None
     try:
-        supplier = shared
         prep, t_method, which, k_prep = _prep(
-            model, ideal, finite, k_prep, warnings, timings, supplier
+            model, ideal, finite, k_prep, warnings, timings, shared
         )
         if layout_work.forked:
             progress("dual-rail budget", f"steady state of all {n} pairs (computed alongside)")
