@@ -324,9 +324,7 @@ class BlockLiouvillian:
         off = sp.csr_matrix(heff - sp.diags(hd))
         off.eliminate_zeros()
         self.h = [h for _, _, h in _blocks_of(off.tocoo(), lay, 0)]
-        self.hbar = [
-            _csr(h.data.conj(), h.indices.copy(), h.indptr.copy(), h.shape) for h in self.h
-        ]
+        self.hbar = [_conjugate(h) for h in self.h]
         self.lay = lay
         self.d = model.dims[-1]
 
@@ -388,14 +386,16 @@ def _blocks_of(coo: sp.coo_matrix, lay: Blocks, shift: int) -> list[tuple[int, i
     return out
 
 
+def _conjugate(c: sp.csr_matrix) -> sp.csr_matrix:
+    """The entrywise complex conjugate of ``c`` (its own index arrays)."""
+    return _csr(c.data.conj(), c.indices.copy(), c.indptr.copy(), c.shape)
+
+
 def _jump_blocks(
     coo: sp.coo_matrix, shift: int, lay: Blocks
 ) -> list[tuple[int, int, sp.csr_matrix, sp.csr_matrix]]:
     """The nonempty blocks of a jump operator (:class:`BlockLiouvillian`) with their conjugates."""
-    return [
-        (t, s, c, _csr(c.data.conj(), c.indices.copy(), c.indptr.copy(), c.shape))
-        for t, s, c in _blocks_of(coo, lay, shift)
-    ]
+    return [(t, s, c, _conjugate(c)) for t, s, c in _blocks_of(coo, lay, shift)]
 
 
 def _add_outer(lay: Blocks, vecs: list[np.ndarray], out: np.ndarray) -> np.ndarray:
